@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { once } from "node:events";
+
+/** Azurite's well-known development account (public, documented, not a secret). */
+const ACCOUNT = "devstoreaccount1";
+const ACCOUNT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+export interface RunningAzurite {
+  readonly port: number;
+  readonly connectionString: string;
+  readonly process: ChildProcess;
+  /** Stops Azurite and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+export interface AzuriteOptions {
+  /** Folder for its data; in memory when not given. */
+  readonly location?: string;
+  /** Port for the table service; a free one when not given. */
+  readonly port?: number;
+}
+
+/** A TCP port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === "string") throw new Error("could not find a free port");
+  return address.port;
+}
+
+export function tableConnectionString(port: number): string {
+  return `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${ACCOUNT_KEY};TableEndpoint=http://127.0.0.1:${port}/${ACCOUNT};`;
+}
+
+/** Starts Azurite's table service (from the `azurite` npm package) as a child process on loopback. */
+export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
+  const port = options.port ?? (await freePort());
+  const args = [
+    require.resolve("azurite/dist/src/table/main.js"),
+    "--tableHost",
+    "127.0.0.1",
+    "--tablePort",
+    String(port),
+    "--disableTelemetry",
+    "--skipApiVersionCheck",
+    ...(options.location === undefined ? ["--inMemoryPersistence"] : ["--location", options.location]),
+  ];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("successfully started")) resolve();
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`Azurite exited (code ${code}) before listening:\n${output}`)));
+    child.once("error", reject);
+  });
+  child.stdout.resume();
+  child.stderr.resume();
+  return {
+    port,
+    connectionString: tableConnectionString(port),
+    process: child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGCONT");
+      child.kill("SIGTERM");
+      await once(child, "exit");
+    },
+  };
+}

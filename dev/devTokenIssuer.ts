@@ -1,0 +1,54 @@
+import { createHash } from "node:crypto";
+import { SignJWT, exportJWK, generateKeyPair, type JWK } from "jose";
+
+export interface DevTokenRequest {
+  readonly upn: string;
+  readonly oid?: string;
+  readonly roles?: readonly string[];
+}
+
+export interface DevTokenIssuer {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly jwks: { keys: JWK[] };
+  /** Signs an access token shaped like Entra ID's for `request`, valid for an hour. */
+  issue(request: DevTokenRequest): Promise<string>;
+}
+
+/** The object id a login name gets when none is given: stable, so a restart keeps the same users. */
+export function devObjectId(upn: string): string {
+  const hex = createHash("sha256").update(upn.toLowerCase()).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * A stand-in for Entra ID on a developer's machine: its own RS256 key, published as a JWKS, so tokens it
+ * signs go through exactly the validation production tokens do. It never runs in Azure.
+ */
+export async function createDevTokenIssuer(issuer: string, audience: string): Promise<DevTokenIssuer> {
+  const { privateKey, publicKey } = await generateKeyPair("RS256");
+  const kid = "dev-1";
+  const jwk = { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" };
+  return {
+    issuer,
+    audience,
+    jwks: { keys: [jwk] },
+    issue: (request) =>
+      new SignJWT({
+        oid: request.oid ?? devObjectId(request.upn),
+        preferred_username: request.upn,
+        name: request.upn.split("@")[0],
+        roles: [...(request.roles ?? [])],
+        scp: "AppPasswords.Manage",
+        ver: "2.0",
+      })
+        .setProtectedHeader({ alg: "RS256", kid, typ: "JWT" })
+        .setIssuer(issuer)
+        .setAudience(audience)
+        .setSubject(request.oid ?? devObjectId(request.upn))
+        .setIssuedAt()
+        .setNotBefore("0s")
+        .setExpirationTime("1h")
+        .sign(privateKey),
+  };
+}

@@ -1,0 +1,246 @@
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
+import { readdirSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { once } from "node:events";
+import path from "node:path";
+import { HttpRequest, InvocationContext, type HttpFunctionOptions, type HttpResponseInit } from "@azure/functions";
+import { z } from "zod";
+import { problemResponse, jsonResponse, type ProblemCode } from "../shared/problemResponse";
+import type { DevTokenIssuer } from "./devTokenIssuer";
+
+/** A function as the Functions host knows it: its name (the file's) and its `app.http` options. */
+export interface HostedFunction {
+  readonly name: string;
+  readonly options: HttpFunctionOptions;
+}
+
+export type LogLevel = "trace" | "debug" | "information" | "warning" | "error" | "critical" | "none";
+
+export interface LocalHostOptions {
+  readonly functions: readonly HostedFunction[];
+  /** Required in `x-functions-key` (or `?code=`) by functions with `authLevel: "function"`. */
+  readonly functionKey: string;
+  readonly issuer: DevTokenIssuer;
+  readonly port: number;
+  readonly hostname?: string;
+  /** Receives every line a function logs (default: the console). */
+  readonly onLog?: (level: LogLevel, message: string) => void;
+}
+
+export interface LocalHost {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** The Functions host's route prefix. */
+const ROUTE_PREFIX = "/api/";
+const MAX_REQUEST_BYTES = 1024 * 1024;
+
+/**
+ * Loads every function module in `dir` the way the Functions host does with `main`: each file registers one
+ * function named after it, and exports its options as `<name>Options`.
+ */
+export async function loadFunctions(dir: string): Promise<HostedFunction[]> {
+  const files = readdirSync(dir).filter((file) => /\.(js|ts)$/.test(file) && !file.endsWith(".d.ts"));
+  // Outside the Functions host, @azure/functions warns that it skips registration: expected here, so quiet.
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!String(args[0]).includes("test mode")) warn(...args);
+  };
+  try {
+    return await loadModules(dir, files);
+  } finally {
+    console.warn = warn;
+  }
+}
+
+function loadModules(dir: string, files: string[]): Promise<HostedFunction[]> {
+  return Promise.all(
+    files.map(async (file) => {
+      const name = path.basename(file, path.extname(file));
+      const module = (await import(path.join(dir, file))) as Record<string, unknown>;
+      const options = module[`${name}Options`] as HttpFunctionOptions | undefined;
+      if (!options?.handler) throw new Error(`${file} does not export ${name}Options`);
+      return { name, options };
+    }),
+  );
+}
+
+interface Route {
+  readonly fn: HostedFunction;
+  readonly pattern: RegExp;
+  readonly paramNames: string[];
+}
+
+/** Turns a Functions route template (`users/{user}/app-passwords/{id?}`) into a matcher. */
+function compileRoute(fn: HostedFunction): Route {
+  const paramNames: string[] = [];
+  const source = (fn.options.route ?? fn.name)
+    .split("/")
+    .map((segment, index) => {
+      const param = /^\{(\w+)(\?)?\}$/.exec(segment);
+      const slash = index === 0 ? "" : "/";
+      if (!param?.[1]) return slash + segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      paramNames.push(param[1]);
+      return param[2] ? `(?:${slash}([^/]+))?` : `${slash}([^/]+)`;
+    })
+    .join("");
+  return { fn, pattern: new RegExp(`^${source}/?$`, "i"), paramNames };
+}
+
+const sha256 = (value: string) => createHash("sha256").update(value).digest();
+
+const tokenRequest = z.strictObject({
+  upn: z.string().trim().min(3).max(256).regex(/^[^@\s]+@[^@\s]+$/, "must look like alice@contoso.com"),
+  oid: z.uuid().optional(),
+  roles: z.array(z.string().max(64)).max(10).optional(),
+});
+
+/**
+ * Serves the functions at the Functions host's routes (`/api/...`), enforces the function key, and runs the
+ * development token issuer at `/dev/token` and `/dev/jwks`. Local development and tests only.
+ */
+export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
+  const routes = options.functions.map(compileRoute);
+  const expectedKey = sha256(options.functionKey);
+  const log =
+    options.onLog ?? ((level: LogLevel, message: string) => (level === "error" ? console.error : console.log)(message));
+
+  const hasFunctionKey = (request: IncomingMessage, url: URL) => {
+    const given = request.headers["x-functions-key"] ?? url.searchParams.get("code") ?? "";
+    return timingSafeEqual(sha256(Array.isArray(given) ? given.join(",") : given), expectedKey);
+  };
+
+  async function invoke(fn: HostedFunction, request: IncomingMessage, url: URL, params: Record<string, string>, body: Buffer) {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+    }
+    const httpRequest = new HttpRequest({
+      method: request.method ?? "GET",
+      url: url.toString(),
+      headers,
+      params,
+      body: { bytes: body },
+    });
+    const context = new InvocationContext({
+      functionName: fn.name,
+      invocationId: randomUUID(),
+      logHandler: (level, ...args) => log(level, args.map(String).join(" ")),
+    });
+    return (await fn.options.handler(httpRequest, context)) as HttpResponseInit;
+  }
+
+  async function route(request: IncomingMessage, body: Buffer): Promise<HttpResponseInit> {
+    const url = new URL(request.url ?? "/", `http://${request.headers.host ?? "localhost"}`);
+    const method = request.method ?? "GET";
+    if (url.pathname === "/dev/jwks" && method === "GET") return jsonResponse(200, options.issuer.jwks);
+    if (url.pathname === "/dev/token" && method === "POST") return issueToken(body);
+    if (!url.pathname.startsWith(ROUTE_PREFIX)) return notFound();
+
+    const rest = url.pathname.slice(ROUTE_PREFIX.length);
+    let pathMatched = false;
+    for (const { fn, pattern, paramNames } of routes) {
+      const match = pattern.exec(rest);
+      if (!match) continue;
+      pathMatched = true;
+      if (!(fn.options.methods ?? ["GET", "POST"]).includes(method as never)) continue;
+      if (fn.options.authLevel === "function" && !hasFunctionKey(request, url)) {
+        return problemResponse("INVALID_FUNCTION_KEY", "Send the function key in the x-functions-key header.");
+      }
+      const params: Record<string, string> = {};
+      for (const [index, name] of paramNames.entries()) {
+        const value = match[index + 1];
+        if (value === undefined) continue;
+        try {
+          params[name] = decodeURIComponent(value);
+        } catch {
+          return problemResponse("INVALID_REQUEST", `Route parameter ${name} is not valid.`, {
+            errors: [{ field: name, message: "malformed percent-encoding" }],
+          });
+        }
+      }
+      return invoke(fn, request, url, params, body);
+    }
+    return pathMatched
+      ? problemResponse("METHOD_NOT_ALLOWED", `${method} is not allowed on ${url.pathname}.`)
+      : notFound();
+  }
+
+  async function issueToken(body: Buffer): Promise<HttpResponseInit> {
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString("utf8"));
+    } catch {
+      return problemResponse("MALFORMED_JSON", 'Send JSON such as {"upn":"alice@contoso.com"}.');
+    }
+    const parsed = tokenRequest.safeParse(json);
+    if (!parsed.success) {
+      const errors = parsed.error.issues.map((issue) => ({ field: issue.path.join(".") || "body", message: issue.message }));
+      return problemResponse("INVALID_REQUEST", "Invalid token request.", { errors });
+    }
+    const accessToken = await options.issuer.issue(parsed.data);
+    return jsonResponse(200, { access_token: accessToken, token_type: "Bearer", expires_in: 3600 });
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse) {
+    let answer: HttpResponseInit;
+    try {
+      const body = await readBody(request);
+      answer = body === undefined ? problem("PAYLOAD_TOO_LARGE", "The body is too large.") : await route(request, body);
+    } catch (error) {
+      log("error", `Local host error: ${error instanceof Error ? (error.stack ?? error.message) : "unknown"}`);
+      answer = problem("INTERNAL_ERROR", "Something went wrong on our side.");
+    }
+    try {
+      send(response, answer);
+    } catch (error) {
+      log("error", `Local host error: ${error instanceof Error ? error.message : "unknown"}`);
+      response.statusCode = 500;
+      response.end();
+    }
+  }
+
+  const server: Server = createServer((request, response) => void handle(request, response));
+  server.listen(options.port, options.hostname ?? "127.0.0.1");
+  await once(server, "listening");
+  return {
+    url: `http://${options.hostname ?? "127.0.0.1"}:${options.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+const problem = (code: ProblemCode, detail: string) => problemResponse(code, detail);
+const notFound = () => problem("NOT_FOUND", "No such route. The API lives under /api; see the README.");
+
+/** The whole body, or undefined past 1 MiB. */
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(response: ServerResponse, answer: HttpResponseInit) {
+  const headers = new Headers(answer.headers as ConstructorParameters<typeof Headers>[0]);
+  let body: string | Uint8Array | undefined;
+  if (answer.jsonBody !== undefined) {
+    body = JSON.stringify(answer.jsonBody);
+    if (!headers.has("content-type")) headers.set("content-type", "application/json");
+  } else if (typeof answer.body === "string" || answer.body instanceof Uint8Array) {
+    body = answer.body;
+  } else if (answer.body !== undefined && answer.body !== null) {
+    throw new Error("The local host sends string, byte or JSON bodies only");
+  }
+  response.statusCode = answer.status ?? 200;
+  headers.forEach((value, name) => response.setHeader(name, value));
+  response.end(body);
+}

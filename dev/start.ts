@@ -1,0 +1,95 @@
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { ConfigError } from "../shared/config";
+import { freePort, startAzurite } from "./azurite";
+import { DEFAULT_FUNCTION_KEY, startLocalService } from "./startLocalService";
+
+/**
+ * `npm start`: Azurite (data in `.azurite/`) plus the local host on http://localhost:7071, with the
+ * development token issuer. Ctrl-C stops both.
+ */
+async function main() {
+  const root = path.resolve(__dirname, "..", "..");
+  const env = { ...readLocalSettings(path.join(root, "local.settings.json")), ...process.env };
+  const port = Number(env.PORT ?? 7071);
+  const functionKey = env.LOCAL_FUNCTION_KEY ?? DEFAULT_FUNCTION_KEY;
+
+  const location = path.join(root, ".azurite");
+  mkdirSync(location, { recursive: true });
+  const wanted = Number(env.AZURITE_TABLE_PORT ?? 10002);
+  const azurite = await startAzurite({ location, port: (await isFree(wanted)) ? wanted : await freePort() });
+
+  let service;
+  try {
+    service = await startLocalService({
+      port,
+      tableConnectionString: azurite.connectionString,
+      functionsDir: path.join(__dirname, "..", "functions"),
+      env,
+      functionKey,
+    });
+  } catch (error) {
+    await azurite.stop();
+    throw error;
+  }
+  const { host } = service;
+  const base = `http://localhost:${port}`;
+  console.log(`
+App passwords service running at ${base}/api  (Azurite table storage on port ${azurite.port}, data in .azurite/)
+
+1. Get a development access token (any login name; add "roles":["AppPasswords.Admin"] for an admin):
+   TOKEN=$(curl -s -X POST ${base}/dev/token -H 'Content-Type: application/json' \\
+     -d '{"upn":"alice@contoso.com"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
+
+2. Register for two-step verification: the first time answers 201 with your first app password.
+   curl -s -X POST ${base}/api/users/me/registration -H "Authorization: Bearer $TOKEN"
+
+3. Create, list and delete app passwords:
+   curl -s -X POST ${base}/api/users/me/app-passwords -H "Authorization: Bearer $TOKEN" \\
+     -H 'Content-Type: application/json' -d '{"name":"Alice'"'"'s iPhone"}'
+   curl -s ${base}/api/users/me/app-passwords -H "Authorization: Bearer $TOKEN"
+   curl -s -X DELETE ${base}/api/users/me/app-passwords/<id> -H "Authorization: Bearer $TOKEN"
+
+4. Verify a login as a mail gateway does (function key: ${functionKey === DEFAULT_FUNCTION_KEY ? DEFAULT_FUNCTION_KEY : "$LOCAL_FUNCTION_KEY"}):
+   curl -s -X POST ${base}/api/verify -H 'x-functions-key: ${functionKey === DEFAULT_FUNCTION_KEY ? DEFAULT_FUNCTION_KEY : "<LOCAL_FUNCTION_KEY>"}' \\
+     -H 'Content-Type: application/json' -d '{"user":"alice@contoso.com","password":"<password>"}'
+
+The README walks through every endpoint. Ctrl-C stops the service and Azurite.
+`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("Stopping...");
+    await host.close();
+    await azurite.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+}
+
+/** `local.settings.json` `Values`, as `func start` would read them, when the file exists. */
+function readLocalSettings(file: string): Record<string, string> {
+  if (!existsSync(file)) return {};
+  const parsed = JSON.parse(readFileSync(file, "utf8")) as { Values?: Record<string, string> };
+  return parsed.Values ?? {};
+}
+
+async function isFree(port: number): Promise<boolean> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else if (error instanceof Error && "code" in error && error.code === "EADDRINUSE") {
+    console.error(`Port is in use: ${error.message}. Stop the other process or set PORT to another port.`);
+  } else console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,40 @@
+import { app, type HttpFunctionOptions, type HttpRequest, type HttpResponseInit } from "@azure/functions";
+import { z } from "zod";
+import { handleErrors } from "../shared/handleErrors";
+import { authenticate, readRouteParams } from "../shared/httpInput";
+import { BASE_HEADERS, refusalResponse } from "../shared/problemResponse";
+import { appPasswordIdParam, targetUserId, userParam } from "../shared/requestSchemas";
+import { getServices } from "../shared/services";
+
+const params = z.object({ user: userParam, id: appPasswordIdParam.optional() });
+
+/**
+ * `DELETE /api/users/{user}/app-passwords/{id}`: deletes one app password, which stops working at once;
+ * without `{id}`, all of that user's.
+ */
+export async function deleteAppPassword(request: HttpRequest): Promise<HttpResponseInit> {
+  const caller = await authenticate(request);
+  if (!caller.ok) return caller.response;
+  const route = readRouteParams(request, params);
+  if (!route.ok) return route.response;
+
+  const { appPasswords } = getServices();
+  const userId = targetUserId(route.value.user, caller.value.userId);
+  const { id } = route.value;
+  const outcome =
+    id === undefined
+      ? await appPasswords.removeAll(caller.value, userId)
+      : await appPasswords.remove(caller.value, userId, id);
+  if (outcome.code !== "REMOVED") return refusalResponse(outcome);
+  return { status: 204, headers: BASE_HEADERS };
+}
+
+/** How the Functions host (and the local host) serves it. */
+export const deleteAppPasswordOptions: HttpFunctionOptions = {
+  methods: ["DELETE"],
+  route: "users/{user}/app-passwords/{id?}",
+  authLevel: "anonymous",
+  handler: handleErrors(deleteAppPassword),
+};
+
+app.http("deleteAppPassword", deleteAppPasswordOptions);

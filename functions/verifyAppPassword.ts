@@ -1,0 +1,33 @@
+import { app, type HttpFunctionOptions, type HttpRequest, type HttpResponseInit } from "@azure/functions";
+import { z } from "zod";
+import { handleErrors } from "../shared/handleErrors";
+import { readJsonBody } from "../shared/httpInput";
+import { jsonResponse } from "../shared/problemResponse";
+import { getServices } from "../shared/services";
+
+const body = z.strictObject({
+  user: z.string().trim().min(1).max(256),
+  password: z.string().min(1).max(256),
+  protocol: z.string().max(32).optional(),
+  clientIp: z.union([z.ipv4(), z.ipv6()]).optional(),
+});
+
+/**
+ * `POST /api/verify` (function key): is this one of the user's app passwords? Always 200 with
+ * `valid: true|false` for a well-formed request; a wrong password and an unknown user look the same.
+ */
+export async function verifyAppPassword(request: HttpRequest): Promise<HttpResponseInit> {
+  const input = await readJsonBody(request, body);
+  if (!input.ok) return input.response;
+  return jsonResponse(200, await getServices().appPasswords.verify(input.value.user, input.value.password));
+}
+
+/** How the Functions host (and the local host) serves it. */
+export const verifyAppPasswordOptions: HttpFunctionOptions = {
+  methods: ["POST"],
+  route: "verify",
+  authLevel: "function",
+  handler: handleErrors(verifyAppPassword),
+};
+
+app.http("verifyAppPassword", verifyAppPasswordOptions);

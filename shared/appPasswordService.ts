@@ -1,0 +1,267 @@
+import { randomInt } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { appPasswordTag, generateAppPassword, normalizeAppPassword } from "./appPasswordSecret";
+import type { AppPasswordStore, NewAppPassword, StoredAppPassword, UserRecord } from "./appPasswordStore";
+import type { Refusal } from "./outcomes";
+import type { PasswordHasher } from "./passwordHasher";
+import type { Principal } from "./principal";
+
+/** An app password as its owner sees it: never the password or its hash. */
+export interface AppPasswordSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: Date;
+  readonly lastUsedAt?: Date;
+}
+
+/** A freshly made app password, with the plaintext: returned once, by create or the first registration. */
+export interface IssuedAppPassword extends AppPasswordSummary {
+  readonly password: string;
+}
+
+export type RegisterOutcome =
+  | { readonly code: "REGISTERED"; readonly registeredAt: Date; readonly appPassword?: IssuedAppPassword }
+  | { readonly code: "ALREADY_REGISTERED"; readonly registeredAt: Date }
+  | Refusal;
+export type CreateOutcome = { readonly code: "CREATED"; readonly appPassword: IssuedAppPassword } | Refusal;
+export type ListOutcome =
+  | { readonly code: "LISTED"; readonly items: AppPasswordSummary[]; readonly limit: number }
+  | Refusal;
+export type RemoveOutcome = { readonly code: "REMOVED"; readonly count: number } | Refusal;
+export type VerifyOutcome =
+  | { readonly valid: true; readonly userId: string; readonly appPasswordId: string }
+  | { readonly valid: false };
+
+export interface AppPasswordServiceOptions {
+  readonly store: AppPasswordStore;
+  readonly hasher: PasswordHasher;
+  readonly policy: { readonly appPasswordsAllowed: boolean; readonly maxPerUser: number };
+  readonly now?: () => Date;
+}
+
+/** Name of the app password given at the first registration when the person names none. */
+export const INITIAL_APP_PASSWORD_NAME = "Initial app password";
+
+/** `lastUsedAt` is written at most this often per app password, so a syncing phone does not write on every login. */
+export const LAST_USED_RESOLUTION_MS = 5 * 60 * 1000;
+
+/** Writes that lose an optimistic-concurrency race are retried this many times before answering "busy". */
+const MAX_WRITE_ATTEMPTS = 60;
+
+const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The user id for verify when the login name is unknown: a partition that never holds app passwords. */
+const NO_USER = "00000000-0000-0000-0000-000000000000";
+
+export type AppPasswordService = ReturnType<typeof createAppPasswordService>;
+
+/**
+ * The app passwords domain: who may do what, the per-user limit, generation and verification. It knows
+ * nothing of HTTP or Azure; the store and the hasher come in through `options`.
+ */
+export function createAppPasswordService(options: AppPasswordServiceOptions) {
+  const { store, hasher, policy } = options;
+  const now = options.now ?? (() => new Date());
+  // Checked against when there is no stored hash, so unknown users cost one argon2 verification too.
+  const decoyHash = hasher.hash(generateAppPassword());
+
+  const refuse = <C extends Refusal["code"]>(code: C, detail: string) => ({ code, detail }) as const;
+
+  /** Who may manage (list, delete) the app passwords of `targetUserId`. */
+  function mayManage(actor: Principal, targetUserId: string): Refusal | undefined {
+    if (targetUserId !== actor.userId && !actor.isAdmin) {
+      return refuse("FORBIDDEN", "Only an administrator can manage another user's app passwords.");
+    }
+    if (!policy.appPasswordsAllowed && !actor.isAdmin) {
+      return refuse("APP_PASSWORDS_DISABLED", "Your organization does not allow app passwords.");
+    }
+    return undefined;
+  }
+
+  /** New app passwords are only ever issued to the person themselves: nobody else sees the plaintext. */
+  function mayIssue(actor: Principal, targetUserId: string): Refusal | undefined {
+    if (targetUserId === actor.userId) return undefined;
+    return actor.isAdmin
+      ? refuse("SELF_SERVICE_ONLY", "App passwords are created by their owner; an administrator cannot create one for another user.")
+      : refuse("FORBIDDEN", "Only an administrator can act on another user's app passwords.");
+  }
+
+  async function issue(userId: string, name: string) {
+    const password = generateAppPassword();
+    const record: NewAppPassword = {
+      userId,
+      id: appPasswordTag(userId, password),
+      name,
+      hash: await hasher.hash(password),
+      createdAt: now(),
+    };
+    return { record, password };
+  }
+
+  const issued = (record: NewAppPassword, password: string): IssuedAppPassword => ({
+    id: record.id,
+    name: record.name,
+    password,
+    createdAt: record.createdAt,
+  });
+
+  const summary = (stored: StoredAppPassword): AppPasswordSummary => ({
+    id: stored.id,
+    name: stored.name,
+    createdAt: stored.createdAt,
+    ...(stored.lastUsedAt !== undefined && { lastUsedAt: stored.lastUsedAt }),
+  });
+
+  /** Runs an optimistic-concurrency write until it applies, with jittered back-off between attempts. */
+  async function retrying<T>(attempt: () => Promise<T | "conflict">): Promise<T | Refusal> {
+    for (let i = 0; i < MAX_WRITE_ATTEMPTS; i++) {
+      const result = await attempt();
+      if (result !== "conflict") return result;
+      await sleep(randomInt(1, 5 + Math.min(i, 10) * 5));
+    }
+    return refuse("CONTENTION", "Too many simultaneous changes to this user's app passwords. Try again.");
+  }
+
+  /** Points the login name at the user, and frees the one they had before when it changed. */
+  async function recordLoginName(actor: Principal, previous: string | undefined) {
+    if (previous === actor.loginName) return;
+    await store.saveLoginName(actor.loginName, actor.userId);
+    if (previous !== undefined) await store.deleteLoginName(previous, actor.userId);
+  }
+
+  return {
+    /**
+     * Records that the person registered for two-step verification. The first time, and while the tenant
+     * allows app passwords, they are given their first app password.
+     */
+    async register(actor: Principal, targetUserId: string, name?: string): Promise<RegisterOutcome> {
+      const refusal = mayIssue(actor, targetUserId);
+      if (refusal) return refusal;
+      const existing = await store.getUser(actor.userId);
+      await recordLoginName(actor, existing?.loginName);
+      if (existing) return { code: "ALREADY_REGISTERED", registeredAt: existing.registeredAt };
+
+      const registeredAt = now();
+      const user = { userId: actor.userId, loginName: actor.loginName, registeredAt };
+      const first = policy.appPasswordsAllowed
+        ? await issue(actor.userId, name ?? INITIAL_APP_PASSWORD_NAME)
+        : undefined;
+      if ((await store.register(user, first?.record)) === "done") {
+        return {
+          code: "REGISTERED",
+          registeredAt,
+          ...(first && { appPassword: issued(first.record, first.password) }),
+        };
+      }
+      // A concurrent registration of the same person won: theirs stands.
+      const winner = await store.getUser(actor.userId);
+      return winner
+        ? { code: "ALREADY_REGISTERED", registeredAt: winner.registeredAt }
+        : refuse("CONTENTION", "The registration changed while it was being recorded. Try again.");
+    },
+
+    /** Creates an app password, unless the user already has the maximum. */
+    async create(actor: Principal, targetUserId: string, name: string): Promise<CreateOutcome> {
+      const refusal = mayIssue(actor, targetUserId);
+      if (refusal) return refusal;
+      if (!policy.appPasswordsAllowed) {
+        return refuse("APP_PASSWORDS_DISABLED", "Your organization does not allow app passwords.");
+      }
+      let fresh = await issue(actor.userId, name);
+      return retrying<CreateOutcome>(async () => {
+        const user: UserRecord | undefined = await store.getUser(actor.userId);
+        if (!user) {
+          return refuse(
+            "REGISTRATION_REQUIRED",
+            "Register for two-step verification first: POST /api/users/me/registration.",
+          );
+        }
+        if (user.appPasswordCount >= policy.maxPerUser) {
+          return {
+            ...refuse(
+              "APP_PASSWORD_LIMIT_REACHED",
+              `You already have ${policy.maxPerUser} app passwords, the most allowed. Delete one of your existing app passwords first, then create a new one.`,
+            ),
+            limit: policy.maxPerUser,
+          };
+        }
+        const loginName = user.loginName === actor.loginName ? undefined : actor.loginName;
+        const outcome = await store.addAppPassword(user, fresh.record, loginName);
+        switch (outcome) {
+          case "done":
+            if (loginName !== undefined) await recordLoginName(actor, user.loginName);
+            return { code: "CREATED", appPassword: issued(fresh.record, fresh.password) };
+          case "taken":
+            // Another of this user's app passwords has the same 32-bit id: draw again (about 1 in 10^8).
+            fresh = await issue(actor.userId, name);
+            return "conflict";
+          case "conflict":
+          case "not-found":
+            return "conflict";
+        }
+      });
+    },
+
+    /** The user's app passwords, oldest first, without secrets. */
+    async list(actor: Principal, targetUserId: string): Promise<ListOutcome> {
+      const refusal = mayManage(actor, targetUserId);
+      if (refusal) return refusal;
+      const stored = await store.listAppPasswords(targetUserId);
+      const items = stored.map(summary).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+      return { code: "LISTED", items, limit: policy.maxPerUser };
+    },
+
+    /** Deletes one app password; it stops working at once. */
+    async remove(actor: Principal, targetUserId: string, id: string): Promise<RemoveOutcome> {
+      const refusal = mayManage(actor, targetUserId);
+      if (refusal) return refusal;
+      const notFound = refuse("APP_PASSWORD_NOT_FOUND", `This user has no app password with id "${id}".`);
+      return retrying<RemoveOutcome>(async () => {
+        const user = await store.getUser(targetUserId);
+        if (!user) return notFound;
+        const outcome = await store.removeAppPasswords(user, [id]);
+        if (outcome === "done") return { code: "REMOVED", count: 1 };
+        return outcome === "not-found" ? notFound : "conflict";
+      });
+    },
+
+    /** Deletes all of a user's app passwords at once. */
+    async removeAll(actor: Principal, targetUserId: string): Promise<RemoveOutcome> {
+      const refusal = mayManage(actor, targetUserId);
+      if (refusal) return refusal;
+      return retrying<RemoveOutcome>(async () => {
+        const user = await store.getUser(targetUserId);
+        if (!user) return { code: "REMOVED", count: 0 };
+        const ids = (await store.listAppPasswords(targetUserId)).map((stored) => stored.id);
+        if (ids.length === 0) return { code: "REMOVED", count: 0 };
+        const outcome = await store.removeAppPasswords(user, ids);
+        return outcome === "done" ? { code: "REMOVED", count: ids.length } : "conflict";
+      });
+    },
+
+    /**
+     * Whether `password` is one of the user's app passwords. `user` is a login name (any case) or an object
+     * id. Always exactly one argon2 verification and the same storage reads, whether the user exists, the
+     * password is wrong or right, so neither time nor answer tells which accounts exist.
+     */
+    async verify(user: string, password: string): Promise<VerifyOutcome> {
+      const normalized = normalizeAppPassword(password);
+      const isObjectId = OBJECT_ID.test(user);
+      const userId = isObjectId ? user.toLowerCase() : await store.findUserIdByLoginName(user);
+      const candidate = await store.getAppPassword(userId ?? NO_USER, appPasswordTag(userId ?? NO_USER, normalized));
+      const valid = await hasher.verify(candidate?.hash ?? (await decoyHash), normalized);
+      if (!candidate || !valid) return { valid: false };
+
+      const usedAt = now();
+      const stale = !candidate.lastUsedAt || usedAt.getTime() - candidate.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
+      const upgrade = hasher.needsRehash(candidate.hash);
+      if (stale || upgrade) {
+        await store.touchAppPassword(candidate, {
+          lastUsedAt: stale ? usedAt : (candidate.lastUsedAt ?? usedAt),
+          ...(upgrade && { hash: await hasher.hash(normalized) }),
+        });
+      }
+      return { valid: true, userId: candidate.userId, appPasswordId: candidate.id };
+    },
+  };
+}

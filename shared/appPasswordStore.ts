@@ -1,0 +1,59 @@
+/** A person who has registered for two-step verification, with the bookkeeping for their app passwords. */
+export interface UserRecord {
+  readonly userId: string;
+  /** The login name (UPN) a mail client sends, lowercase. */
+  readonly loginName: string;
+  readonly registeredAt: Date;
+  /** How many app passwords the user has; changes only together with them, in one transaction. */
+  readonly appPasswordCount: number;
+  /** Concurrency token: a write conditioned on it fails if anything changed the record since it was read. */
+  readonly etag: string;
+}
+
+/** An app password as stored: its argon2id PHC string, never the password. */
+export interface StoredAppPassword {
+  readonly userId: string;
+  readonly id: string;
+  readonly name: string;
+  readonly hash: string;
+  readonly createdAt: Date;
+  readonly lastUsedAt?: Date;
+  readonly etag: string;
+}
+
+export type NewAppPassword = Omit<StoredAppPassword, "etag" | "lastUsedAt">;
+
+/**
+ * Outcome of a conditional write: `conflict` when the user record changed since it was read (read it again
+ * and retry), `taken` when the app password id is in use.
+ */
+export type WriteOutcome = "done" | "conflict" | "taken" | "not-found";
+
+/** Persistence of users and their app passwords: one partition per user, so related writes are atomic. */
+export interface AppPasswordStore {
+  getUser(userId: string): Promise<UserRecord | undefined>;
+  /** The user id registered under a login name (case-insensitive). */
+  findUserIdByLoginName(loginName: string): Promise<string | undefined>;
+  /** Points a login name at a user id, and away from whoever had it. */
+  saveLoginName(loginName: string, userId: string): Promise<void>;
+  /** Forgets a login name if it still points at `userId`. */
+  deleteLoginName(loginName: string, userId: string): Promise<void>;
+  /** Creates the user record and, when given, their first app password, atomically; `taken` if registered. */
+  register(user: Omit<UserRecord, "etag" | "appPasswordCount">, first?: NewAppPassword): Promise<WriteOutcome>;
+  /** Adds an app password and counts it, provided the user record is unchanged since `user` was read. */
+  addAppPassword(user: UserRecord, appPassword: NewAppPassword, loginName?: string): Promise<WriteOutcome>;
+  getAppPassword(userId: string, id: string): Promise<StoredAppPassword | undefined>;
+  listAppPasswords(userId: string): Promise<StoredAppPassword[]>;
+  /**
+   * Deletes the given app passwords and uncounts them, provided the user record is unchanged since `user`
+   * was read; `not-found` if one of them no longer exists.
+   */
+  removeAppPasswords(user: UserRecord, ids: readonly string[]): Promise<WriteOutcome>;
+  /** Records use of an app password (and an upgraded hash), unless it was deleted or changed meanwhile. */
+  touchAppPassword(appPassword: StoredAppPassword, changes: { lastUsedAt: Date; hash?: string }): Promise<void>;
+}
+
+/** Table Storage could not be reached in time or refused the request: the caller should try again later. */
+export class StorageUnavailableError extends Error {
+  override readonly name = "StorageUnavailableError";
+}

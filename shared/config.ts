@@ -1,0 +1,127 @@
+import { z } from "zod";
+
+const booleanSetting = z
+  .enum(["true", "false", "1", "0", "yes", "no"], {
+    error: 'must be "true" or "false"',
+  })
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+const positiveInteger = (min: number, max: number) =>
+  z.coerce.number().int(`must be a whole number`).min(min).max(max);
+
+const urlList = z
+  .string()
+  .min(1)
+  .transform((value) =>
+    value
+      .split(",")
+      .map((part) => part.trim())
+      .filter((part) => part.length > 0),
+  );
+
+/**
+ * Every setting the service reads from `process.env`, with its default. The Bicep templates in `infra/`
+ * declare the same names (a test keeps the two in step); `local.settings.example.json` gives each a working
+ * local value.
+ */
+export const configSchema = z
+  .object({
+    /** Table service endpoint in Azure, e.g. `https://<account>.table.core.windows.net`. */
+    APP_PASSWORDS_TABLE_ENDPOINT: z.url().optional(),
+    /** Connection string, for Azurite only; in Azure the endpoint and managed identity are used. */
+    APP_PASSWORDS_TABLE_CONNECTION_STRING: z.string().min(1).optional(),
+    APP_PASSWORDS_TABLE_NAME: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, "must be 3-63 letters or digits, starting with a letter")
+      .default("AppPasswords"),
+    /** Client id of the user-assigned managed identity that `DefaultAzureCredential` should use. */
+    AZURE_CLIENT_ID: z.string().min(1).optional(),
+    /** Accepted token issuers, comma-separated (Entra v2: `https://login.microsoftonline.com/<tenant>/v2.0`). */
+    AUTH_ISSUER: urlList,
+    /** Accepted token audiences, comma-separated: the API's application id URI and/or client id. */
+    AUTH_AUDIENCE: urlList,
+    /** The issuer's JSON Web Key Set. */
+    AUTH_JWKS_URI: z.url(),
+    /** Tenant policy "allow users to create app passwords". */
+    APP_PASSWORDS_ALLOWED: booleanSetting.default(true),
+    APP_PASSWORDS_MAX_PER_USER: positiveInteger(1, 1000).default(40),
+    ARGON2_MEMORY_KIB: positiveInteger(8192, 4 * 1024 * 1024).default(19456),
+    ARGON2_TIME_COST: positiveInteger(1, 100).default(2),
+    ARGON2_PARALLELISM: positiveInteger(1, 16).default(1),
+    /** Time budget of one call to Table Storage; past it the request answers 503. */
+    STORAGE_TIMEOUT_MS: positiveInteger(100, 60_000).default(2000),
+  })
+  .refine(
+    (env) =>
+      (env.APP_PASSWORDS_TABLE_ENDPOINT === undefined) !==
+      (env.APP_PASSWORDS_TABLE_CONNECTION_STRING === undefined),
+    {
+      message:
+        "set exactly one of APP_PASSWORDS_TABLE_ENDPOINT (Azure) or APP_PASSWORDS_TABLE_CONNECTION_STRING (Azurite)",
+      path: ["APP_PASSWORDS_TABLE_ENDPOINT"],
+    },
+  );
+
+export type Env = z.infer<typeof configSchema>;
+
+/** The names of every setting in {@link configSchema}. */
+export const settingNames: readonly string[] = Object.keys(configSchema.shape);
+
+/** Settings that only make sense outside Azure, so the Bicep templates leave them out. */
+export const localOnlySettingNames: readonly string[] = ["APP_PASSWORDS_TABLE_CONNECTION_STRING"];
+
+export interface Config {
+  readonly table:
+    | { readonly kind: "endpoint"; readonly endpoint: string; readonly tableName: string; readonly clientId?: string }
+    | { readonly kind: "connectionString"; readonly connectionString: string; readonly tableName: string };
+  readonly auth: { readonly issuers: string[]; readonly audiences: string[]; readonly jwksUri: string };
+  readonly policy: { readonly appPasswordsAllowed: boolean; readonly maxPerUser: number };
+  readonly argon2: { readonly memoryKib: number; readonly timeCost: number; readonly parallelism: number };
+  readonly storageTimeoutMs: number;
+}
+
+/** Thrown at start when a setting is missing or malformed; the message names every bad setting. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/**
+ * Parses the environment once. Empty strings count as unset, so a blank line in a settings file falls back to
+ * the default instead of failing.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(
+    settingNames.flatMap((name) => {
+      const value = env[name]?.trim();
+      return value === undefined || value === "" ? [] : [[name, value]];
+    }),
+  );
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join(".") || "environment";
+      return `${name}: ${issue.code === "invalid_type" && present[name] === undefined ? "is required" : issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  const e = parsed.data;
+  return {
+    table:
+      e.APP_PASSWORDS_TABLE_ENDPOINT !== undefined
+        ? {
+            kind: "endpoint",
+            endpoint: e.APP_PASSWORDS_TABLE_ENDPOINT,
+            tableName: e.APP_PASSWORDS_TABLE_NAME,
+            ...(e.AZURE_CLIENT_ID !== undefined && { clientId: e.AZURE_CLIENT_ID }),
+          }
+        : {
+            kind: "connectionString",
+            connectionString: e.APP_PASSWORDS_TABLE_CONNECTION_STRING ?? "",
+            tableName: e.APP_PASSWORDS_TABLE_NAME,
+          },
+    auth: { issuers: e.AUTH_ISSUER, audiences: e.AUTH_AUDIENCE, jwksUri: e.AUTH_JWKS_URI },
+    policy: { appPasswordsAllowed: e.APP_PASSWORDS_ALLOWED, maxPerUser: e.APP_PASSWORDS_MAX_PER_USER },
+    argon2: { memoryKib: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
+    storageTimeoutMs: e.STORAGE_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,70 @@
+import type { HttpRequest, HttpResponseInit } from "@azure/functions";
+import { z } from "zod";
+import type { Principal } from "./principal";
+import { problemResponse } from "./problemResponse";
+import { getServices } from "./services";
+
+/** Parsed input, or the problem answer that explains what is wrong with it. */
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly response: HttpResponseInit };
+
+/** Largest request body accepted. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+const invalid = (issues: readonly z.core.$ZodIssue[], root: string): Parsed<never> => {
+  const errors = issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.map(String).join(".") : root,
+    message: issue.message,
+  }));
+  const fields = [...new Set(errors.map((error) => error.field))].join(", ");
+  return { ok: false, response: problemResponse("INVALID_REQUEST", `Invalid ${fields}.`, { errors }) };
+};
+
+/**
+ * Reads a JSON body of at most 16 KiB and validates it. An empty body counts as `{}` when `emptyAllowed`.
+ */
+export async function readJsonBody<S extends z.ZodType>(
+  request: HttpRequest,
+  schema: S,
+  { emptyAllowed = false } = {},
+): Promise<Parsed<z.infer<S>>> {
+  const tooLarge = {
+    ok: false,
+    response: problemResponse("PAYLOAD_TOO_LARGE", `The body must be at most ${MAX_BODY_BYTES} bytes.`),
+  } as const;
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) return tooLarge;
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (bytes.length > MAX_BODY_BYTES) return tooLarge;
+  const text = bytes.toString("utf8");
+  let json: unknown = {};
+  if (text.trim() !== "" || !emptyAllowed) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return {
+        ok: false,
+        response: problemResponse("MALFORMED_JSON", "The body must be a JSON object.", {
+          errors: [{ field: "body", message: "not valid JSON" }],
+        }),
+      };
+    }
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? { ok: true, value: parsed.data } : invalid(parsed.error.issues, "body");
+}
+
+/** Validates the route parameters. */
+export function readRouteParams<S extends z.ZodType>(request: HttpRequest, schema: S): Parsed<z.infer<S>> {
+  const parsed = schema.safeParse({ ...request.params });
+  return parsed.success ? { ok: true, value: parsed.data } : invalid(parsed.error.issues, "route");
+}
+
+/** The signed-in person, from the bearer token. */
+export async function authenticate(request: HttpRequest): Promise<Parsed<Principal>> {
+  const outcome = await getServices().validateToken(request.headers.get("authorization"));
+  if (outcome.code === "AUTHENTICATED") return { ok: true, value: outcome.principal };
+  const response = problemResponse("UNAUTHENTICATED", outcome.detail);
+  return {
+    ok: false,
+    response: { ...response, headers: { ...response.headers, "WWW-Authenticate": "Bearer" } },
+  };
+}

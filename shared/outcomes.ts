@@ -1,0 +1,12 @@
+/**
+ * Expected outcomes that are not success, shared by the domain operations. Each `code` is also the stable
+ * `code` of the problem+json answer that carries it (see `problemResponse.ts`).
+ */
+export type Refusal =
+  | { readonly code: "FORBIDDEN"; readonly detail: string }
+  | { readonly code: "SELF_SERVICE_ONLY"; readonly detail: string }
+  | { readonly code: "APP_PASSWORDS_DISABLED"; readonly detail: string }
+  | { readonly code: "REGISTRATION_REQUIRED"; readonly detail: string }
+  | { readonly code: "APP_PASSWORD_NOT_FOUND"; readonly detail: string }
+  | { readonly code: "APP_PASSWORD_LIMIT_REACHED"; readonly detail: string; readonly limit: number }
+  | { readonly code: "CONTENTION"; readonly detail: string };

@@ -1,0 +1,52 @@
+import { Algorithm, hash, verify } from "@node-rs/argon2";
+
+/** One-way hashing of app passwords. Async: argon2 runs on the libuv thread pool, off the event loop. */
+export interface PasswordHasher {
+  /** A PHC string (`$argon2id$v=19$m=...,t=...,p=...$salt$hash`) with a fresh random salt. */
+  hash(password: string): Promise<string>;
+  /** Whether `password` matches `phc`. A malformed PHC string counts as no match. */
+  verify(phc: string, password: string): Promise<boolean>;
+  /** Whether `phc` was made with weaker parameters than the configured ones and should be replaced. */
+  needsRehash(phc: string): boolean;
+}
+
+export interface Argon2Parameters {
+  readonly memoryKib: number;
+  readonly timeCost: number;
+  readonly parallelism: number;
+}
+
+const PHC_PARAMETERS = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/;
+
+/** argon2id through `@node-rs/argon2`, at the given cost (OWASP minimum: m=19456 KiB, t=2, p=1). */
+export function createArgon2Hasher(parameters: Argon2Parameters): PasswordHasher {
+  const options = {
+    algorithm: Algorithm.Argon2id,
+    memoryCost: parameters.memoryKib,
+    timeCost: parameters.timeCost,
+    parallelism: parameters.parallelism,
+  };
+  return {
+    hash: (password) => hash(password, options),
+    verify: async (phc, password) => {
+      try {
+        return await verify(phc, password);
+      } catch {
+        return false;
+      }
+    },
+    needsRehash: (phc) => {
+      const match = PHC_PARAMETERS.exec(phc);
+      if (!match) return true;
+      const [, m, t, p] = match.map(Number);
+      return (
+        m === undefined ||
+        t === undefined ||
+        p === undefined ||
+        m < parameters.memoryKib ||
+        t < parameters.timeCost ||
+        p < parameters.parallelism
+      );
+    },
+  };
+}

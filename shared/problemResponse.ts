@@ -1,0 +1,120 @@
+import type { HttpResponseInit } from "@azure/functions";
+import type { Refusal } from "./outcomes";
+
+/** Every stable `code` a problem+json answer can carry. */
+export type ProblemCode =
+  | Refusal["code"]
+  | "INVALID_REQUEST"
+  | "MALFORMED_JSON"
+  | "PAYLOAD_TOO_LARGE"
+  | "UNAUTHENTICATED"
+  | "INVALID_FUNCTION_KEY"
+  | "NOT_FOUND"
+  | "METHOD_NOT_ALLOWED"
+  | "VERIFY_THROTTLED"
+  | "STORAGE_UNAVAILABLE"
+  | "IDENTITY_UNAVAILABLE"
+  | "INTERNAL_ERROR";
+
+/** The one place where a problem code becomes an HTTP status and a title. */
+export function problemStatus(code: ProblemCode): { status: number; title: string } {
+  switch (code) {
+    case "INVALID_REQUEST":
+      return { status: 400, title: "The request is not valid" };
+    case "MALFORMED_JSON":
+      return { status: 400, title: "The request body is not valid JSON" };
+    case "UNAUTHENTICATED":
+      return { status: 401, title: "Authentication required" };
+    case "INVALID_FUNCTION_KEY":
+      return { status: 401, title: "A valid function key is required" };
+    case "FORBIDDEN":
+      return { status: 403, title: "Not allowed" };
+    case "SELF_SERVICE_ONLY":
+      return { status: 403, title: "Only the owner can create app passwords" };
+    case "APP_PASSWORDS_DISABLED":
+      return { status: 403, title: "App passwords are turned off" };
+    case "NOT_FOUND":
+      return { status: 404, title: "Not found" };
+    case "APP_PASSWORD_NOT_FOUND":
+      return { status: 404, title: "App password not found" };
+    case "METHOD_NOT_ALLOWED":
+      return { status: 405, title: "Method not allowed" };
+    case "REGISTRATION_REQUIRED":
+      return { status: 409, title: "Register for two-step verification first" };
+    case "APP_PASSWORD_LIMIT_REACHED":
+      return { status: 409, title: "App password limit reached" };
+    case "PAYLOAD_TOO_LARGE":
+      return { status: 413, title: "The request body is too large" };
+    case "VERIFY_THROTTLED":
+      return { status: 429, title: "Too many failed attempts" };
+    case "INTERNAL_ERROR":
+      return { status: 500, title: "Internal error" };
+    case "CONTENTION":
+      return { status: 503, title: "Busy, try again" };
+    case "STORAGE_UNAVAILABLE":
+      return { status: 503, title: "Storage unavailable, try again later" };
+    case "IDENTITY_UNAVAILABLE":
+      return { status: 503, title: "Token issuer unavailable, try again later" };
+    default: {
+      const unknown: never = code;
+      throw new Error(`No status for problem code ${String(unknown)}`);
+    }
+  }
+}
+
+/** Headers on every answer: nothing here may be cached, and nothing sniffed as another content type. */
+export const BASE_HEADERS: Readonly<Record<string, string>> = {
+  "Cache-Control": "no-store",
+  "X-Content-Type-Options": "nosniff",
+};
+
+export interface ProblemExtras {
+  /** Offending fields, for 400 answers. */
+  readonly errors?: readonly { readonly field: string; readonly message: string }[];
+  readonly retryAfterSeconds?: number;
+  readonly [member: string]: unknown;
+}
+
+/** An RFC 9457 problem+json answer with a stable `code`. */
+export function problemResponse(code: ProblemCode, detail: string, extras: ProblemExtras = {}): HttpResponseInit {
+  const { status, title } = problemStatus(code);
+  const { retryAfterSeconds, ...members } = extras;
+  const body = {
+    type: `urn:app-passwords:problem:${code.toLowerCase().replace(/_/g, "-")}`,
+    title,
+    status,
+    detail,
+    code,
+    ...members,
+  };
+  return {
+    status,
+    headers: {
+      ...BASE_HEADERS,
+      "Content-Type": "application/problem+json",
+      ...(retryAfterSeconds !== undefined && { "Retry-After": String(retryAfterSeconds) }),
+    },
+    body: JSON.stringify(body),
+  };
+}
+
+/** The problem answer for a domain refusal. */
+export function refusalResponse(refusal: Refusal): HttpResponseInit {
+  switch (refusal.code) {
+    case "APP_PASSWORD_LIMIT_REACHED":
+      return problemResponse(refusal.code, refusal.detail, { limit: refusal.limit });
+    case "CONTENTION":
+      return problemResponse(refusal.code, refusal.detail, { retryAfterSeconds: 1 });
+    default:
+      return problemResponse(refusal.code, refusal.detail);
+  }
+}
+
+/** A JSON answer. */
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
+  return {
+    status,
+    headers: { ...BASE_HEADERS, "Content-Type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  };
+}

@@ -1,0 +1,51 @@
+import { DefaultAzureCredential } from "@azure/identity";
+import { createAppPasswordService, type AppPasswordService } from "./appPasswordService";
+import { loadConfig, type Config } from "./config";
+import { createArgon2Hasher, type PasswordHasher } from "./passwordHasher";
+import { createTableAppPasswordStore } from "./tableAppPasswordStore";
+import { createTokenValidator, type TokenValidator } from "./tokenValidator";
+
+/** Everything the functions need, wired once per process. */
+export interface Services {
+  readonly appPasswords: AppPasswordService;
+  readonly validateToken: TokenValidator;
+}
+
+export interface ServiceOverrides {
+  /** Replaces argon2, e.g. with a counting wrapper in tests. */
+  readonly wrapHasher?: (hasher: PasswordHasher) => PasswordHasher;
+}
+
+/** Wires the domain to Table Storage, argon2 and Entra ID token validation, as configured. */
+export function createServices(config: Config, overrides: ServiceOverrides = {}): Services {
+  const location =
+    config.table.kind === "connectionString"
+      ? { connectionString: config.table.connectionString, tableName: config.table.tableName }
+      : {
+          endpoint: config.table.endpoint,
+          tableName: config.table.tableName,
+          credential: new DefaultAzureCredential(
+            config.table.clientId === undefined ? {} : { managedIdentityClientId: config.table.clientId },
+          ),
+        };
+  const store = createTableAppPasswordStore(location, { timeoutMs: config.storageTimeoutMs });
+  const argon2 = createArgon2Hasher(config.argon2);
+  const hasher = overrides.wrapHasher ? overrides.wrapHasher(argon2) : argon2;
+  return {
+    appPasswords: createAppPasswordService({ store, hasher, policy: config.policy }),
+    validateToken: createTokenValidator(config.auth),
+  };
+}
+
+let current: Services | undefined;
+
+/** The process's services, built from `process.env` on first use (a bad setting fails here, naming it). */
+export function getServices(): Services {
+  current ??= createServices(loadConfig());
+  return current;
+}
+
+/** Installs services built elsewhere: the local host and tests, which configure them explicitly. */
+export function setServices(services: Services): void {
+  current = services;
+}

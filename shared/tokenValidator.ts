@@ -1,0 +1,76 @@
+import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { z } from "zod";
+import { ADMIN_ROLE, type Principal } from "./principal";
+
+export type TokenOutcome =
+  | { readonly code: "AUTHENTICATED"; readonly principal: Principal }
+  | { readonly code: "UNAUTHENTICATED"; readonly detail: string };
+
+export interface TokenValidatorOptions {
+  readonly issuers: readonly string[];
+  readonly audiences: readonly string[];
+  readonly jwksUri: string;
+}
+
+export type TokenValidator = (authorization: string | null) => Promise<TokenOutcome>;
+
+/** The issuer's keys could not be fetched: nothing is wrong with the caller's token, they should retry. */
+export class IdentityUnavailableError extends Error {
+  override readonly name = "IdentityUnavailableError";
+}
+
+const claims = z.object({
+  oid: z.uuid(),
+  preferred_username: z.string().min(1).max(256).optional(),
+  upn: z.string().min(1).max(256).optional(),
+  roles: z.array(z.string()).optional(),
+  idtyp: z.string().optional(),
+});
+
+const unauthenticated = (detail: string): TokenOutcome => ({ code: "UNAUTHENTICATED", detail });
+
+/**
+ * Validates Entra ID access tokens: RS256 signature against the issuer's JWKS (fetched and cached by
+ * `jose`), `iss`, `aud`, `exp` and `nbf`. The same code validates the local development issuer's tokens.
+ */
+export function createTokenValidator(
+  options: TokenValidatorOptions,
+  keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(options.jwksUri), { timeoutDuration: 3000 }),
+): TokenValidator {
+  return async (authorization) => {
+    const match = /^Bearer +([A-Za-z0-9_.~+/=-]+)$/i.exec(authorization?.trim() ?? "");
+    if (!match?.[1]) return unauthenticated("Send an access token: Authorization: Bearer <token>.");
+    let payload: unknown;
+    try {
+      ({ payload } = await jwtVerify(match[1], keys, {
+        issuer: [...options.issuers],
+        audience: [...options.audiences],
+        algorithms: ["RS256"],
+        clockTolerance: 60,
+        requiredClaims: ["exp", "oid"],
+      }));
+    } catch (error) {
+      if (
+        error instanceof errors.JWKSTimeout ||
+        error instanceof errors.JWKSInvalid ||
+        !(error instanceof errors.JOSEError)
+      ) {
+        throw new IdentityUnavailableError("The token issuer's signing keys could not be fetched", { cause: error });
+      }
+      return unauthenticated(
+        error instanceof errors.JWTExpired ? "The access token has expired." : "The access token is not valid.",
+      );
+    }
+    const parsed = claims.safeParse(payload);
+    if (!parsed.success) return unauthenticated("The access token lacks a valid oid claim.");
+    const { oid, preferred_username, upn, roles, idtyp } = parsed.data;
+    const loginName = preferred_username ?? upn;
+    if (idtyp === "app" || loginName === undefined) {
+      return unauthenticated("An access token issued to a signed-in user is required.");
+    }
+    return {
+      code: "AUTHENTICATED",
+      principal: { userId: oid.toLowerCase(), loginName: loginName.toLowerCase(), isAdmin: roles?.includes(ADMIN_ROLE) ?? false },
+    };
+  };
+}
