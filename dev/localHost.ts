@@ -91,7 +91,12 @@ function compileRoute(fn: HostedFunction): Route {
 const sha256 = (value: string) => createHash("sha256").update(value).digest();
 
 const tokenRequest = z.strictObject({
-  upn: z.string().trim().min(3).max(256).regex(/^[^@\s]+@[^@\s]+$/, "must look like alice@contoso.com"),
+  upn: z
+    .string()
+    .trim()
+    .min(3)
+    .max(256)
+    .regex(/^[^@\s]+@[^@\s]+$/, "must look like alice@contoso.com"),
   oid: z.uuid().optional(),
   roles: z.array(z.string().max(64)).max(10).optional(),
 });
@@ -111,7 +116,13 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     return timingSafeEqual(sha256(Array.isArray(given) ? given.join(",") : given), expectedKey);
   };
 
-  async function invoke(fn: HostedFunction, request: IncomingMessage, url: URL, params: Record<string, string>, body: Buffer) {
+  async function invoke(
+    fn: HostedFunction,
+    request: IncomingMessage,
+    url: URL,
+    params: Record<string, string>,
+    body: Buffer,
+  ) {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
@@ -176,7 +187,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     }
     const parsed = tokenRequest.safeParse(json);
     if (!parsed.success) {
-      const errors = parsed.error.issues.map((issue) => ({ field: issue.path.join(".") || "body", message: issue.message }));
+      const errors = parsed.error.issues.map((issue) => ({
+        field: issue.path.join(".") || "body",
+        message: issue.message,
+      }));
       return problemResponse("INVALID_REQUEST", "Invalid token request.", { errors });
     }
     const accessToken = await options.issuer.issue(parsed.data);
@@ -230,7 +244,7 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 }
 
 function send(response: ServerResponse, answer: HttpResponseInit) {
-  const headers = new Headers(answer.headers as ConstructorParameters<typeof Headers>[0]);
+  const headers = new Headers(answer.headers);
   let body: string | Uint8Array | undefined;
   if (answer.jsonBody !== undefined) {
     body = JSON.stringify(answer.jsonBody);

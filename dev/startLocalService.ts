@@ -38,7 +38,10 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     APP_PASSWORDS_TABLE_CONNECTION_STRING: options.tableConnectionString,
     ...Object.fromEntries(Object.entries(options.env ?? {}).filter(([, value]) => value !== undefined && value !== "")),
   });
-  const issuer = await createDevTokenIssuer(config.auth.issuers[0] ?? `${origin}/dev`, config.auth.audiences[0] ?? DEV_AUDIENCE);
+  const issuer = await createDevTokenIssuer(
+    config.auth.issuers[0] ?? `${origin}/dev`,
+    config.auth.audiences[0] ?? DEV_AUDIENCE,
+  );
   const services = createServices(config, options);
   setServices(services);
   const functionKey = options.functionKey ?? DEFAULT_FUNCTION_KEY;

@@ -13,7 +13,7 @@ export const APP_PASSWORD_LENGTH = 16;
 export function generateAppPassword(): string {
   let password = "";
   for (let i = 0; i < APP_PASSWORD_LENGTH; i++) {
-    password += APP_PASSWORD_ALPHABET[randomInt(APP_PASSWORD_ALPHABET.length)];
+    password += APP_PASSWORD_ALPHABET.charAt(randomInt(APP_PASSWORD_ALPHABET.length));
   }
   return password;
 }
@@ -35,8 +35,5 @@ export function normalizeAppPassword(typed: string): string {
  * hash stays the only thing that confirms a password. The user id salts it, so no table serves two users.
  */
 export function appPasswordTag(userId: string, normalizedPassword: string): string {
-  return createHash("sha256")
-    .update(`app-password-tag:v1:${userId}:${normalizedPassword}`)
-    .digest("hex")
-    .slice(0, 8);
+  return createHash("sha256").update(`app-password-tag:v1:${userId}:${normalizedPassword}`).digest("hex").slice(0, 8);
 }

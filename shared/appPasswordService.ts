@@ -25,12 +25,10 @@ export type RegisterOutcome =
   | Refusal;
 export type CreateOutcome = { readonly code: "CREATED"; readonly appPassword: IssuedAppPassword } | Refusal;
 export type ListOutcome =
-  | { readonly code: "LISTED"; readonly items: AppPasswordSummary[]; readonly limit: number }
-  | Refusal;
+  { readonly code: "LISTED"; readonly items: AppPasswordSummary[]; readonly limit: number } | Refusal;
 export type RemoveOutcome = { readonly code: "REMOVED"; readonly count: number } | Refusal;
 export type VerifyOutcome =
-  | { readonly valid: true; readonly userId: string; readonly appPasswordId: string }
-  | { readonly valid: false };
+  { readonly valid: true; readonly userId: string; readonly appPasswordId: string } | { readonly valid: false };
 
 export interface AppPasswordServiceOptions {
   readonly store: AppPasswordStore;
@@ -82,7 +80,10 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
   function mayIssue(actor: Principal, targetUserId: string): Refusal | undefined {
     if (targetUserId === actor.userId) return undefined;
     return actor.isAdmin
-      ? refuse("SELF_SERVICE_ONLY", "App passwords are created by their owner; an administrator cannot create one for another user.")
+      ? refuse(
+          "SELF_SERVICE_ONLY",
+          "App passwords are created by their owner; an administrator cannot create one for another user.",
+        )
       : refuse("FORBIDDEN", "Only an administrator can act on another user's app passwords.");
   }
 
@@ -253,7 +254,8 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
       if (!candidate || !valid) return { valid: false };
 
       const usedAt = now();
-      const stale = !candidate.lastUsedAt || usedAt.getTime() - candidate.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
+      const stale =
+        !candidate.lastUsedAt || usedAt.getTime() - candidate.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
       const upgrade = hasher.needsRehash(candidate.hash);
       if (stale || upgrade) {
         await store.touchAppPassword(candidate, {

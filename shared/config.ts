@@ -6,8 +6,7 @@ const booleanSetting = z
   })
   .transform((value) => value === "true" || value === "1" || value === "yes");
 
-const positiveInteger = (min: number, max: number) =>
-  z.coerce.number().int(`must be a whole number`).min(min).max(max);
+const positiveInteger = (min: number, max: number) => z.coerce.number().int(`must be a whole number`).min(min).max(max);
 
 const urlList = z
   .string()
@@ -53,8 +52,7 @@ export const configSchema = z
   })
   .refine(
     (env) =>
-      (env.APP_PASSWORDS_TABLE_ENDPOINT === undefined) !==
-      (env.APP_PASSWORDS_TABLE_CONNECTION_STRING === undefined),
+      (env.APP_PASSWORDS_TABLE_ENDPOINT === undefined) !== (env.APP_PASSWORDS_TABLE_CONNECTION_STRING === undefined),
     {
       message:
         "set exactly one of APP_PASSWORDS_TABLE_ENDPOINT (Azure) or APP_PASSWORDS_TABLE_CONNECTION_STRING (Azurite)",

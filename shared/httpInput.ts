@@ -5,7 +5,8 @@ import { problemResponse } from "./problemResponse";
 import { getServices } from "./services";
 
 /** Parsed input, or the problem answer that explains what is wrong with it. */
-export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly response: HttpResponseInit };
+export type Parsed<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly response: HttpResponseInit };
 
 /** Largest request body accepted. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -54,7 +55,7 @@ export async function readJsonBody<S extends z.ZodType>(
 
 /** Validates the route parameters. */
 export function readRouteParams<S extends z.ZodType>(request: HttpRequest, schema: S): Parsed<z.infer<S>> {
-  const parsed = schema.safeParse({ ...request.params });
+  const parsed = schema.safeParse(request.params);
   return parsed.success ? { ok: true, value: parsed.data } : invalid(parsed.error.issues, "route");
 }
 
@@ -62,9 +63,8 @@ export function readRouteParams<S extends z.ZodType>(request: HttpRequest, schem
 export async function authenticate(request: HttpRequest): Promise<Parsed<Principal>> {
   const outcome = await getServices().validateToken(request.headers.get("authorization"));
   if (outcome.code === "AUTHENTICATED") return { ok: true, value: outcome.principal };
-  const response = problemResponse("UNAUTHENTICATED", outcome.detail);
   return {
     ok: false,
-    response: { ...response, headers: { ...response.headers, "WWW-Authenticate": "Bearer" } },
+    response: problemResponse("UNAUTHENTICATED", outcome.detail, { headers: { "WWW-Authenticate": "Bearer" } }),
   };
 }

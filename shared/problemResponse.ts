@@ -72,13 +72,15 @@ export interface ProblemExtras {
   /** Offending fields, for 400 answers. */
   readonly errors?: readonly { readonly field: string; readonly message: string }[];
   readonly retryAfterSeconds?: number;
+  /** Extra response headers, such as `WWW-Authenticate`. */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly [member: string]: unknown;
 }
 
 /** An RFC 9457 problem+json answer with a stable `code`. */
 export function problemResponse(code: ProblemCode, detail: string, extras: ProblemExtras = {}): HttpResponseInit {
   const { status, title } = problemStatus(code);
-  const { retryAfterSeconds, ...members } = extras;
+  const { retryAfterSeconds, headers, ...members } = extras;
   const body = {
     type: `urn:app-passwords:problem:${code.toLowerCase().replace(/_/g, "-")}`,
     title,
@@ -93,6 +95,7 @@ export function problemResponse(code: ProblemCode, detail: string, extras: Probl
       ...BASE_HEADERS,
       "Content-Type": "application/problem+json",
       ...(retryAfterSeconds !== undefined && { "Retry-After": String(retryAfterSeconds) }),
+      ...headers,
     },
     body: JSON.stringify(body),
   };

@@ -3,7 +3,10 @@ import { z } from "zod";
 /** `me`, or a user's object id (GUID), lowercased. */
 export const userParam = z
   .string()
-  .regex(/^(me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/, 'must be "me" or an object id')
+  .regex(
+    /^(me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/,
+    'must be "me" or an object id',
+  )
   .transform((value) => value.toLowerCase());
 
 /** An app password id: 8 lowercase hex digits. */

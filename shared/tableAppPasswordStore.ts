@@ -238,9 +238,7 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
         LastUsedAt: changes.lastUsedAt,
         ...(changes.hash !== undefined && { Hash: changes.hash }),
       };
-      await write((abortSignal) =>
-        client.updateEntity(entity, "Merge", { etag: appPassword.etag, abortSignal }),
-      );
+      await write((abortSignal) => client.updateEntity(entity, "Merge", { etag: appPassword.etag, abortSignal }));
     },
   };
 }

@@ -70,7 +70,11 @@ export function createTokenValidator(
     }
     return {
       code: "AUTHENTICATED",
-      principal: { userId: oid.toLowerCase(), loginName: loginName.toLowerCase(), isAdmin: roles?.includes(ADMIN_ROLE) ?? false },
+      principal: {
+        userId: oid.toLowerCase(),
+        loginName: loginName.toLowerCase(),
+        isAdmin: roles?.includes(ADMIN_ROLE) ?? false,
+      },
     };
   };
 }

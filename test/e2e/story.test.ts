@@ -48,7 +48,10 @@ describe("app passwords, end to end", () => {
       expect(response.headers.get("location")).toBe(`/api/users/me/app-passwords/${response.json.id}`);
       created.push({ id: response.json.id as string, password: response.json.password as string });
     }
-    const refused = await service.call("POST", "/api/users/me/app-passwords", { token: alice, body: { name: "one more" } });
+    const refused = await service.call("POST", "/api/users/me/app-passwords", {
+      token: alice,
+      body: { name: "one more" },
+    });
     expect(refused.status).toBe(409);
     expect(refused.headers.get("content-type")).toBe("application/problem+json");
     expect(refused.json).toMatchObject({ code: "APP_PASSWORD_LIMIT_REACHED", status: 409, limit: 40 });
@@ -83,7 +86,10 @@ describe("app passwords, end to end", () => {
       expect(response.status).toBe(200);
       expect(response.json).toEqual({ valid: true, userId: expect.any(String), appPasswordId: last.id });
     }
-    const byObjectId = await service.verify((await service.call("POST", "/api/users/me/registration", { token: alice })).json.userId, initialPassword);
+    const byObjectId = await service.verify(
+      (await service.call("POST", "/api/users/me/registration", { token: alice })).json.userId,
+      initialPassword,
+    );
     expect(byObjectId.json.valid).toBe(true);
   });
 
