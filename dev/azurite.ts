@@ -69,9 +69,13 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     process: child,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, "exit");
+      // SIGINT is the signal on which Azurite saves its data and closes; SIGCONT in case a test paused it.
       child.kill("SIGCONT");
-      child.kill("SIGTERM");
-      await once(child, "exit");
+      child.kill("SIGINT");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }

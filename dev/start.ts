@@ -25,7 +25,8 @@ async function main() {
       port,
       tableConnectionString: azurite.connectionString,
       functionsDir: path.join(__dirname, "..", "functions"),
-      env,
+      // The embedded Azurite always holds the data under `npm start`, whatever local.settings.json says.
+      env: { ...env, APP_PASSWORDS_TABLE_CONNECTION_STRING: azurite.connectionString },
       functionKey,
     });
   } catch (error) {

@@ -43,7 +43,8 @@ export const configSchema = z
     AUTH_JWKS_URI: z.url(),
     /** Tenant policy "allow users to create app passwords". */
     APP_PASSWORDS_ALLOWED: booleanSetting.default(true),
-    APP_PASSWORDS_MAX_PER_USER: positiveInteger(1, 1000).default(40),
+    /** At most 99: deleting all of a user's app passwords is one transaction of at most 100 operations. */
+    APP_PASSWORDS_MAX_PER_USER: positiveInteger(1, 99).default(40),
     ARGON2_MEMORY_KIB: positiveInteger(8192, 4 * 1024 * 1024).default(19456),
     ARGON2_TIME_COST: positiveInteger(1, 100).default(2),
     ARGON2_PARALLELISM: positiveInteger(1, 16).default(1),
