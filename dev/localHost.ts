@@ -127,6 +127,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
     }
+    // As the platform's front end does: the caller's address is the last X-Forwarded-For entry.
+    const remote = request.socket.remoteAddress ?? "";
+    headers["x-forwarded-for"] = headers["x-forwarded-for"] ? `${headers["x-forwarded-for"]}, ${remote}` : remote;
     const httpRequest = new HttpRequest({
       method: request.method ?? "GET",
       url: url.toString(),

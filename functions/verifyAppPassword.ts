@@ -1,8 +1,8 @@
 import { app, type HttpFunctionOptions, type HttpRequest, type HttpResponseInit } from "@azure/functions";
 import { z } from "zod";
 import { handleErrors } from "../shared/handleErrors";
-import { readJsonBody } from "../shared/httpInput";
-import { jsonResponse } from "../shared/problemResponse";
+import { callerAddress, readJsonBody } from "../shared/httpInput";
+import { jsonResponse, problemResponse } from "../shared/problemResponse";
 import { getServices } from "../shared/services";
 
 const body = z.strictObject({
@@ -13,13 +13,24 @@ const body = z.strictObject({
 });
 
 /**
- * `POST /api/verify` (function key): is this one of the user's app passwords? Always 200 with
- * `valid: true|false` for a well-formed request; a wrong password and an unknown user look the same.
+ * `POST /api/verify` (function key): is this one of the user's app passwords? 200 with `valid: true|false`
+ * for a well-formed request (a wrong password and an unknown user look the same); 429 when throttled.
  */
 export async function verifyAppPassword(request: HttpRequest): Promise<HttpResponseInit> {
   const input = await readJsonBody(request, body);
   if (!input.ok) return input.response;
-  return jsonResponse(200, await getServices().appPasswords.verify(input.value.user, input.value.password));
+  const { user, password, clientIp } = input.value;
+  const outcome = await getServices().appPasswords.verify(user, password, clientIp ?? callerAddress(request));
+  switch (outcome.code) {
+    case "VALID":
+      return jsonResponse(200, { valid: true, userId: outcome.userId, appPasswordId: outcome.appPasswordId });
+    case "INVALID":
+      return jsonResponse(200, { valid: false });
+    case "VERIFY_THROTTLED":
+      return problemResponse("VERIFY_THROTTLED", "Too many failed sign-ins for this user from this address.", {
+        retryAfterSeconds: outcome.retryAfterSeconds,
+      });
+  }
 }
 
 /** How the Functions host (and the local host) serves it. */

@@ -1,7 +1,14 @@
 import { randomInt } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { appPasswordTag, generateAppPassword, normalizeAppPassword } from "./appPasswordSecret";
-import type { AppPasswordStore, NewAppPassword, StoredAppPassword, UserRecord } from "./appPasswordStore";
+import type {
+  AppPasswordStore,
+  NewAppPassword,
+  StoredAppPassword,
+  StoredThrottle,
+  UserRecord,
+} from "./appPasswordStore";
+import { afterFailure, afterSuccess, ipBucket, throttleDecision } from "./verifyThrottle";
 import type { Refusal } from "./outcomes";
 import type { PasswordHasher } from "./passwordHasher";
 import type { Principal } from "./principal";
@@ -28,7 +35,10 @@ export type ListOutcome =
   { readonly code: "LISTED"; readonly items: AppPasswordSummary[]; readonly limit: number } | Refusal;
 export type RemoveOutcome = { readonly code: "REMOVED"; readonly count: number } | Refusal;
 export type VerifyOutcome =
-  { readonly valid: true; readonly userId: string; readonly appPasswordId: string } | { readonly valid: false };
+  | { readonly code: "VALID"; readonly userId: string; readonly appPasswordId: string }
+  | { readonly code: "INVALID" }
+  | { readonly code: "VERIFY_THROTTLED"; readonly retryAfterSeconds: number };
+export type ResetThrottleOutcome = { readonly code: "RESET"; readonly rows: number } | Refusal;
 
 export interface AppPasswordServiceOptions {
   readonly store: AppPasswordStore;
@@ -130,7 +140,7 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
     if (previous !== undefined) await store.deleteLoginName(previous, actor.userId);
   }
 
-  return {
+  const service = {
     /**
      * Records that the person registered for two-step verification. The first time, and while the tenant
      * allows app passwords, they are given their first app password.
@@ -242,28 +252,77 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
 
     /**
      * Whether `password` is one of the user's app passwords. `user` is a login name (any case) or an object
-     * id. Always exactly one argon2 verification and the same storage reads, whether the user exists, the
-     * password is wrong or right, so neither time nor answer tells which accounts exist.
+     * id; `clientIp` is the address of the mail client (or of the gateway). Always exactly one argon2
+     * verification and the same storage reads, whether the user exists, the password is wrong or right, so
+     * neither time nor answer tells which accounts exist; none at all when the (user, IP) is throttled.
      */
-    async verify(user: string, password: string): Promise<VerifyOutcome> {
+    async verify(user: string, password: string, clientIp: string): Promise<VerifyOutcome> {
       const normalized = normalizeAppPassword(password);
-      const isObjectId = OBJECT_ID.test(user);
-      const userId = isObjectId ? user.toLowerCase() : await store.findUserIdByLoginName(user);
-      const candidate = await store.getAppPassword(userId ?? NO_USER, appPasswordTag(userId ?? NO_USER, normalized));
-      const valid = await hasher.verify(candidate?.hash ?? (await decoyHash), normalized);
-      if (!candidate || !valid) return { valid: false };
+      const userId = OBJECT_ID.test(user) ? user.toLowerCase() : await store.findUserIdByLoginName(user);
+      const subject = userId ?? `unknown:${user.toLowerCase()}`;
+      const bucket = ipBucket(clientIp);
+      const [candidate, throttle] = await Promise.all([
+        store.getAppPassword(userId ?? NO_USER, appPasswordTag(userId ?? NO_USER, normalized)),
+        store.getThrottle(subject, bucket),
+      ]);
+      const decision = throttleDecision(throttle.state, now());
+      if (decision.throttled) return { code: "VERIFY_THROTTLED", retryAfterSeconds: decision.retryAfterSeconds };
 
-      const usedAt = now();
-      const stale =
-        !candidate.lastUsedAt || usedAt.getTime() - candidate.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
-      const upgrade = hasher.needsRehash(candidate.hash);
-      if (stale || upgrade) {
-        await store.touchAppPassword(candidate, {
-          lastUsedAt: stale ? usedAt : (candidate.lastUsedAt ?? usedAt),
-          ...(upgrade && { hash: await hasher.hash(normalized) }),
-        });
+      const valid = await hasher.verify(candidate?.hash ?? (await decoyHash), normalized);
+      if (!candidate || !valid) {
+        await recordFailure(subject, bucket, normalized, decision.familiar, throttle);
+        return { code: "INVALID" };
       }
-      return { valid: true, userId: candidate.userId, appPasswordId: candidate.id };
+      await recordSuccess(candidate, normalized, subject, bucket, throttle);
+      return { code: "VALID", userId: candidate.userId, appPasswordId: candidate.id };
+    },
+
+    /** Lifts every verify lockout of a user (admin only): their per-IP and user-wide failure counts. */
+    async resetThrottle(actor: Principal, targetUserId: string): Promise<ResetThrottleOutcome> {
+      if (!actor.isAdmin) return refuse("FORBIDDEN", "Only an administrator can reset sign-in throttling.");
+      return { code: "RESET", rows: await store.resetThrottle(targetUserId) };
     },
   };
+  return service;
+
+  /** Counts a failed verify, unless it repeats a recent wrong password; retried when it races another. */
+  async function recordFailure(
+    subject: string,
+    bucket: string,
+    normalized: string,
+    familiar: boolean,
+    read: StoredThrottle,
+  ) {
+    let current = read;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const next = afterFailure(current.state, normalized, familiar, now());
+      if (!next) return;
+      const outcome = await store.saveThrottle(subject, bucket, current, next);
+      if (outcome === "done") return;
+      current = await store.getThrottle(subject, bucket);
+    }
+  }
+
+  /** Bookkeeping after a success, written only when something changed: a syncing phone writes rarely. */
+  async function recordSuccess(
+    candidate: StoredAppPassword,
+    normalized: string,
+    subject: string,
+    bucket: string,
+    throttle: StoredThrottle,
+  ) {
+    const usedAt = now();
+    const stale = !candidate.lastUsedAt || usedAt.getTime() - candidate.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
+    const upgrade = hasher.needsRehash(candidate.hash);
+    const throttleReset = afterSuccess(throttle.state, usedAt);
+    await Promise.all([
+      (stale || upgrade) &&
+        store.touchAppPassword(candidate, {
+          lastUsedAt: stale ? usedAt : (candidate.lastUsedAt ?? usedAt),
+          ...(upgrade && { hash: await hasher.hash(normalized) }),
+        }),
+      // Lost to a concurrent write, it is simply done again at the next success.
+      throttleReset && store.saveThrottle(subject, bucket, throttle, throttleReset),
+    ]);
+  }
 }

@@ -1,3 +1,5 @@
+import type { ThrottleState } from "./verifyThrottle";
+
 /** A person who has registered for two-step verification, with the bookkeeping for their app passwords. */
 export interface UserRecord {
   readonly userId: string;
@@ -51,6 +53,18 @@ export interface AppPasswordStore {
   removeAppPasswords(user: UserRecord, ids: readonly string[]): Promise<WriteOutcome>;
   /** Records use of an app password (and an upgraded hash), unless it was deleted or changed meanwhile. */
   touchAppPassword(appPassword: StoredAppPassword, changes: { lastUsedAt: Date; hash?: string }): Promise<void>;
+  /** Verify throttling state of `subject` (a user id, or an unknown login name) for one IP bucket. */
+  getThrottle(subject: string, ipBucket: string): Promise<StoredThrottle>;
+  /** Writes the rows of `next`, provided neither changed since `current` was read. */
+  saveThrottle(subject: string, ipBucket: string, current: StoredThrottle, next: ThrottleState): Promise<WriteOutcome>;
+  /** Forgets every throttling row of `subject`. */
+  resetThrottle(subject: string): Promise<number>;
+}
+
+/** Throttling state as read, with the concurrency tokens of its rows (absent rows have none). */
+export interface StoredThrottle {
+  readonly state: ThrottleState;
+  readonly etags: { readonly ip?: string; readonly user?: string };
 }
 
 /** Table Storage could not be reached in time or refused the request: the caller should try again later. */

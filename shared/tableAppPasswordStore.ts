@@ -41,15 +41,31 @@ type AppPasswordEntity = {
   CreatedAt: Date;
   LastUsedAt?: Date;
 };
+type IpThrottleEntity = {
+  Failures: number;
+  Lockouts: number;
+  LockedUntil?: Date;
+  LastSuccessAt?: Date;
+  Salt: string;
+  RecentWrong: string;
+};
+type UserThrottleEntity = {
+  UnfamiliarFailures: number;
+};
 type LoginEntity = {
   UserId: string;
 };
 
 const appPasswordRow = (id: string) => `${APP_PASSWORD_ROW_PREFIX}${id}`;
+const throttlePartition = (subject: string) => `throttle_${encodeKey(subject)}`;
+const ipThrottleRow = (bucket: string) => `ip_${encodeKey(bucket)}`;
+const USER_THROTTLE_ROW = "user";
+
+/** A key with the characters a table key cannot hold (`/ \ # ?`, and `'` for OData) percent-encoded. */
+const encodeKey = (value: string) => encodeURIComponent(value).replace(/'/g, "%27");
 
 /** Partition of a login name: lowercase, with the characters a table key cannot hold percent-encoded. */
-const loginPartition = (loginName: string) =>
-  `login_${encodeURIComponent(loginName.toLowerCase()).replace(/'/g, "%27")}`;
+const loginPartition = (loginName: string) => `login_${encodeKey(loginName.toLowerCase())}`;
 
 /** Table Storage, one partition per user (their record and app passwords) and one per login name. */
 export function createTableAppPasswordStore(location: TableLocation, options: TableStoreOptions): AppPasswordStore {
@@ -239,6 +255,78 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
         ...(changes.hash !== undefined && { Hash: changes.hash }),
       };
       await write((abortSignal) => client.updateEntity(entity, "Merge", { etag: appPassword.etag, abortSignal }));
+    },
+
+    async getThrottle(subject, ipBucket) {
+      const partition = throttlePartition(subject);
+      const [ip, user] = await Promise.all([
+        read<IpThrottleEntity>(partition, ipThrottleRow(ipBucket)),
+        read<UserThrottleEntity>(partition, USER_THROTTLE_ROW),
+      ]);
+      return {
+        state: {
+          ...(ip && {
+            ip: {
+              failures: ip.Failures,
+              lockouts: ip.Lockouts,
+              ...(ip.LockedUntil && { lockedUntil: ip.LockedUntil }),
+              ...(ip.LastSuccessAt && { lastSuccessAt: ip.LastSuccessAt }),
+              salt: ip.Salt,
+              recentWrong: ip.RecentWrong === "" ? [] : ip.RecentWrong.split(","),
+            },
+          }),
+          ...(user && { user: { unfamiliarFailures: user.UnfamiliarFailures } }),
+        },
+        etags: { ...(ip && { ip: ip.etag }), ...(user && { user: user.etag }) },
+      };
+    },
+
+    saveThrottle(subject, ipBucket, current, next) {
+      const partitionKey = throttlePartition(subject);
+      const put = (entity: TableEntity, etag: string | undefined): TransactionAction =>
+        etag === undefined ? ["create", entity] : ["update", entity, "Replace", { etag }];
+      const actions: TransactionAction[] = [];
+      if (next.ip) {
+        const entity: TableEntity<IpThrottleEntity> = {
+          partitionKey,
+          rowKey: ipThrottleRow(ipBucket),
+          Failures: next.ip.failures,
+          Lockouts: next.ip.lockouts,
+          ...(next.ip.lockedUntil && { LockedUntil: next.ip.lockedUntil }),
+          ...(next.ip.lastSuccessAt && { LastSuccessAt: next.ip.lastSuccessAt }),
+          Salt: next.ip.salt,
+          RecentWrong: next.ip.recentWrong.join(","),
+        };
+        actions.push(put(entity, current.etags.ip));
+      }
+      if (next.user) {
+        const entity: TableEntity<UserThrottleEntity> = {
+          partitionKey,
+          rowKey: USER_THROTTLE_ROW,
+          UnfamiliarFailures: next.user.unfamiliarFailures,
+        };
+        actions.push(put(entity, current.etags.user));
+      }
+      if (actions.length === 0) return Promise.resolve("done" as const);
+      return write((abortSignal) => client.submitTransaction(actions, { abortSignal }));
+    },
+
+    async resetThrottle(subject) {
+      const partitionKey = throttlePartition(subject);
+      const rows = await call(async (abortSignal) => {
+        const keys: string[] = [];
+        const entities = client.listEntities({
+          queryOptions: { filter: odata`PartitionKey eq ${partitionKey}`, select: ["RowKey"] },
+          abortSignal,
+        });
+        for await (const entity of entities) keys.push(entity.rowKey ?? "");
+        return keys;
+      });
+      for (let i = 0; i < rows.length; i += 100) {
+        const actions = rows.slice(i, i + 100).map((rowKey): TransactionAction => ["delete", { partitionKey, rowKey }]);
+        await write((abortSignal) => client.submitTransaction(actions, { abortSignal }));
+      }
+      return rows.length;
     },
   };
 }

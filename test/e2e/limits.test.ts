@@ -30,7 +30,7 @@ describe("the per-user limit and the cost of verify", () => {
 
   describe("with 40 stored app passwords", () => {
     let token: string;
-    let last: string;
+    let last = "";
 
     beforeAll(async () => {
       token = await service.token({ upn: "many@contoso.com" });
@@ -42,11 +42,15 @@ describe("the per-user limit and the cost of verify", () => {
     });
 
     it.each([
-      ["the right password (the last one created)", () => ["many@contoso.com", last], true],
-      ["a wrong password", () => ["many@contoso.com", "wrongwrongwrongw"], false],
-      ["an unknown user", () => ["ghost@contoso.com", last], false],
-      ["an unknown object id", () => ["3f2504e0-4f89-41d3-9a0c-0305e82c3301", last], false],
-      ["a password that is not app-password shaped", () => ["many@contoso.com", "Summer2026!"], false],
+      ["the right password (the last one created)", (): [string, string] => ["many@contoso.com", last], true],
+      ["a wrong password", (): [string, string] => ["many@contoso.com", "wrongwrongwrongw"], false],
+      ["an unknown user", (): [string, string] => ["ghost@contoso.com", last], false],
+      ["an unknown object id", (): [string, string] => ["3f2504e0-4f89-41d3-9a0c-0305e82c3301", last], false],
+      [
+        "a password that is not app-password shaped",
+        (): [string, string] => ["many@contoso.com", "Summer2026!"],
+        false,
+      ],
     ] as const)("runs exactly one argon2 verification for %s", async (_, input, valid) => {
       const [user, password] = input();
       const before = { ...counts };

@@ -1,0 +1,32 @@
+import { app, type HttpFunctionOptions, type HttpRequest, type HttpResponseInit } from "@azure/functions";
+import { z } from "zod";
+import { handleErrors } from "../shared/handleErrors";
+import { authenticate, readRouteParams } from "../shared/httpInput";
+import { BASE_HEADERS, refusalResponse } from "../shared/problemResponse";
+import { targetUserId, userParam } from "../shared/requestSchemas";
+import { getServices } from "../shared/services";
+
+const params = z.object({ user: userParam });
+
+/** `DELETE /api/users/{user}/throttle` (admin): lifts every verify lockout of the user. */
+export async function resetVerifyThrottle(request: HttpRequest): Promise<HttpResponseInit> {
+  const caller = await authenticate(request);
+  if (!caller.ok) return caller.response;
+  const route = readRouteParams(request, params);
+  if (!route.ok) return route.response;
+
+  const userId = targetUserId(route.value.user, caller.value.userId);
+  const outcome = await getServices().appPasswords.resetThrottle(caller.value, userId);
+  if (outcome.code !== "RESET") return refusalResponse(outcome);
+  return { status: 204, headers: BASE_HEADERS };
+}
+
+/** How the Functions host (and the local host) serves it. */
+export const resetVerifyThrottleOptions: HttpFunctionOptions = {
+  methods: ["DELETE"],
+  route: "users/{user}/throttle",
+  authLevel: "anonymous",
+  handler: handleErrors(resetVerifyThrottle),
+};
+
+app.http("resetVerifyThrottle", resetVerifyThrottleOptions);

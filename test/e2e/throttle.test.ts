@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countingHasher, startTestService, type TestService } from "../support/testService";
+
+/** Wrong passwords that are all different: each one counts. */
+const wrong = (i: number) => `wrong${String(i).padStart(11, "x")}`.slice(0, 16);
+
+describe("verify throttling", () => {
+  const counts = { hash: 0, verify: 0 };
+  let service: TestService;
+  let aliceToken: string;
+  let adminToken: string;
+  let alicePassword: string;
+  const alice = "alice@contoso.com";
+  const phone = "198.51.100.20";
+
+  beforeAll(async () => {
+    service = await startTestService({ wrapHasher: countingHasher(counts) });
+    aliceToken = await service.token({ upn: alice });
+    adminToken = await service.token({ upn: "admin@contoso.com", roles: ["AppPasswords.Admin"] });
+    const registered = await service.call("POST", "/api/users/me/registration", { token: aliceToken });
+    alicePassword = registered.json.appPassword.password as string;
+    // Alice's phone signs in once from its usual address: that address is now familiar.
+    expect((await service.verify(alice, alicePassword, { clientIp: phone })).json.valid).toBe(true);
+  });
+  afterAll(() => service.close());
+
+  it("answers 429 with Retry-After after 10 failures from one IP, without running argon2, while the phone keeps working", async () => {
+    const attacker = "203.0.113.66";
+    for (let i = 0; i < 10; i++) {
+      const response = await service.verify(alice, wrong(i), { clientIp: attacker });
+      expect(response.status).toBe(200);
+      expect(response.json).toEqual({ valid: false });
+      // The person's phone syncs in between, from its familiar address.
+      expect((await service.verify(alice, alicePassword, { clientIp: phone })).json.valid).toBe(true);
+    }
+    const before = counts.verify;
+    const throttled = await service.verify(alice, alicePassword, { clientIp: attacker });
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get("content-type")).toBe("application/problem+json");
+    expect(throttled.json.code).toBe("VERIFY_THROTTLED");
+    expect(Number(throttled.headers.get("retry-after"))).toBeGreaterThan(50);
+    expect(Number(throttled.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+    expect(counts.verify).toBe(before);
+    expect((await service.verify(alice, alicePassword, { clientIp: phone })).json.valid).toBe(true);
+  });
+
+  it("counts the same wrong password sent again only once, so a phone retrying an old password is not locked out", async () => {
+    const oldPhone = "198.51.100.77";
+    for (let i = 0; i < 30; i++) {
+      const response = await service.verify(alice, "abcd efgh ijkl mnop", { clientIp: oldPhone });
+      expect(response.status).toBe(200);
+    }
+    expect((await service.verify(alice, alicePassword, { clientIp: oldPhone })).json.valid).toBe(true);
+  });
+
+  it("resets the count on a success", async () => {
+    const laptop = "198.51.100.30";
+    for (let i = 0; i < 9; i++) await service.verify(alice, wrong(100 + i), { clientIp: laptop });
+    expect((await service.verify(alice, alicePassword, { clientIp: laptop })).json.valid).toBe(true);
+    for (let i = 0; i < 9; i++) {
+      expect((await service.verify(alice, wrong(200 + i), { clientIp: laptop })).status).toBe(200);
+    }
+    expect((await service.verify(alice, alicePassword, { clientIp: laptop })).json.valid).toBe(true);
+  });
+
+  it("counts IPv6 addresses per /64", async () => {
+    for (let i = 0; i < 10; i++) await service.verify(alice, wrong(300 + i), { clientIp: `2001:db8:5:6::${i + 1}` });
+    const sameSubnet = await service.verify(alice, alicePassword, { clientIp: "2001:db8:5:6:ffff::1" });
+    expect(sameSubnet.status).toBe(429);
+    const otherSubnet = await service.verify(alice, alicePassword, { clientIp: "2001:db8:5:7::1" });
+    expect(otherSubnet.json.valid).toBe(true);
+  });
+
+  it("throttles an unknown user exactly like a known one, so throttling does not reveal which accounts exist", async () => {
+    const attacker = "203.0.113.90";
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++)
+      statuses.push((await service.verify("ghost@contoso.com", wrong(i), { clientIp: attacker })).status);
+    expect(statuses).toEqual([...Array<number>(10).fill(200), 429]);
+  });
+
+  it("uses the caller's address when the gateway passes no clientIp", async () => {
+    const bob = await service.token({ upn: "bob@contoso.com" });
+    const bobPassword = (await service.call("POST", "/api/users/me/registration", { token: bob })).json.appPassword
+      .password as string;
+    for (let i = 0; i < 10; i++) await service.verify("bob@contoso.com", wrong(i));
+    expect((await service.verify("bob@contoso.com", bobPassword)).status).toBe(429);
+    expect((await service.verify("bob@contoso.com", bobPassword, { clientIp: "198.51.100.5" })).json.valid).toBe(true);
+  });
+
+  describe("the per-user limit of 100 failures from unfamiliar IPs", () => {
+    it("refuses every unfamiliar IP after 100, never the familiar phone, until an admin resets it", async () => {
+      for (let ip = 0; ip < 20; ip++) {
+        for (let i = 0; i < 5; i++) {
+          expect(
+            (await service.verify(alice, wrong(1000 + ip * 5 + i), { clientIp: `192.0.2.${ip + 1}` })).status,
+          ).toBe(200);
+        }
+      }
+      const stranger = await service.verify(alice, alicePassword, { clientIp: "192.0.2.200" });
+      expect(stranger.status).toBe(429);
+      expect(stranger.json.code).toBe("VERIFY_THROTTLED");
+      expect((await service.verify(alice, alicePassword, { clientIp: phone })).json.valid).toBe(true);
+    });
+
+    it("lets only an admin reset it", async () => {
+      const aliceId = (await service.call("POST", "/api/users/me/registration", { token: aliceToken })).json.userId;
+      const denied = await service.call("DELETE", `/api/users/${aliceId}/throttle`, { token: aliceToken });
+      expect(denied.status).toBe(403);
+      expect(denied.json.code).toBe("FORBIDDEN");
+      const reset = await service.call("DELETE", `/api/users/${aliceId}/throttle`, { token: adminToken });
+      expect(reset.status).toBe(204);
+      expect((await service.verify(alice, alicePassword, { clientIp: "192.0.2.200" })).json.valid).toBe(true);
+      expect((await service.verify(alice, alicePassword, { clientIp: "203.0.113.66" })).json.valid).toBe(true);
+    });
+  });
+});
