@@ -1,0 +1,214 @@
+// The function app on a Flex Consumption plan (Linux, Node 20), its app settings, and no FTP or basic publishing.
+
+@description('Name of the function app (globally unique: it is the host name).')
+param name string
+
+@description('Name of the Flex Consumption plan.')
+param planName string
+
+@description('Azure region.')
+param location string
+
+@description('Tags for the plan and the app.')
+param tags object = {}
+
+@description('azd service name in azure.yaml; azd finds the app to deploy to by this tag.')
+param serviceName string = 'api'
+
+@description('Resource id of the user-assigned managed identity the app runs as.')
+param identityId string
+
+@description('Client id of that identity.')
+param identityClientId string
+
+@description('Storage account for the host, the deployment package and the app passwords table.')
+param storageAccountName string
+
+@description('Blob container that holds the deployment package.')
+param deploymentContainerName string
+
+@description('Name of the app passwords table.')
+param tableName string
+
+@description('Application Insights component for telemetry.')
+param applicationInsightsName string
+
+@description('Accepted access token issuers.')
+param authIssuers string[]
+
+@description('Accepted access token audiences: the API\'s application ID URI and client id.')
+param authAudiences string[]
+
+@description('JSON Web Key Set of the token issuer.')
+param authJwksUri string
+
+@description('Browser origins allowed to call the API (CORS). Empty allows none.')
+param corsOrigins string[] = []
+
+@description('Tenant policy "allow users to create app passwords".')
+param appPasswordsAllowed bool = true
+
+@minValue(1)
+@maxValue(99)
+@description('Most app passwords one user may hold. At most 99: deleting all of a user\'s app passwords is one transaction of at most 100 operations.')
+param maxAppPasswordsPerUser int = 40
+
+@allowed([
+  '20'
+  '22'
+])
+@description('Node.js major version of the Functions runtime.')
+param nodeVersion string = '20'
+
+@minValue(1)
+@maxValue(1000)
+@description('Most instances the app may scale out to.')
+param maximumInstanceCount int = 100
+
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Memory of each instance, in MB.')
+param instanceMemoryMB int = 2048
+
+@minValue(8192)
+@maxValue(4194304)
+@description('argon2id memory cost of new hashes, in KiB (OWASP minimum 19456).')
+param argon2MemoryKib int = 19456
+
+@minValue(1)
+@maxValue(100)
+@description('argon2id iterations of new hashes (OWASP minimum 2 at 19456 KiB).')
+param argon2TimeCost int = 2
+
+@minValue(1)
+@maxValue(16)
+@description('argon2id lanes of new hashes.')
+param argon2Parallelism int = 1
+
+@minValue(100)
+@maxValue(60000)
+@description('Time budget of one call to Table Storage, in milliseconds; past it the request answers 503.')
+param storageTimeoutMs int = 2000
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': serviceName })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      cors: {
+        allowedOrigins: corsOrigins
+        supportCredentials: false
+      }
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'node'
+        version: nodeVersion
+      }
+    }
+  }
+
+  // Every app setting, in one object literal: test/infra compares these names with shared/config.ts.
+  resource appSettings 'config' = {
+    name: 'appsettings'
+    properties: {
+      // Host storage, reached with the identity (the account allows no shared key).
+      AzureWebJobsStorage__credential: 'managedidentity'
+      AzureWebJobsStorage__clientId: identityClientId
+      AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+      AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+      AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
+      // Telemetry authenticated with the identity (the component has local authentication off).
+      APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+      // argon2 hashes run on the libuv thread pool, which DNS lookups and async crypto share; the default of 4
+      // threads lets a burst of verifies delay the storage calls queued behind them.
+      UV_THREADPOOL_SIZE: '8'
+      // The service's own settings (shared/config.ts).
+      AZURE_CLIENT_ID: identityClientId
+      APP_PASSWORDS_TABLE_ENDPOINT: storage.properties.primaryEndpoints.table
+      APP_PASSWORDS_TABLE_NAME: tableName
+      AUTH_ISSUER: join(authIssuers, ',')
+      AUTH_AUDIENCE: join(authAudiences, ',')
+      AUTH_JWKS_URI: authJwksUri
+      // Lowercase on purpose: string(true) would give 'True', which the config does not accept.
+      APP_PASSWORDS_ALLOWED: appPasswordsAllowed ? 'true' : 'false'
+      APP_PASSWORDS_MAX_PER_USER: string(maxAppPasswordsPerUser)
+      ARGON2_MEMORY_KIB: string(argon2MemoryKib)
+      ARGON2_TIME_COST: string(argon2TimeCost)
+      ARGON2_PARALLELISM: string(argon2Parallelism)
+      STORAGE_TIMEOUT_MS: string(storageTimeoutMs)
+    }
+  }
+
+  resource ftpPublishing 'basicPublishingCredentialsPolicies' = {
+    name: 'ftp'
+    properties: {
+      allow: false
+    }
+  }
+
+  resource scmPublishing 'basicPublishingCredentialsPolicies' = {
+    name: 'scm'
+    properties: {
+      allow: false
+    }
+  }
+}
+
+output name string = functionApp.name
+output defaultHostName string = functionApp.properties.defaultHostName
+output baseUrl string = 'https://${functionApp.properties.defaultHostName}/api'

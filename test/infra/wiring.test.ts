@@ -1,0 +1,165 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { Node } from "web-tree-sitter";
+import { describe, expect, it } from "vitest";
+import {
+  assignedValue,
+  declarationBody,
+  declarationName,
+  declarations,
+  declaredTarget,
+  decoratorNames,
+  decorators,
+  objectProperties,
+  propertyAt,
+  where,
+} from "./bicepNodes";
+import { loadBicepFile, loadBicepFiles, repoRoot } from "./parseBicep";
+
+// What the Bicep compiler would check across files, done here because it cannot run offline.
+
+interface DeclaredParam {
+  readonly name: string;
+  readonly required: boolean;
+}
+
+function declaredParams(root: Node): DeclaredParam[] {
+  return declarations(root, "parameter_declaration").map((param) => {
+    const type = param.namedChildren.find((node) => node.type === "type" || node.type === "nullable_type");
+    const nullable = type?.type === "nullable_type" || (type?.text.endsWith("?") ?? false);
+    return { name: declarationName(param), required: assignedValue(param) === undefined && !nullable };
+  });
+}
+
+function readJson(relative: string): unknown {
+  return JSON.parse(readFileSync(path.join(repoRoot, relative), "utf8"));
+}
+
+describe("modules", () => {
+  it("are passed exactly the parameters they declare, every required one included", async () => {
+    const files = await loadBicepFiles();
+    const problems = files.flatMap((file) =>
+      declarations(file.root, "module_declaration").flatMap((module) => {
+        const target = path.posix.join(path.posix.dirname(file.name), declaredTarget(module));
+        const moduleFile = files.find((candidate) => candidate.name === target);
+        if (moduleFile === undefined) return [`${where(file.name, module)}: ${target} does not exist`];
+        const params = declaredParams(moduleFile.root);
+        const passedNode = propertyAt(declarationBody(module), "params");
+        const passed = passedNode === undefined ? [] : objectProperties(passedNode).map((property) => property.key);
+        return [
+          ...passed
+            .filter((name) => !params.some((param) => param.name === name))
+            .map((name) => `${where(file.name, module)}: ${target} declares no parameter ${name}`),
+          ...params
+            .filter((param) => param.required && !passed.includes(param.name))
+            .map((param) => `${where(file.name, module)}: required parameter ${param.name} of ${target} is not passed`),
+        ];
+      }),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it("are read only through outputs they declare", async () => {
+    const files = await loadBicepFiles();
+    const problems = files.flatMap((file) =>
+      declarations(file.root, "module_declaration").flatMap((module) => {
+        const symbol = declarationName(module);
+        const target = path.posix.join(path.posix.dirname(file.name), declaredTarget(module));
+        const moduleFile = files.find((candidate) => candidate.name === target);
+        const outputs =
+          moduleFile === undefined ? [] : declarations(moduleFile.root, "output_declaration").map(declarationName);
+        return file.root.descendantsOfType("member_expression").flatMap((access) => {
+          const object = access.childForFieldName("object");
+          const property = access.childForFieldName("property")?.text;
+          const readsOutputs = object?.type === "member_expression" && object.text === `${symbol}.outputs`;
+          return readsOutputs && property !== undefined && !outputs.includes(property)
+            ? [`${where(file.name, access)}: ${target} has no output ${property}`]
+            : [];
+        });
+      }),
+    );
+    expect(problems).toEqual([]);
+  });
+});
+
+describe("parameters", () => {
+  it("each carry a @description", async () => {
+    const undocumented = (await loadBicepFiles()).flatMap((file) =>
+      declarations(file.root, "parameter_declaration")
+        .filter((param) => !decoratorNames(param).includes("description"))
+        .map((param) => `${where(file.name, param)}: ${declarationName(param)}`),
+    );
+    expect(undocumented).toEqual([]);
+  });
+
+  it("have defaults within their own @minValue, @maxValue and @allowed", async () => {
+    const problems = (await loadBicepFiles()).flatMap((file) =>
+      declarations(file.root, "parameter_declaration").flatMap((param) => {
+        const value = assignedValue(param);
+        if (value === undefined || (value.type !== "number" && value.type !== "string")) return [];
+        const found = decorators(param);
+        const bound = (name: string) => found.find((d) => d.name === name)?.args[0]?.text;
+        const [min, max] = [bound("minValue"), bound("maxValue")].map((text) =>
+          text === undefined ? undefined : Number(text),
+        );
+        const allowed = found.find((d) => d.name === "allowed")?.args[0]?.namedChildren.map((item) => item.text);
+        const at = `${where(file.name, param)}: ${declarationName(param)} default ${value.text}`;
+        return [
+          ...(min !== undefined && Number(value.text) < min ? [`${at} is below ${min}`] : []),
+          ...(max !== undefined && Number(value.text) > max ? [`${at} is above ${max}`] : []),
+          ...(allowed !== undefined && !allowed.includes(value.text) ? [`${at} is not in @allowed`] : []),
+        ];
+      }),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it("main.parameters.json maps azd environment values onto main.bicep's parameters, every required one included", async () => {
+    const file = readJson("infra/main.parameters.json") as { parameters: Record<string, { value: unknown }> };
+    const params = declaredParams((await loadBicepFile("infra/main.bicep")).root);
+    const given = Object.keys(file.parameters);
+    expect(given.filter((name) => !params.some((param) => param.name === name))).toEqual([]);
+    expect(params.filter((param) => param.required && !given.includes(param.name)).map((param) => param.name)).toEqual(
+      [],
+    );
+
+    const placeholders = Object.values(file.parameters).flatMap(({ value }): unknown[] =>
+      Array.isArray(value) ? (value as unknown[]) : [value],
+    );
+    expect(
+      placeholders.filter((value) => typeof value !== "string" || !/^\$\{[A-Z][A-Z0-9_]*(=[^}]*)?\}$/.test(value)),
+    ).toEqual([]);
+    expect(placeholders).toEqual(
+      expect.arrayContaining(["${AZURE_ENV_NAME}", "${AZURE_LOCATION}", "${AZURE_PRINCIPAL_ID}", "${ENTRA_TENANT_ID}"]),
+    );
+  });
+});
+
+describe("names", () => {
+  it("use only abbreviations that abbreviations.json defines", async () => {
+    const abbreviations = readJson("infra/abbreviations.json") as Record<string, string>;
+    const main = await loadBicepFile("infra/main.bicep");
+    const used = main.root
+      .descendantsOfType("member_expression")
+      .filter((access) => access.childForFieldName("object")?.text === "abbrs")
+      .map((access) => access.childForFieldName("property")?.text ?? "");
+    expect(used.length).toBeGreaterThan(0);
+    expect(used.filter((name) => abbreviations[name] === undefined)).toEqual([]);
+  });
+});
+
+describe("azure.yaml", () => {
+  it("declares one TypeScript function service whose name tags the function app", async () => {
+    const yaml = readFileSync(path.join(repoRoot, "azure.yaml"), "utf8");
+    const services = [...yaml.matchAll(/^ {2}([A-Za-z0-9-]+):\s*$/gm)].map((match) => match[1]);
+    expect(services).toEqual(["api"]);
+    expect(yaml).toMatch(/^ {4}project: \.$/m);
+    expect(yaml).toMatch(/^ {4}language: ts$/m);
+    expect(yaml).toMatch(/^ {4}host: function$/m);
+    const api = await loadBicepFile("infra/app/api.bicep");
+    const serviceName = declarations(api.root, "parameter_declaration").find(
+      (param) => declarationName(param) === "serviceName",
+    );
+    expect(serviceName && assignedValue(serviceName)?.text).toBe("'api'");
+  });
+});
