@@ -2,7 +2,7 @@ import { app, type HttpFunctionOptions, type HttpRequest, type HttpResponseInit 
 import { z } from "zod";
 import { handleErrors } from "../shared/handleErrors";
 import { authenticate, readRouteParams } from "../shared/httpInput";
-import { BASE_HEADERS, refusalResponse } from "../shared/problemResponse";
+import { BASE_HEADERS, problemResponse, refusalResponse } from "../shared/problemResponse";
 import { appPasswordIdParam, targetUserId, userParam } from "../shared/requestSchemas";
 import { getServices } from "../shared/services";
 
@@ -18,6 +18,12 @@ export async function deleteAppPassword(request: HttpRequest): Promise<HttpRespo
   const route = readRouteParams(request, params);
   if (!route.ok) return route.response;
 
+  // "/app-passwords/" (an empty id, as a client bug would send) must not mean "delete them all".
+  if (route.value.id === undefined && new URL(request.url).pathname.endsWith("/")) {
+    return problemResponse("INVALID_REQUEST", "Invalid id.", {
+      errors: [{ field: "id", message: "must not be empty" }],
+    });
+  }
   const { appPasswords } = getServices();
   const userId = targetUserId(route.value.user, caller.value.userId);
   const { id } = route.value;

@@ -1,4 +1,4 @@
-import { randomInt } from "node:crypto";
+import { createHash, randomInt } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { appPasswordTag, generateAppPassword, normalizeAppPassword } from "./appPasswordSecret";
 import type {
@@ -149,6 +149,8 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
       const refusal = mayIssue(actor, targetUserId);
       if (refusal) return refusal;
       const existing = await store.getUser(actor.userId);
+      // The person's login name changed (a rename in Entra ID): mail clients now send the new one.
+      if (existing && existing.loginName !== actor.loginName) await store.setLoginName(existing, actor.loginName);
       await recordLoginName(actor, existing?.loginName);
       if (existing) return { code: "ALREADY_REGISTERED", registeredAt: existing.registeredAt };
 
@@ -259,7 +261,7 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
     async verify(user: string, password: string, clientIp: string): Promise<VerifyOutcome> {
       const normalized = normalizeAppPassword(password);
       const userId = OBJECT_ID.test(user) ? user.toLowerCase() : await store.findUserIdByLoginName(user);
-      const subject = userId ?? `unknown:${user.toLowerCase()}`;
+      const subject = userId ?? `unknown:${createHash("sha256").update(user.toLowerCase()).digest("hex")}`;
       const bucket = ipBucket(clientIp);
       const [candidate, throttle] = await Promise.all([
         store.getAppPassword(userId ?? NO_USER, appPasswordTag(userId ?? NO_USER, normalized)),

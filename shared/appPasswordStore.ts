@@ -38,6 +38,8 @@ export interface AppPasswordStore {
   findUserIdByLoginName(loginName: string): Promise<string | undefined>;
   /** Points a login name at a user id, and away from whoever had it. */
   saveLoginName(loginName: string, userId: string): Promise<void>;
+  /** Records the user's current login name on their record, unless it changed since it was read. */
+  setLoginName(user: UserRecord, loginName: string): Promise<WriteOutcome>;
   /** Forgets a login name if it still points at `userId`. */
   deleteLoginName(loginName: string, userId: string): Promise<void>;
   /** Creates the user record and, when given, their first app password, atomically; `taken` if registered. */

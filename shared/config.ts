@@ -16,7 +16,8 @@ const urlList = z
       .split(",")
       .map((part) => part.trim())
       .filter((part) => part.length > 0),
-  );
+  )
+  .refine((list) => list.length > 0, "must list at least one value");
 
 /**
  * Every setting the service reads from `process.env`, with its default. The Bicep templates in `infra/`

@@ -13,7 +13,7 @@ export const userParam = z
 export const appPasswordIdParam = z.string().regex(/^[0-9a-f]{8}$/, "must be an app password id (8 hex digits)");
 
 // Control characters, bidirectional overrides and isolates, which could disguise a name in the portal.
-const UNSAFE_CHARACTERS = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+const UNSAFE_CHARACTERS = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
 /** The name a person gives an app password ("Alice's iPhone"): 1 to 128 characters after trimming. */
 export const appPasswordName = z

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   RestError,
   TableClient,
@@ -61,8 +62,14 @@ const throttlePartition = (subject: string) => `throttle_${encodeKey(subject)}`;
 const ipThrottleRow = (bucket: string) => `ip_${encodeKey(bucket)}`;
 const USER_THROTTLE_ROW = "user";
 
-/** A key with the characters a table key cannot hold (`/ \ # ?`, and `'` for OData) percent-encoded. */
-const encodeKey = (value: string) => encodeURIComponent(value).replace(/'/g, "%27");
+/**
+ * A key with the characters a table key cannot hold (`/ \ # ?`, and `'` for OData) percent-encoded; one
+ * that would come out long (keys hold at most 1 KiB) is replaced by its SHA-256.
+ */
+const encodeKey = (value: string) => {
+  const encoded = encodeURIComponent(value).replace(/'/g, "%27");
+  return encoded.length <= 400 ? encoded : `sha256-${createHash("sha256").update(value).digest("hex")}`;
+};
 
 /** Partition of a login name: lowercase, with the characters a table key cannot hold percent-encoded. */
 const loginPartition = (loginName: string) => `login_${encodeKey(loginName.toLowerCase())}`;
@@ -189,6 +196,15 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
         UserId: userId,
       };
       await call((abortSignal) => client.upsertEntity(entity, "Replace", { abortSignal }));
+    },
+
+    setLoginName(user, loginName) {
+      const entity: TableEntity<Pick<UserEntity, "LoginName">> = {
+        partitionKey: user.userId,
+        rowKey: USER_ROW,
+        LoginName: loginName,
+      };
+      return write((abortSignal) => client.updateEntity(entity, "Merge", { etag: user.etag, abortSignal }));
     },
 
     async deleteLoginName(loginName, userId) {

@@ -1,0 +1,337 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ADMIN_ROLES,
+  expectInvalid,
+  expectProblem,
+  fieldsOf,
+  listOf,
+  newUser,
+  rawCall,
+  registeredUser,
+  untrustedTokens,
+  type TestUser,
+} from "../support/fixtures";
+import { startTestService, type CallResult, type TestService } from "../support/testService";
+
+describe("createAppPassword: POST /api/users/{user}/app-passwords", () => {
+  let service: TestService;
+  let alice: TestUser;
+  let admin: TestUser;
+
+  beforeAll(async () => {
+    service = await startTestService();
+    alice = await registeredUser(service, "alice");
+    admin = await registeredUser(service, "admin", ADMIN_ROLES);
+  });
+  afterAll(() => service.close());
+
+  const create = (body: unknown, options: { token?: string; user?: string } = {}) =>
+    service.call("POST", `/api/users/${options.user ?? "me"}/app-passwords`, {
+      token: options.token ?? alice.token,
+      body,
+    });
+
+  /** Sends a request that must be refused, and checks that alice's app passwords did not change. */
+  async function refused(send: () => Promise<CallResult>, owner: TestUser = alice): Promise<CallResult> {
+    const before = await listOf(service, owner.token);
+    const response = await send();
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect((await listOf(service, owner.token)).items).toEqual(before.items);
+    return response;
+  }
+
+  describe("happy", () => {
+    it("returns 201 with the id, name, password and creation time, and a Location", async () => {
+      const response = await create({ name: "Alice's iPhone" });
+      expect(response.status).toBe(201);
+      expect(response.headers.get("content-type")).toBe("application/json");
+      expect(response.json).toEqual({
+        id: expect.stringMatching(/^[0-9a-f]{8}$/),
+        name: "Alice's iPhone",
+        password: expect.stringMatching(/^[a-z]{16}$/),
+        createdAt: expect.any(String),
+      });
+      expect(Number.isNaN(Date.parse(response.json.createdAt as string))).toBe(false);
+      expect(response.headers.get("location")).toBe(`/api/users/me/app-passwords/${response.json.id}`);
+    });
+
+    it("returns a password that verifies at once", async () => {
+      const response = await create({ name: "Laptop" });
+      const verified = await service.verify(alice.loginName, response.json.password as string);
+      expect(verified.json).toEqual({ valid: true, userId: alice.userId, appPasswordId: response.json.id });
+    });
+
+    it("lists the new app password, without its password", async () => {
+      const response = await create({ name: "Tablet" });
+      const list = await listOf(service, alice.token);
+      expect(list.items).toContainEqual({ id: response.json.id, name: "Tablet", createdAt: response.json.createdAt });
+    });
+
+    it("returns a different password every time", async () => {
+      const [first, second] = await Promise.all([create({ name: "Twin 1" }), create({ name: "Twin 2" })]);
+      expect(first.json.password).not.toBe(second.json.password);
+      expect(first.json.id).not.toBe(second.json.id);
+    });
+
+    it("trims the name", async () => {
+      const response = await create({ name: "  Car  \t" });
+      expect(response.status).toBe(201);
+      expect(response.json.name).toBe("Car");
+    });
+
+    it("accepts a name of exactly 128 characters after trimming", async () => {
+      const name = "n".repeat(128);
+      const response = await create({ name: `   ${name}   ` });
+      expect(response.status).toBe(201);
+      expect(response.json.name).toBe(name);
+    });
+
+    it("accepts names in any script, with emoji and punctuation", async () => {
+      for (const name of ["Téléphone de Zoë", "手机", "📱 work phone", "O'Neil's \"Mac\" (2024) <old>"]) {
+        const response = await create({ name });
+        expect(response.status).toBe(201);
+        expect(response.json.name).toBe(name);
+      }
+    });
+
+    it("accepts the caller's own object id in place of me, in any case", async () => {
+      for (const user of [alice.userId, alice.userId.toUpperCase()]) {
+        const response = await create({ name: "By id" }, { user });
+        expect(response.status).toBe(201);
+        expect(response.headers.get("location")).toBe(`/api/users/${alice.userId}/app-passwords/${response.json.id}`);
+      }
+    });
+  });
+
+  describe("errors", () => {
+    it.each([
+      ["is not JSON", "{name:"],
+      ["is cut short", '{"name": "Phone"'],
+      ["is empty", ""],
+      ["is a form", "name=Phone"],
+    ])("returns 400 MALFORMED_JSON when the body %s", async (_, rawBody) => {
+      const response = await refused(() =>
+        service.call("POST", "/api/users/me/app-passwords", {
+          token: alice.token,
+          rawBody,
+          headers: { "content-type": "application/json" },
+        }),
+      );
+      expectProblem(response, 400, "MALFORMED_JSON");
+    });
+
+    it.each([
+      ["a number", { name: 5 }],
+      ["null", { name: null }],
+      ["missing", {}],
+      ["an array", { name: ["Phone"] }],
+      ["an object", { name: { first: "Phone" } }],
+      ["a boolean", { name: true }],
+    ])("returns 400 INVALID_REQUEST naming name when the name is %s", async (_, body) => {
+      expectInvalid(await refused(() => create(body)), "name");
+    });
+
+    it.each([
+      ["an array", []],
+      ["a string", "Phone"],
+      ["null", null],
+      ["a number", 42],
+    ])("returns 400 INVALID_REQUEST when the body is %s, not an object", async (_, body) => {
+      const response = await refused(() => create(body));
+      expectProblem(response, 400, "INVALID_REQUEST");
+      expect(fieldsOf(response).length).toBeGreaterThan(0);
+    });
+
+    it.each([
+      ["empty", ""],
+      ["only spaces", "    "],
+      ["only tabs and newlines", "\t\n\r "],
+      ["129 characters", "n".repeat(129)],
+      ["129 characters between spaces", `  ${"n".repeat(129)}  `],
+      ["a NUL", "Pho\u0000ne"],
+      ["a newline inside", "Pho\nne"],
+      ["a carriage return inside", "Pho\rne"],
+      ["an escape sequence", "Pho\u001b[31mne"],
+      ["DEL", "Pho\u007fne"],
+      ["a C1 control", "Pho\u0085ne"],
+      ["a right-to-left override", "Phone\u202egnp.exe"],
+      ["a left-to-right embedding", "Pho\u202ane"],
+      ["a right-to-left isolate", "Pho\u2067ne"],
+      ["a right-to-left mark", "Pho\u200fne"],
+      ["an Arabic letter mark (a bidi control like the marks above)", "Pho\u061cne"],
+      ["a lone high surrogate", "Pho\ud800ne"],
+      ["a lone low surrogate", "Phone\udc00"],
+    ])("returns 400 INVALID_REQUEST naming name when the name is %s", async (_, name) => {
+      expectInvalid(await refused(() => create({ name })), "name");
+    });
+
+    it.each([
+      ["an unknown field", { name: "Phone", colour: "blue" }],
+      ["a chosen password", { name: "Phone", password: "abcdefghijklmnop" }],
+      ["an id", { name: "Phone", id: "0badc0de" }],
+      ["a __proto__ member", JSON.parse('{"name":"Phone","__proto__":{"isAdmin":true}}') as unknown],
+    ])("returns 400 INVALID_REQUEST naming the member when the body has %s", async (_, body) => {
+      const response = await refused(() => create(body));
+      expectProblem(response, 400, "INVALID_REQUEST");
+      const extra = Object.keys(body as object).find((key) => key !== "name")!;
+      expect(JSON.stringify(response.json.errors)).toContain(extra);
+    });
+
+    it.each([
+      ["a login name", "alice"],
+      ["an email address", "alice@contoso.com"],
+      ["an encoded slash and dot segment", "me%2F.."],
+      ["encoded dots and slash", "%2E%2E%2Fme"],
+      ["a GUID with a stray letter", "00000000-0000-0000-0000-00000000000g"],
+      ["a GUID in braces", "{9a3c2f1e-0b4d-4c5e-8f60-7a1b2c3d4e5f}"],
+      ["me with a NUL", "me%00"],
+      ["ME in capitals", "ME"],
+    ])("returns 400 INVALID_REQUEST naming user when {user} is %s", async (_, user) => {
+      expectInvalid(await refused(() => create({ name: "Phone" }, { user })), "user");
+    });
+
+    it("returns 400 naming user when {user} is malformed percent-encoding", async () => {
+      expectInvalid(await refused(() => create({ name: "Phone" }, { user: "%E0%A4%A" })), "user");
+    });
+
+    it("resolves a .. user segment before routing, so it reaches no function", async () => {
+      const response = await refused(() =>
+        rawCall(service, "POST", "/api/users/../app-passwords", {
+          token: alice.token,
+          body: '{"name":"Phone"}',
+          headers: { "content-type": "application/json" },
+        }),
+      );
+      expectProblem(response, 404, "NOT_FOUND");
+    });
+
+    it("returns 413 PAYLOAD_TOO_LARGE for a body over 16 KiB", async () => {
+      const response = await refused(() => create({ name: "n".repeat(17 * 1024) }));
+      expectProblem(response, 413, "PAYLOAD_TOO_LARGE");
+    });
+
+    it("reads a body of exactly 16 KiB (and refuses its name for length, not its size)", async () => {
+      const rawBody = JSON.stringify({ name: "n".repeat(16 * 1024 - 11) });
+      expect(Buffer.byteLength(rawBody)).toBe(16 * 1024);
+      const response = await refused(() =>
+        service.call("POST", "/api/users/me/app-passwords", { token: alice.token, rawBody }),
+      );
+      expectInvalid(response, "name");
+    });
+
+    it("returns 409 REGISTRATION_REQUIRED for a person who has not registered", async () => {
+      const stranger = await newUser(service, "stranger");
+      const response = await refused(() => create({ name: "Phone" }, { token: stranger.token }), stranger);
+      expectProblem(response, 409, "REGISTRATION_REQUIRED");
+      expect(response.json.detail).toMatch(/registration/);
+    });
+
+    it.each([
+      ["a misspelt path", "POST", "/api/users/me/app-password"],
+      ["a path outside /api", "POST", "/users/me/app-passwords"],
+      ["an extra segment", "POST", "/api/users/me/app-passwords/0badc0de/extra"],
+      ["an unknown function", "POST", "/api/nothing-here"],
+    ])("returns 404 NOT_FOUND problem for %s", async (_, method, route) => {
+      const response = await refused(() => service.call(method, route, { token: alice.token, body: { name: "x" } }));
+      expectProblem(response, 404, "NOT_FOUND");
+    });
+
+    it.each(["PUT", "PATCH"])("returns 405 METHOD_NOT_ALLOWED problem for %s", async (method) => {
+      const response = await refused(() =>
+        service.call(method, "/api/users/me/app-passwords", { token: alice.token, body: { name: "Phone" } }),
+      );
+      expectProblem(response, 405, "METHOD_NOT_ALLOWED");
+    });
+
+    it("returns 405 METHOD_NOT_ALLOWED problem for POST on one app password", async () => {
+      const response = await refused(() =>
+        service.call("POST", "/api/users/me/app-passwords/0badc0de", { token: alice.token, body: { name: "x" } }),
+      );
+      expectProblem(response, 405, "METHOD_NOT_ALLOWED");
+    });
+  });
+
+  describe("security", () => {
+    it("returns 401 with WWW-Authenticate when there is no token", async () => {
+      const response = await refused(() =>
+        service.call("POST", "/api/users/me/app-passwords", { body: { name: "Phone" } }),
+      );
+      expectProblem(response, 401, "UNAUTHENTICATED");
+      expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    });
+
+    it("returns 401, not 400, when a request without a token is also malformed", async () => {
+      const response = await refused(() =>
+        service.call("POST", "/api/users/alice/app-passwords", { rawBody: "{oops" }),
+      );
+      expectProblem(response, 401, "UNAUTHENTICATED");
+    });
+
+    it.each([
+      ["Basic credentials", "Basic YWxpY2U6cGFzc3dvcmQ="],
+      ["an empty bearer", "Bearer "],
+      ["a bearer with spaces", "Bearer not a token"],
+    ])("returns 401 for %s", async (_, authorization) => {
+      const response = await refused(() =>
+        service.call("POST", "/api/users/me/app-passwords", {
+          body: { name: "Phone" },
+          headers: { authorization },
+        }),
+      );
+      expectProblem(response, 401, "UNAUTHENTICATED");
+      expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    });
+
+    it("returns 401 for every token it does not trust", async () => {
+      for (const [label, token] of await untrustedTokens(service, alice.loginName)) {
+        const response = await refused(() => create({ name: "Phone" }, { token }));
+        expect({ label, status: response.status }).toEqual({ label, status: 401 });
+        expectProblem(response, 401, "UNAUTHENTICATED");
+      }
+    });
+
+    it("returns 403 FORBIDDEN when a non-admin creates one for another user", async () => {
+      const mallory = await registeredUser(service, "mallory");
+      const response = await refused(() => create({ name: "Planted" }, { token: mallory.token, user: alice.userId }));
+      expectProblem(response, 403, "FORBIDDEN");
+    });
+
+    it("returns 403 SELF_SERVICE_ONLY when an admin creates one for another user", async () => {
+      const response = await refused(() => create({ name: "Planted" }, { token: admin.token, user: alice.userId }));
+      expectProblem(response, 403, "SELF_SERVICE_ONLY");
+      expect(response.text).not.toMatch(/"password"/);
+    });
+
+    it("answers Cache-Control: no-store on the response that carries the password", async () => {
+      const response = await create({ name: "Watch" });
+      expect(response.status).toBe(201);
+      expect(response.headers.get("cache-control")).toBe("no-store");
+    });
+
+    it("answers X-Content-Type-Options: nosniff on every response", async () => {
+      const responses = [
+        await create({ name: "Sniff" }),
+        await create({ name: "" }),
+        await create({ name: "x" }, { user: "alice" }),
+        await create({ name: "x" }, { token: "garbage" }),
+        await create({ name: "x" }, { token: admin.token, user: alice.userId }),
+        await create({ name: "n".repeat(17 * 1024) }),
+        await service.call("PUT", "/api/users/me/app-passwords", { token: alice.token }),
+        await service.call("POST", "/api/nothing-here", { token: alice.token }),
+      ];
+      expect(responses.map((response) => response.status)).toEqual([201, 400, 400, 401, 403, 413, 405, 404]);
+      for (const response of responses) expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    });
+
+    it("never shows the password again after the response that created it", async () => {
+      const response = await create({ name: "Once" });
+      const password = response.json.password as string;
+      const list = await service.call("GET", "/api/users/me/app-passwords", { token: alice.token });
+      const again = await service.call("POST", "/api/users/me/registration", { token: alice.token });
+      for (const later of [list, again]) {
+        expect(later.text).not.toContain(password);
+        expect(later.text).not.toContain("argon2");
+      }
+    });
+  });
+});

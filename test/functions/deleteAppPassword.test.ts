@@ -1,0 +1,228 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ADMIN_ROLES,
+  expectInvalid,
+  expectProblem,
+  listOf,
+  newUser,
+  rawCall,
+  registeredUser,
+  untrustedTokens,
+  type TestUser,
+} from "../support/fixtures";
+import { startTestService, type CallResult, type TestService } from "../support/testService";
+
+describe("deleteAppPassword: DELETE /api/users/{user}/app-passwords/{id}", () => {
+  let service: TestService;
+  let admin: TestUser;
+  /** Holds a few app passwords that every refused request must leave alone. */
+  let alice: Awaited<ReturnType<typeof registeredUser>>;
+
+  beforeAll(async () => {
+    service = await startTestService();
+    admin = await registeredUser(service, "admin", ADMIN_ROLES);
+    alice = await registeredUser(service, "alice");
+    await create(alice, "Laptop");
+  });
+  afterAll(() => service.close());
+
+  async function create(owner: TestUser, name: string) {
+    const created = await service.call("POST", "/api/users/me/app-passwords", { token: owner.token, body: { name } });
+    expect(created.status).toBe(201);
+    return { id: created.json.id as string, password: created.json.password as string };
+  }
+
+  const remove = (route: string, token?: string) =>
+    service.call("DELETE", `/api/users/${route}`, { ...(token !== undefined && { token }) });
+
+  /** Sends a request that must be refused, and checks that the owner's app passwords did not change. */
+  async function refused(send: () => Promise<CallResult>, owner: TestUser = alice): Promise<CallResult> {
+    const before = await listOf(service, owner.token);
+    expect(before.count).toBeGreaterThan(0);
+    const response = await send();
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect((await listOf(service, owner.token)).items).toEqual(before.items);
+    return response;
+  }
+
+  describe("happy", () => {
+    it("returns 204 without a body, and the app password stops working at once", async () => {
+      const bob = await registeredUser(service, "bob");
+      const phone = await create(bob, "Phone");
+      expect((await service.verify(bob.loginName, phone.password)).json.valid).toBe(true);
+
+      const response = await remove(`me/app-passwords/${phone.id}`, bob.token);
+      expect(response.status).toBe(204);
+      expect(response.text).toBe("");
+      expect((await service.verify(bob.loginName, phone.password)).json).toEqual({ valid: false });
+      const list = await listOf(service, bob.token);
+      expect(list.items.map((item) => item.id)).toEqual([bob.initialId]);
+      expect((await service.verify(bob.loginName, bob.initialPassword)).json.valid).toBe(true);
+    });
+
+    it("deletes all of the user's app passwords when no id is given", async () => {
+      const carol = await registeredUser(service, "carol");
+      const phone = await create(carol, "Phone");
+      const response = await remove("me/app-passwords", carol.token);
+      expect(response.status).toBe(204);
+      expect(await listOf(service, carol.token)).toMatchObject({ items: [], count: 0 });
+      for (const password of [carol.initialPassword, phone.password]) {
+        expect((await service.verify(carol.loginName, password)).json).toEqual({ valid: false });
+      }
+    });
+
+    it("returns 204 when deleting all of nothing", async () => {
+      const stranger = await newUser(service, "stranger");
+      expect((await remove("me/app-passwords", stranger.token)).status).toBe(204);
+    });
+
+    it("makes room for a new app password", async () => {
+      const dave = await registeredUser(service, "dave");
+      expect((await remove(`me/app-passwords/${dave.initialId}`, dave.token)).status).toBe(204);
+      expect((await listOf(service, dave.token)).count).toBe(0);
+      await create(dave, "Replacement");
+      expect((await listOf(service, dave.token)).count).toBe(1);
+    });
+
+    it("accepts the caller's own object id in place of me", async () => {
+      const erin = await registeredUser(service, "erin");
+      expect((await remove(`${erin.userId.toUpperCase()}/app-passwords/${erin.initialId}`, erin.token)).status).toBe(
+        204,
+      );
+      expect((await listOf(service, erin.token)).count).toBe(0);
+    });
+
+    it("lets an admin delete one, or all, of another user's app passwords", async () => {
+      const frank = await registeredUser(service, "frank");
+      const phone = await create(frank, "Phone");
+      await create(frank, "Tablet");
+      expect((await remove(`${frank.userId}/app-passwords/${phone.id}`, admin.token)).status).toBe(204);
+      expect((await listOf(service, frank.token)).count).toBe(2);
+      expect((await remove(`${frank.userId}/app-passwords`, admin.token)).status).toBe(204);
+      expect((await listOf(service, frank.token)).count).toBe(0);
+    });
+  });
+
+  describe("errors", () => {
+    it.each([
+      ["too short", "abc"],
+      ["too long", "0badc0de0"],
+      ["not hex", "zzzzzzzz"],
+      ["upper case hex", "0BADC0DE"],
+      ["the stored row key", "ap_0badc0de"],
+      ["an encoded slash", "0bad%2Fc0de"],
+      ["a wildcard", "*"],
+      ["a quote", "0badc0d'"],
+    ])("returns 400 INVALID_REQUEST naming id when the id is %s", async (_, id) => {
+      expectInvalid(await refused(() => remove(`me/app-passwords/${id}`, alice.token)), "id");
+    });
+
+    it("returns 404 APP_PASSWORD_NOT_FOUND when the id is unknown", async () => {
+      const response = await refused(() => remove("me/app-passwords/0badc0de", alice.token));
+      expectProblem(response, 404, "APP_PASSWORD_NOT_FOUND");
+    });
+
+    it("returns 404 APP_PASSWORD_NOT_FOUND when the app password was already deleted", async () => {
+      const gone = await create(alice, "Gone");
+      expect((await remove(`me/app-passwords/${gone.id}`, alice.token)).status).toBe(204);
+      expectProblem(
+        await refused(() => remove(`me/app-passwords/${gone.id}`, alice.token)),
+        404,
+        "APP_PASSWORD_NOT_FOUND",
+      );
+    });
+
+    it("returns 404 APP_PASSWORD_NOT_FOUND when an admin names a user who has none", async () => {
+      const unknown = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+      expectProblem(await remove(`${unknown}/app-passwords/0badc0de`, admin.token), 404, "APP_PASSWORD_NOT_FOUND");
+    });
+
+    it.each([
+      ["a login name", "alice"],
+      ["an encoded slash and dot segment", "me%2F.."],
+      ["encoded dots and slash", "%2E%2E%2Fme"],
+      ["a GUID with a stray letter", "00000000-0000-0000-0000-00000000000g"],
+    ])("returns 400 INVALID_REQUEST naming user when {user} is %s", async (_, user) => {
+      expectInvalid(await refused(() => remove(`${user}/app-passwords/0badc0de`, alice.token)), "user");
+      expectInvalid(await refused(() => remove(`${user}/app-passwords`, alice.token)), "user");
+    });
+
+    it.each([
+      ["an id of ..", "/api/users/me/app-passwords/.."],
+      ["an encoded id of ..", "/api/users/me/app-passwords/%2e%2E"],
+      ["a user of ..", "/api/users/../app-passwords/0badc0de"],
+    ])("returns 404 NOT_FOUND problem for %s: the dot segment resolves to no route", async (_, path) => {
+      const response = await refused(() => rawCall(service, "DELETE", path, { token: alice.token }));
+      expectProblem(response, 404, "NOT_FOUND");
+    });
+
+    it.each([
+      ["an empty id (a trailing slash)", "/api/users/me/app-passwords/"],
+      ["an id of .", "/api/users/me/app-passwords/."],
+      ["an encoded id of .", "/api/users/me/app-passwords/%2E"],
+    ])("does not delete all of the user's app passwords for %s", async (_, path) => {
+      // A client building `/app-passwords/${id}` with an empty or "." id must not wipe every app password.
+      const victim = await registeredUser(service, "victim");
+      const response = await refused(() => rawCall(service, "DELETE", path, { token: victim.token }), victim);
+      expect(response.json?.code).toEqual(expect.any(String));
+    });
+
+    it("returns 404 NOT_FOUND problem for an extra segment", async () => {
+      const response = await refused(() => remove("me/app-passwords/0badc0de/more", alice.token));
+      expectProblem(response, 404, "NOT_FOUND");
+    });
+
+    it.each(["PUT", "PATCH"])("returns 405 METHOD_NOT_ALLOWED problem for %s on one app password", async (method) => {
+      const response = await refused(() =>
+        service.call(method, `/api/users/me/app-passwords/${alice.initialId}`, { token: alice.token }),
+      );
+      expectProblem(response, 405, "METHOD_NOT_ALLOWED");
+    });
+  });
+
+  describe("security", () => {
+    it("returns 401 with WWW-Authenticate when there is no token", async () => {
+      for (const route of [`me/app-passwords/${alice.initialId}`, "me/app-passwords"]) {
+        const response = await refused(() => remove(route));
+        expectProblem(response, 401, "UNAUTHENTICATED");
+        expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
+      }
+    });
+
+    it("returns 401 for every token it does not trust", async () => {
+      for (const [label, token] of await untrustedTokens(service, alice.loginName)) {
+        const response = await refused(() => remove(`${alice.userId}/app-passwords`, token));
+        expect({ label, status: response.status }).toEqual({ label, status: 401 });
+        expectProblem(response, 401, "UNAUTHENTICATED");
+      }
+    });
+
+    it("returns 403 FORBIDDEN when a non-admin deletes another user's app password, or all of them", async () => {
+      const mallory = await registeredUser(service, "mallory");
+      for (const route of [`${alice.userId}/app-passwords/${alice.initialId}`, `${alice.userId}/app-passwords`]) {
+        expectProblem(await refused(() => remove(route, mallory.token)), 403, "FORBIDDEN");
+      }
+      expect((await service.verify(alice.loginName, alice.initialPassword)).json.valid).toBe(true);
+    });
+
+    it("does not let one user delete another's app password through their own partition", async () => {
+      const mallory = await registeredUser(service, "mallory2");
+      const response = await refused(() => remove(`me/app-passwords/${alice.initialId}`, mallory.token));
+      expectProblem(response, 404, "APP_PASSWORD_NOT_FOUND");
+    });
+
+    it("answers X-Content-Type-Options: nosniff on every response", async () => {
+      const gina = await registeredUser(service, "gina");
+      const responses = [
+        await remove(`me/app-passwords/${gina.initialId}`, gina.token),
+        await remove("me/app-passwords/0badc0de", gina.token),
+        await remove("me/app-passwords/nope", gina.token),
+        await remove("me/app-passwords"),
+        await remove(`${alice.userId}/app-passwords`, gina.token),
+        await service.call("PUT", "/api/users/me/app-passwords/0badc0de", { token: gina.token }),
+      ];
+      expect(responses.map((response) => response.status)).toEqual([204, 404, 400, 401, 403, 405]);
+      for (const response of responses) expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    });
+  });
+});

@@ -1,0 +1,248 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectInvalid, expectProblem, registeredUser, uniqueLogin } from "../support/fixtures";
+import { startTestService, type CallResult, type TestService } from "../support/testService";
+
+// Verify throttles repeated failures per (user, client address), so every test that fails a verify on
+// purpose does so a few times at most, for a user of its own.
+describe("verifyAppPassword: POST /api/verify", () => {
+  let service: TestService;
+  let alice: Awaited<ReturnType<typeof registeredUser>>;
+
+  beforeAll(async () => {
+    service = await startTestService();
+    alice = await registeredUser(service, "alice");
+  });
+  afterAll(() => service.close());
+
+  const post = (options: { body?: unknown; rawBody?: string; key?: string | null; headers?: Record<string, string> }) =>
+    service.call("POST", "/api/verify", {
+      ...(options.body !== undefined && { body: options.body }),
+      ...(options.rawBody !== undefined && { rawBody: options.rawBody }),
+      headers: {
+        ...(options.key !== null && { "x-functions-key": options.key ?? service.functionKey }),
+        ...options.headers,
+      },
+    });
+
+  describe("happy", () => {
+    it("returns 200 valid: true with the user and app password ids for the login name", async () => {
+      const response = await service.verify(alice.loginName, alice.initialPassword);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe("application/json");
+      expect(response.json).toEqual({ valid: true, userId: alice.userId, appPasswordId: alice.initialId });
+    });
+
+    it("accepts the object id instead of the login name, in any case", async () => {
+      for (const user of [alice.userId, alice.userId.toUpperCase()]) {
+        const response = await service.verify(user, alice.initialPassword);
+        expect(response.json).toEqual({ valid: true, userId: alice.userId, appPasswordId: alice.initialId });
+      }
+    });
+
+    it("accepts the login name in any case and with surrounding spaces", async () => {
+      for (const user of [alice.loginName.toUpperCase(), `  ${alice.loginName}  `]) {
+        expect((await service.verify(user, alice.initialPassword)).json.valid).toBe(true);
+      }
+    });
+
+    it("accepts the password grouped with spaces or hyphens, in upper case", async () => {
+      const grouped = alice.initialPassword.match(/.{4}/g)!;
+      for (const typed of [grouped.join(" "), grouped.join("-").toUpperCase(), ` ${grouped.join("\t")} `]) {
+        expect((await service.verify(alice.loginName, typed)).json.valid).toBe(true);
+      }
+    });
+
+    it.each([
+      ["an IPv4 client address", { protocol: "imap", clientIp: "203.0.113.7" }],
+      ["an IPv6 client address", { protocol: "smtp", clientIp: "2001:db8::7" }],
+      ["an IPv4-mapped IPv6 address", { protocol: "eas", clientIp: "::ffff:203.0.113.8" }],
+      ["a protocol only", { protocol: "pop3" }],
+    ])("accepts %s", async (_, extra) => {
+      const response = await service.verify(alice.loginName, alice.initialPassword, extra);
+      expect(response.json).toEqual({ valid: true, userId: alice.userId, appPasswordId: alice.initialId });
+    });
+
+    it("returns 200 valid: false for a wrong password", async () => {
+      const bob = await registeredUser(service, "bob");
+      const response = await service.verify(bob.loginName, "aaaaaaaaaaaaaaaa");
+      expect(response.status).toBe(200);
+      expect(response.json).toEqual({ valid: false });
+    });
+
+    it("returns 200 valid: false for an unknown user and an unknown object id", async () => {
+      for (const user of [uniqueLogin("ghost"), "3f2504e0-4f89-41d3-9a0c-0305e82c3301"]) {
+        const response = await service.verify(user, alice.initialPassword);
+        expect(response.status).toBe(200);
+        expect(response.json).toEqual({ valid: false });
+      }
+    });
+
+    it("returns 200 valid: false for another user's app password", async () => {
+      const carol = await registeredUser(service, "carol");
+      expect((await service.verify(carol.loginName, alice.initialPassword)).json).toEqual({ valid: false });
+    });
+  });
+
+  describe("errors", () => {
+    it.each([
+      ["is not JSON", "{user:"],
+      ["is cut short", '{"user": "alice@contoso.com"'],
+      ["is empty", ""],
+    ])("returns 400 MALFORMED_JSON when the body %s", async (_, rawBody) => {
+      expectProblem(await post({ rawBody }), 400, "MALFORMED_JSON");
+    });
+
+    it.each([
+      ["the user is missing", { password: "abcdefghijklmnop" }, "user"],
+      ["the password is missing", { user: "alice@contoso.com" }, "password"],
+      ["the user is empty", { user: "", password: "abcdefghijklmnop" }, "user"],
+      ["the user is only spaces", { user: "   ", password: "abcdefghijklmnop" }, "user"],
+      ["the password is empty", { user: "alice@contoso.com", password: "" }, "password"],
+      ["the user is a number", { user: 5, password: "abcdefghijklmnop" }, "user"],
+      ["the user is null", { user: null, password: "abcdefghijklmnop" }, "user"],
+      ["the password is a number", { user: "alice@contoso.com", password: 1234 }, "password"],
+      ["the password is an array", { user: "alice@contoso.com", password: ["abcdefghijklmnop"] }, "password"],
+      ["the user is over 256 characters", { user: "u".repeat(257), password: "abcdefghijklmnop" }, "user"],
+      ["the password is over 256 characters", { user: "a@contoso.com", password: "p".repeat(257) }, "password"],
+      [
+        "the client address is not an IP",
+        { user: "a@contoso.com", password: "abcd", clientIp: "not-an-ip" },
+        "clientIp",
+      ],
+      [
+        "the client address is out of range",
+        { user: "a@contoso.com", password: "abcd", clientIp: "999.1.1.1" },
+        "clientIp",
+      ],
+      [
+        "the client address has a port",
+        { user: "a@contoso.com", password: "abcd", clientIp: "203.0.113.7:993" },
+        "clientIp",
+      ],
+      [
+        "the client address is a host name",
+        { user: "a@contoso.com", password: "abcd", clientIp: "mail.contoso.com" },
+        "clientIp",
+      ],
+      [
+        "the protocol is over 32 characters",
+        { user: "a@contoso.com", password: "abcd", protocol: "p".repeat(33) },
+        "protocol",
+      ],
+      ["the protocol is a number", { user: "a@contoso.com", password: "abcd", protocol: 143 }, "protocol"],
+    ])("returns 400 INVALID_REQUEST naming the field when %s", async (_, body, field) => {
+      expectInvalid(await post({ body }), field);
+    });
+
+    it("returns 400 INVALID_REQUEST naming the member for an unknown field", async () => {
+      const response = await post({ body: { user: "a@contoso.com", password: "abcd", tenant: "contoso" } });
+      expectProblem(response, 400, "INVALID_REQUEST");
+      expect(JSON.stringify(response.json.errors)).toContain("tenant");
+    });
+
+    it.each([
+      ["an array", []],
+      ["null", null],
+      ["a string", "alice@contoso.com"],
+    ])("returns 400 INVALID_REQUEST when the body is %s, not an object", async (_, body) => {
+      expectProblem(await post({ body }), 400, "INVALID_REQUEST");
+    });
+
+    it("returns 413 PAYLOAD_TOO_LARGE for a body over 16 KiB", async () => {
+      const response = await post({ body: { user: "a@contoso.com", password: "p".repeat(17 * 1024) } });
+      expectProblem(response, 413, "PAYLOAD_TOO_LARGE");
+    });
+
+    it.each(["GET", "PUT", "DELETE"])("returns 405 METHOD_NOT_ALLOWED problem for %s", async (method) => {
+      const response = await service.call(method, "/api/verify", {
+        headers: { "x-functions-key": service.functionKey },
+      });
+      expectProblem(response, 405, "METHOD_NOT_ALLOWED");
+    });
+
+    it("returns 404 NOT_FOUND problem for a misspelt path", async () => {
+      const response = await service.call("POST", "/api/verfiy", {
+        body: { user: alice.loginName, password: alice.initialPassword },
+        headers: { "x-functions-key": service.functionKey },
+      });
+      expectProblem(response, 404, "NOT_FOUND");
+    });
+  });
+
+  describe("security", () => {
+    it.each([
+      ["no function key", null],
+      ["a wrong function key", "not-the-key"],
+      ["the function key in another case", "DEV-FUNCTION-KEY"],
+      ["an empty function key", ""],
+    ])("returns 401 INVALID_FUNCTION_KEY for %s, even with the right password", async (_, key) => {
+      const response = await post({ body: { user: alice.loginName, password: alice.initialPassword }, key });
+      expectProblem(response, 401, "INVALID_FUNCTION_KEY");
+      expect(response.text).not.toContain(alice.userId);
+    });
+
+    it("returns 401, not 400, for a malformed body without the function key", async () => {
+      expectProblem(await post({ rawBody: "{oops", key: null }), 401, "INVALID_FUNCTION_KEY");
+    });
+
+    it("does not take a user's access token in place of the function key", async () => {
+      const response = await post({
+        body: { user: alice.loginName, password: alice.initialPassword },
+        key: null,
+        headers: { authorization: `Bearer ${alice.token}` },
+      });
+      expectProblem(response, 401, "INVALID_FUNCTION_KEY");
+    });
+
+    it("answers a wrong password and an unknown user with byte-identical responses", async () => {
+      const dave = await registeredUser(service, "dave");
+      const wrong = await service.verify(dave.loginName, "aaaaaaaaaaaaaaaa");
+      const unknown = await service.verify(uniqueLogin("nobody"), dave.initialPassword);
+      const unknownId = await service.verify("6ba7b810-9dad-41d1-80b4-00c04fd430c8", dave.initialPassword);
+      const strip = (response: CallResult) => {
+        const headers = [...response.headers.entries()].filter(([name]) => name !== "date");
+        return { status: response.status, headers, text: response.text };
+      };
+      expect(strip(wrong)).toEqual(strip(unknown));
+      expect(strip(wrong)).toEqual(strip(unknownId));
+      expect(wrong.text).toBe('{"valid":false}');
+    });
+
+    it("never echoes the password, right or wrong", async () => {
+      const erin = await registeredUser(service, "erin");
+      for (const password of [erin.initialPassword, "zzzzyyyyxxxxwwww"]) {
+        expect((await service.verify(erin.loginName, password)).text).not.toContain(password);
+      }
+    });
+
+    it.each([
+      ["a lone surrogate password", () => [uniqueLogin("surrogate"), "abcd\ud800efgh"]],
+      ["a NUL in the password", () => [uniqueLogin("nul"), "abcd\u0000efgh"]],
+      ["a login name full of characters a table key cannot hold", () => ["a#b/c\\d?e'f%g\u0001@contoso.com", "x"]],
+      ["a long login name of multi-byte characters", () => [`${"é".repeat(240)}@contoso.com`, "abcdefghijklmnop"]],
+      ["a long login name of escaped characters", () => [`${"#".repeat(240)}@contoso.com`, "abcdefghijklmnop"]],
+      ["a login name that looks like an OData filter", () => ["' or PartitionKey ne '", "abcdefghijklmnop"]],
+      ["the all-zero object id", () => ["00000000-0000-0000-0000-000000000000", "abcdefghijklmnop"]],
+    ])("answers 200 valid: false, not an error, for %s", async (_, input) => {
+      const [user = "", password = ""] = input();
+      const response = await service.verify(user, password);
+      expect({ status: response.status, body: response.json }).toEqual({ status: 200, body: { valid: false } });
+    });
+
+    it("answers Cache-Control: no-store and X-Content-Type-Options: nosniff on every response", async () => {
+      const responses = [
+        await service.verify(alice.loginName, alice.initialPassword),
+        await service.verify(uniqueLogin("sniff"), "abcdefghijklmnop"),
+        await post({ rawBody: "{" }),
+        await post({ body: { user: "a@contoso.com", password: "abcd" }, key: null }),
+        await post({ body: { user: "a@contoso.com", password: "p".repeat(17 * 1024) } }),
+        await service.call("GET", "/api/verify", { headers: { "x-functions-key": service.functionKey } }),
+      ];
+      expect(responses.map((response) => response.status)).toEqual([200, 200, 400, 401, 413, 405]);
+      for (const response of responses) {
+        expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+        expect(response.headers.get("cache-control")).toBe("no-store");
+      }
+    });
+  });
+});

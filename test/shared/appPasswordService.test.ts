@@ -1,0 +1,362 @@
+import { describe, expect, inject, it } from "vitest";
+import {
+  INITIAL_APP_PASSWORD_NAME,
+  LAST_USED_RESOLUTION_MS,
+  createAppPasswordService,
+  type AppPasswordService,
+  type AppPasswordServiceOptions,
+} from "../../shared/appPasswordService";
+import type { Principal } from "../../shared/principal";
+import { createArgon2Hasher } from "../../shared/passwordHasher";
+import { createTableAppPasswordStore } from "../../shared/tableAppPasswordStore";
+import { CHEAP_ARGON2, principal, uniqueLogin } from "../support/fixtures";
+import { freshTableName } from "../support/testService";
+
+// The domain over the real Table Storage store (Azurite) and real argon2, at the lowest cost accepted.
+const store = createTableAppPasswordStore(
+  { connectionString: inject("tableConnectionString"), tableName: freshTableName() },
+  { timeoutMs: 5000 },
+);
+const hasher = createArgon2Hasher(CHEAP_ARGON2);
+const clock = { now: new Date("2026-05-01T08:00:00.000Z") };
+
+function newService(options: Partial<AppPasswordServiceOptions> = {}): AppPasswordService {
+  return createAppPasswordService({
+    store,
+    hasher,
+    policy: { appPasswordsAllowed: true, maxPerUser: 40 },
+    now: () => clock.now,
+    ...options,
+  });
+}
+
+const service = newService();
+const disabled = newService({ policy: { appPasswordsAllowed: false, maxPerUser: 40 } });
+const admin = principal("admin@contoso.com", { isAdmin: true });
+/** The address a mail gateway reports for the client. */
+const GATEWAY_IP = "203.0.113.7";
+
+/** Verify as a mail gateway calls it, from one client address. */
+const check = (on: AppPasswordService, user: string, password: string) => on.verify(user, password, GATEWAY_IP);
+
+/** A person who registered with `on`, and their initial app password. */
+async function registered(prefix: string, on: AppPasswordService = service) {
+  const person = principal(uniqueLogin(prefix));
+  const outcome = await on.register(person, person.userId);
+  if (outcome.code !== "REGISTERED") throw new Error(`registration refused: ${outcome.code}`);
+  return { person, initial: outcome.appPassword };
+}
+
+/** Creates an app password that must succeed, and returns it with its plaintext. */
+async function created(person: Principal, name = "Phone", on: AppPasswordService = service) {
+  const outcome = await on.create(person, person.userId, name);
+  if (outcome.code !== "CREATED") throw new Error(`create refused: ${outcome.code}`);
+  return outcome.appPassword;
+}
+
+const countOf = async (userId: string) => (await store.listAppPasswords(userId)).length;
+
+describe("createAppPasswordService", () => {
+  describe("register", () => {
+    it("gives the initial app password at the first registration, and none after", async () => {
+      const person = principal(uniqueLogin("first"));
+      const first = await service.register(person, person.userId);
+      expect(first).toMatchObject({ code: "REGISTERED", registeredAt: clock.now });
+      if (first.code !== "REGISTERED") return;
+      expect(first.appPassword).toMatchObject({
+        name: INITIAL_APP_PASSWORD_NAME,
+        id: expect.stringMatching(/^[0-9a-f]{8}$/),
+      });
+      expect(first.appPassword?.password).toMatch(/^[a-z]{16}$/);
+      expect(await check(service, person.loginName, first.appPassword!.password)).toMatchObject({ code: "VALID" });
+
+      const again = await service.register(person, person.userId);
+      expect(again).toEqual({ code: "ALREADY_REGISTERED", registeredAt: first.registeredAt });
+      expect(await countOf(person.userId)).toBe(1);
+    });
+
+    it("names the initial app password as asked", async () => {
+      const person = principal(uniqueLogin("named"));
+      const outcome = await service.register(person, person.userId, "Alice's iPhone");
+      expect(outcome).toMatchObject({ code: "REGISTERED", appPassword: { name: "Alice's iPhone" } });
+    });
+  });
+
+  describe("create", () => {
+    it("refuses before registration, saying to register first", async () => {
+      const person = principal(uniqueLogin("unregistered"));
+      expect(await service.create(person, person.userId, "Phone")).toMatchObject({
+        code: "REGISTRATION_REQUIRED",
+        detail: expect.stringMatching(/registration/),
+      });
+      expect(await store.getUser(person.userId)).toBeUndefined();
+    });
+
+    it("creates up to the limit and then refuses, telling the user to delete one first", async () => {
+      const small = newService({ policy: { appPasswordsAllowed: true, maxPerUser: 3 } });
+      const { person } = await registered("limited", small);
+      await created(person, "Two", small);
+      await created(person, "Three", small);
+      const refused = await small.create(person, person.userId, "Four");
+      expect(refused).toMatchObject({ code: "APP_PASSWORD_LIMIT_REACHED", limit: 3 });
+      if (refused.code === "APP_PASSWORD_LIMIT_REACHED") {
+        expect(refused.detail).toMatch(/delete one of your existing app passwords/i);
+      }
+      expect(await countOf(person.userId)).toBe(3);
+      expect(await store.getUser(person.userId)).toMatchObject({ appPasswordCount: 3 });
+    });
+
+    it("returns SELF_SERVICE_ONLY when an admin creates one for another user, and writes nothing", async () => {
+      const { person } = await registered("target");
+      expect(await service.create(admin, person.userId, "Planted")).toMatchObject({ code: "SELF_SERVICE_ONLY" });
+      expect(await countOf(person.userId)).toBe(1);
+    });
+  });
+
+  describe("list and remove", () => {
+    it("lists oldest first, without secrets", async () => {
+      const { person } = await registered("lister");
+      clock.now = new Date(clock.now.getTime() + 1000);
+      await created(person, "Later");
+      const outcome = await service.list(person, person.userId);
+      expect(outcome).toMatchObject({ code: "LISTED", limit: 40 });
+      if (outcome.code !== "LISTED") return;
+      expect(outcome.items.map((item) => item.name)).toEqual([INITIAL_APP_PASSWORD_NAME, "Later"]);
+      for (const item of outcome.items) expect(Object.keys(item).sort()).toEqual(["createdAt", "id", "name"]);
+    });
+
+    it("removes one app password, which stops verifying at once", async () => {
+      const { person, initial } = await registered("remover");
+      const kept = await created(person, "Kept");
+      expect(await service.remove(person, person.userId, initial!.id)).toEqual({ code: "REMOVED", count: 1 });
+      expect(await check(service, person.loginName, initial!.password)).toEqual({ code: "INVALID" });
+      expect(await check(service, person.loginName, kept.password)).toMatchObject({ code: "VALID" });
+      expect(await store.getUser(person.userId)).toMatchObject({ appPasswordCount: 1 });
+    });
+
+    it("returns APP_PASSWORD_NOT_FOUND for an unknown id or an unregistered user", async () => {
+      const { person } = await registered("missing");
+      expect(await service.remove(person, person.userId, "0badc0de")).toMatchObject({
+        code: "APP_PASSWORD_NOT_FOUND",
+      });
+      const stranger = principal(uniqueLogin("stranger"));
+      expect(await service.remove(stranger, stranger.userId, "0badc0de")).toMatchObject({
+        code: "APP_PASSWORD_NOT_FOUND",
+      });
+      expect(await countOf(person.userId)).toBe(1);
+    });
+
+    it("removes all of a user's app passwords", async () => {
+      const { person, initial } = await registered("wiper");
+      await created(person, "Two");
+      expect(await service.removeAll(person, person.userId)).toEqual({ code: "REMOVED", count: 2 });
+      expect(await countOf(person.userId)).toBe(0);
+      expect(await store.getUser(person.userId)).toMatchObject({ appPasswordCount: 0 });
+      expect(await check(service, person.loginName, initial!.password)).toEqual({ code: "INVALID" });
+      expect(await service.removeAll(person, person.userId)).toEqual({ code: "REMOVED", count: 0 });
+    });
+  });
+
+  describe("who may act on whose app passwords", () => {
+    it("returns FORBIDDEN to a non-admin acting on another user, and changes nothing", async () => {
+      const { person: victim, initial } = await registered("victim");
+      const mallory = (await registered("mallory")).person;
+      expect(await service.list(mallory, victim.userId)).toMatchObject({ code: "FORBIDDEN" });
+      expect(await service.create(mallory, victim.userId, "Planted")).toMatchObject({ code: "FORBIDDEN" });
+      expect(await service.remove(mallory, victim.userId, initial!.id)).toMatchObject({ code: "FORBIDDEN" });
+      expect(await service.removeAll(mallory, victim.userId)).toMatchObject({ code: "FORBIDDEN" });
+      expect(await service.register(mallory, victim.userId)).toMatchObject({ code: "FORBIDDEN" });
+      expect(await countOf(victim.userId)).toBe(1);
+      expect(await check(service, victim.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+    });
+
+    it("lets an admin list and delete another user's app passwords", async () => {
+      const { person } = await registered("managed");
+      const second = await created(person, "Second");
+      expect(await service.list(admin, person.userId)).toMatchObject({ code: "LISTED", items: expect.any(Array) });
+      expect(await service.remove(admin, person.userId, second.id)).toEqual({ code: "REMOVED", count: 1 });
+      expect(await service.removeAll(admin, person.userId)).toEqual({ code: "REMOVED", count: 1 });
+      expect(await countOf(person.userId)).toBe(0);
+    });
+
+    it("returns SELF_SERVICE_ONLY when an admin registers another user", async () => {
+      const person = principal(uniqueLogin("not-yet"));
+      expect(await service.register(admin, person.userId)).toMatchObject({ code: "SELF_SERVICE_ONLY" });
+      expect(await store.getUser(person.userId)).toBeUndefined();
+    });
+  });
+
+  describe("with the tenant policy switched off", () => {
+    it("refuses the user create, list and delete with APP_PASSWORDS_DISABLED", async () => {
+      const { person, initial } = await registered("policy-user");
+      expect(await disabled.create(person, person.userId, "Phone")).toMatchObject({ code: "APP_PASSWORDS_DISABLED" });
+      expect(await disabled.list(person, person.userId)).toMatchObject({ code: "APP_PASSWORDS_DISABLED" });
+      expect(await disabled.remove(person, person.userId, initial!.id)).toMatchObject({
+        code: "APP_PASSWORDS_DISABLED",
+      });
+      expect(await disabled.removeAll(person, person.userId)).toMatchObject({ code: "APP_PASSWORDS_DISABLED" });
+      expect(await countOf(person.userId)).toBe(1);
+    });
+
+    it("refuses an admin creating their own app password", async () => {
+      const self = principal(uniqueLogin("policy-admin"), { isAdmin: true });
+      await service.register(self, self.userId);
+      expect(await disabled.create(self, self.userId, "Phone")).toMatchObject({ code: "APP_PASSWORDS_DISABLED" });
+    });
+
+    it("lets an admin still list and delete a user's app passwords", async () => {
+      const { person } = await registered("policy-managed");
+      const second = await created(person, "Second");
+      expect(await disabled.list(admin, person.userId)).toMatchObject({ code: "LISTED" });
+      expect(await disabled.remove(admin, person.userId, second.id)).toEqual({ code: "REMOVED", count: 1 });
+      expect(await disabled.removeAll(admin, person.userId)).toEqual({ code: "REMOVED", count: 1 });
+    });
+
+    it("registers without giving an app password", async () => {
+      const person = principal(uniqueLogin("policy-new"));
+      const outcome = await disabled.register(person, person.userId);
+      expect(outcome).toEqual({ code: "REGISTERED", registeredAt: clock.now });
+      expect(await store.getUser(person.userId)).toMatchObject({ appPasswordCount: 0 });
+      expect(await countOf(person.userId)).toBe(0);
+    });
+
+    it("keeps existing app passwords working for sign-in", async () => {
+      const { person, initial } = await registered("policy-signin");
+      expect(await check(disabled, person.loginName, initial!.password)).toEqual({
+        code: "VALID",
+        userId: person.userId,
+        appPasswordId: initial!.id,
+      });
+      expect(await check(disabled, person.userId, initial!.password)).toMatchObject({ code: "VALID" });
+    });
+  });
+
+  describe("verify", () => {
+    it("accepts the login name or the object id, in any case, and the password as typed on a phone", async () => {
+      const { person, initial } = await registered("typist");
+      const grouped = initial!.password.replace(/(.{4})(?!$)/g, "$1 ").toUpperCase();
+      const expected = { code: "VALID", userId: person.userId, appPasswordId: initial!.id };
+      expect(await check(service, person.loginName.toUpperCase(), grouped)).toEqual(expected);
+      expect(await check(service, person.userId.toUpperCase(), initial!.password)).toEqual(expected);
+    });
+
+    it("answers INVALID for a wrong password, an unknown login name and an unknown object id", async () => {
+      const { person, initial } = await registered("denied");
+      expect(await check(service, person.loginName, "aaaaaaaaaaaaaaaa")).toEqual({ code: "INVALID" });
+      expect(await check(service, uniqueLogin("ghost"), initial!.password)).toEqual({ code: "INVALID" });
+      expect(await check(service, principal("x").userId, initial!.password)).toEqual({ code: "INVALID" });
+      expect(await check(service, person.loginName, "")).toEqual({ code: "INVALID" });
+    });
+
+    it("does not accept one user's app password for another user", async () => {
+      const alice = await registered("alice");
+      const bob = await registered("bob");
+      expect(await check(service, bob.person.loginName, alice.initial!.password)).toEqual({ code: "INVALID" });
+    });
+  });
+
+  describe("when the login name changes (same object id, new UPN)", () => {
+    it("verifies with the new login name and no longer with the old, after the next registration call", async () => {
+      const { person, initial } = await registered("before-reg");
+      const renamed = { ...person, loginName: uniqueLogin("after-reg") };
+      expect(await service.register(renamed, renamed.userId)).toMatchObject({ code: "ALREADY_REGISTERED" });
+      expect(await check(service, renamed.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+      expect(await check(service, person.loginName, initial!.password)).toEqual({ code: "INVALID" });
+    });
+
+    it("verifies with the new login name and no longer with the old, after the next create", async () => {
+      const { person, initial } = await registered("before-create");
+      const renamed = { ...person, loginName: uniqueLogin("after-create") };
+      await created(renamed, "New phone");
+      expect(await check(service, renamed.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+      expect(await check(service, person.loginName, initial!.password)).toEqual({ code: "INVALID" });
+      expect(await store.getUser(person.userId)).toMatchObject({ loginName: renamed.loginName });
+    });
+
+    it("verifies with the original login name again when it changes back", async () => {
+      const { person, initial } = await registered("boomerang");
+      const renamed = { ...person, loginName: uniqueLogin("interim") };
+      await service.register(renamed, renamed.userId);
+      await service.register(person, person.userId);
+      expect(await check(service, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+      expect(await check(service, renamed.loginName, initial!.password)).toEqual({ code: "INVALID" });
+    });
+
+    it("stops verifying for the old owner once the login name belongs to someone else", async () => {
+      const { person: previous, initial } = await registered("reused");
+      const next = principal(previous.loginName);
+      await service.register(next, next.userId);
+      expect(await check(service, previous.loginName, initial!.password)).toEqual({ code: "INVALID" });
+      expect(await check(service, previous.userId, initial!.password)).toMatchObject({ code: "VALID" });
+    });
+  });
+
+  describe("hash upgrade", () => {
+    it("verifies a hash made with weaker parameters and stores an upgraded one", async () => {
+      const weak = newService({ hasher: createArgon2Hasher({ memoryKib: 8192, timeCost: 1, parallelism: 1 }) });
+      const strongHasher = createArgon2Hasher({ memoryKib: 16384, timeCost: 2, parallelism: 1 });
+      const strong = newService({ hasher: strongHasher });
+      const { person, initial } = await registered("upgrade", weak);
+      const before = (await store.getAppPassword(person.userId, initial!.id))!;
+      expect(before.hash).toMatch(/^\$argon2id\$v=19\$m=8192,t=1,p=1\$/);
+
+      expect(await check(strong, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+      const after = (await store.getAppPassword(person.userId, initial!.id))!;
+      expect(after.hash).toMatch(/^\$argon2id\$v=19\$m=16384,t=2,p=1\$/);
+      expect(strongHasher.needsRehash(after.hash)).toBe(false);
+      expect(await check(strong, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+      expect(await check(strong, person.loginName, "aaaaaaaaaaaaaaaa")).toEqual({ code: "INVALID" });
+    });
+
+    it("upgrades the hash even when lastUsedAt is fresh", async () => {
+      const weak = newService({ hasher: createArgon2Hasher({ memoryKib: 8192, timeCost: 1, parallelism: 1 }) });
+      const strong = newService({ hasher: createArgon2Hasher({ memoryKib: 8192, timeCost: 2, parallelism: 1 }) });
+      const { person, initial } = await registered("upgrade-fresh", weak);
+      expect(await check(weak, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+      const used = (await store.getAppPassword(person.userId, initial!.id))!;
+      expect(await check(strong, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+      const after = (await store.getAppPassword(person.userId, initial!.id))!;
+      expect(after.hash).toMatch(/^\$argon2id\$v=19\$m=8192,t=2,p=1\$/);
+      expect(after.lastUsedAt).toEqual(used.lastUsedAt);
+    });
+
+    it("does not rewrite a hash that is not weaker, nor touch anything on a wrong password", async () => {
+      const { person, initial } = await registered("no-upgrade");
+      const before = (await store.getAppPassword(person.userId, initial!.id))!;
+      expect(await check(service, person.loginName, "aaaaaaaaaaaaaaaa")).toEqual({ code: "INVALID" });
+      expect(await store.getAppPassword(person.userId, initial!.id)).toEqual(before);
+      expect(await check(service, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+      expect((await store.getAppPassword(person.userId, initial!.id))!.hash).toBe(before.hash);
+    });
+  });
+
+  describe("lastUsedAt", () => {
+    it("is written on the first successful verify and not rewritten within 5 minutes", async () => {
+      const { person, initial } = await registered("last-used");
+      expect((await store.getAppPassword(person.userId, initial!.id))!.lastUsedAt).toBeUndefined();
+
+      const firstUse = new Date(clock.now.getTime() + 60_000);
+      clock.now = firstUse;
+      expect(await check(service, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+      const written = (await store.getAppPassword(person.userId, initial!.id))!;
+      expect(written.lastUsedAt).toEqual(firstUse);
+
+      clock.now = new Date(firstUse.getTime() + LAST_USED_RESOLUTION_MS - 1);
+      expect(await check(service, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+      const unchanged = (await store.getAppPassword(person.userId, initial!.id))!;
+      expect(unchanged.lastUsedAt).toEqual(firstUse);
+      expect(unchanged.etag).toBe(written.etag);
+
+      clock.now = new Date(firstUse.getTime() + LAST_USED_RESOLUTION_MS);
+      expect(await check(service, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+      expect((await store.getAppPassword(person.userId, initial!.id))!.lastUsedAt).toEqual(clock.now);
+    });
+
+    it("shows in the list once written", async () => {
+      const { person, initial } = await registered("last-used-list");
+      await check(service, person.loginName, initial!.password);
+      const outcome = await service.list(person, person.userId);
+      expect(outcome).toMatchObject({ code: "LISTED", items: [{ id: initial!.id, lastUsedAt: clock.now }] });
+    });
+  });
+});

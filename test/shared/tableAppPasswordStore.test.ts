@@ -1,0 +1,295 @@
+import { randomUUID } from "node:crypto";
+import { TableClient, TableServiceClient, odata } from "@azure/data-tables";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import type { AppPasswordStore, NewAppPassword, UserRecord } from "../../shared/appPasswordStore";
+import { createTableAppPasswordStore } from "../../shared/tableAppPasswordStore";
+import { freshTableName } from "../support/testService";
+
+const connectionString = inject("tableConnectionString");
+const clientOptions = { allowInsecureConnection: true };
+
+const newStore = (tableName: string) =>
+  createTableAppPasswordStore({ connectionString, tableName }, { timeoutMs: 5000 });
+
+let sequence = 0;
+/** An app password record as the domain would hand it over; the hash is opaque to the store. */
+function appPassword(userId: string, name = `Device ${++sequence}`): NewAppPassword {
+  return {
+    userId,
+    id: randomUUID().slice(0, 8),
+    name,
+    hash: `$argon2id$v=19$m=8192,t=1,p=1$c2FsdA$${randomUUID()}`,
+    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, sequence)),
+  };
+}
+
+const newUser = () => ({
+  userId: randomUUID(),
+  loginName: `${randomUUID().slice(0, 8)}@contoso.com`,
+  registeredAt: new Date("2026-01-01T00:00:00Z"),
+});
+
+describe("createTableAppPasswordStore", () => {
+  const tableName = freshTableName();
+  let store: AppPasswordStore;
+  /** Direct access to the same table, to see what the store really wrote. */
+  let table: TableClient;
+
+  beforeAll(() => {
+    store = newStore(tableName);
+    table = TableClient.fromConnectionString(connectionString, tableName, clientOptions);
+  });
+
+  /** A registered user holding `count` app passwords, and its fresh record. */
+  async function userWith(count: number): Promise<{ user: UserRecord; ids: string[] }> {
+    const registration = newUser();
+    const first = appPassword(registration.userId);
+    expect(await store.register(registration, first)).toBe("done");
+    const ids = [first.id];
+    for (let i = 1; i < count; i++) {
+      const user = (await store.getUser(registration.userId))!;
+      const next = appPassword(registration.userId);
+      expect(await store.addAppPassword(user, next)).toBe("done");
+      ids.push(next.id);
+    }
+    return { user: (await store.getUser(registration.userId))!, ids };
+  }
+
+  /** Every row of a partition, as stored. */
+  async function rowsOf(partitionKey: string) {
+    const rows: Record<string, unknown>[] = [];
+    for await (const entity of table.listEntities({
+      queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` },
+    })) {
+      // The etag and timestamp change on every write; a row counts as unchanged when its data is.
+      rows.push(Object.fromEntries(Object.entries(entity).filter(([key]) => key !== "etag" && key !== "timestamp")));
+    }
+    return rows;
+  }
+
+  it("creates its table on first use", async () => {
+    const name = freshTableName();
+    const service = TableServiceClient.fromConnectionString(connectionString, clientOptions);
+    const exists = async () => {
+      for await (const found of service.listTables({ queryOptions: { filter: odata`TableName eq ${name}` } })) {
+        if (found.name === name) return true;
+      }
+      return false;
+    };
+    expect(await exists()).toBe(false);
+    const fresh = newStore(name);
+    expect(await fresh.getUser(randomUUID())).toBeUndefined();
+    expect(await exists()).toBe(true);
+    const registration = newUser();
+    expect(await fresh.register(registration)).toBe("done");
+  });
+
+  describe("register", () => {
+    it("creates the user record and the first app password together", async () => {
+      const registration = newUser();
+      const first = appPassword(registration.userId, "Initial app password");
+      expect(await store.register(registration, first)).toBe("done");
+
+      const user = await store.getUser(registration.userId);
+      expect(user).toMatchObject({ ...registration, appPasswordCount: 1, etag: expect.any(String) });
+      const stored = await store.getAppPassword(registration.userId, first.id);
+      expect(stored).toMatchObject({ ...first, etag: expect.any(String) });
+      expect(stored?.lastUsedAt).toBeUndefined();
+      expect(await store.listAppPasswords(registration.userId)).toHaveLength(1);
+    });
+
+    it("creates only the user record when there is no first app password", async () => {
+      const registration = newUser();
+      expect(await store.register(registration)).toBe("done");
+      expect(await store.getUser(registration.userId)).toMatchObject({ appPasswordCount: 0 });
+      expect(await store.listAppPasswords(registration.userId)).toEqual([]);
+    });
+
+    it("returns taken for a second registration and leaves the first as it was", async () => {
+      const registration = newUser();
+      const first = appPassword(registration.userId);
+      expect(await store.register(registration, first)).toBe("done");
+      const before = await rowsOf(registration.userId);
+
+      const again = { ...registration, loginName: "someone-else@contoso.com", registeredAt: new Date() };
+      expect(await store.register(again, appPassword(registration.userId))).toBe("taken");
+      expect(await rowsOf(registration.userId)).toEqual(before);
+    });
+  });
+
+  describe("addAppPassword", () => {
+    it("adds the app password and counts it", async () => {
+      const { user } = await userWith(1);
+      const next = appPassword(user.userId);
+      expect(await store.addAppPassword(user, next)).toBe("done");
+      expect(await store.getUser(user.userId)).toMatchObject({ appPasswordCount: 2 });
+      expect(await store.getAppPassword(user.userId, next.id)).toMatchObject(next);
+    });
+
+    it("records a new login name with the app password when given one", async () => {
+      const { user } = await userWith(1);
+      expect(await store.addAppPassword(user, appPassword(user.userId), "renamed@contoso.com")).toBe("done");
+      expect(await store.getUser(user.userId)).toMatchObject({ loginName: "renamed@contoso.com" });
+    });
+
+    it("returns conflict and writes nothing when the user record changed since it was read", async () => {
+      const { user: stale } = await userWith(1);
+      expect(await store.addAppPassword(stale, appPassword(stale.userId))).toBe("done");
+      const before = await rowsOf(stale.userId);
+
+      const loser = appPassword(stale.userId);
+      expect(await store.addAppPassword(stale, loser)).toBe("conflict");
+      expect(await rowsOf(stale.userId)).toEqual(before);
+      expect(await store.getAppPassword(stale.userId, loser.id)).toBeUndefined();
+      expect(await store.getUser(stale.userId)).toMatchObject({ appPasswordCount: 2 });
+    });
+
+    it("lets exactly one of many concurrent adds from the same read win", async () => {
+      const { user } = await userWith(1);
+      const outcomes = await Promise.all(
+        Array.from({ length: 8 }, () => store.addAppPassword(user, appPassword(user.userId))),
+      );
+      expect(outcomes.filter((outcome) => outcome === "done")).toHaveLength(1);
+      expect(outcomes.filter((outcome) => outcome === "conflict")).toHaveLength(7);
+      expect(await store.getUser(user.userId)).toMatchObject({ appPasswordCount: 2 });
+      expect(await store.listAppPasswords(user.userId)).toHaveLength(2);
+    });
+
+    it("returns taken and writes nothing when the id is already in use", async () => {
+      const { user, ids } = await userWith(2);
+      const before = await rowsOf(user.userId);
+      const clash = { ...appPassword(user.userId, "Clash"), id: ids[0]! };
+      expect(await store.addAppPassword(user, clash)).toBe("taken");
+      expect(await rowsOf(user.userId)).toEqual(before);
+    });
+  });
+
+  describe("listAppPasswords", () => {
+    it("returns the user's app passwords only, not their record or anyone else's", async () => {
+      const { user, ids } = await userWith(3);
+      await userWith(2);
+      await store.saveLoginName(user.loginName, user.userId);
+      const listed = await store.listAppPasswords(user.userId);
+      expect(listed.map((stored) => stored.id).sort()).toEqual([...ids].sort());
+      expect(listed.every((stored) => stored.userId === user.userId)).toBe(true);
+    });
+
+    it("returns nothing for an unknown user", async () => {
+      expect(await store.listAppPasswords(randomUUID())).toEqual([]);
+    });
+  });
+
+  describe("removeAppPasswords", () => {
+    it("deletes the app passwords and uncounts them", async () => {
+      const { user, ids } = await userWith(3);
+      expect(await store.removeAppPasswords(user, [ids[0]!, ids[2]!])).toBe("done");
+      expect((await store.listAppPasswords(user.userId)).map((stored) => stored.id)).toEqual([ids[1]]);
+      expect(await store.getUser(user.userId)).toMatchObject({ appPasswordCount: 1 });
+    });
+
+    it("returns not-found and changes nothing when an id does not exist", async () => {
+      const { user, ids } = await userWith(2);
+      const before = await rowsOf(user.userId);
+      expect(await store.removeAppPasswords(user, ["0badc0de"])).toBe("not-found");
+      expect(await store.removeAppPasswords(user, [ids[0]!, "0badc0de"])).toBe("not-found");
+      expect(await rowsOf(user.userId)).toEqual(before);
+    });
+
+    it("returns conflict and changes nothing when the user record changed since it was read", async () => {
+      const { user: stale, ids } = await userWith(2);
+      expect(await store.addAppPassword(stale, appPassword(stale.userId))).toBe("done");
+      const before = await rowsOf(stale.userId);
+      expect(await store.removeAppPasswords(stale, [ids[0]!])).toBe("conflict");
+      expect(await rowsOf(stale.userId)).toEqual(before);
+    });
+  });
+
+  describe("touchAppPassword", () => {
+    it("records the last use and an upgraded hash", async () => {
+      const { user, ids } = await userWith(1);
+      const stored = (await store.getAppPassword(user.userId, ids[0]!))!;
+      const lastUsedAt = new Date("2026-02-03T04:05:06.789Z");
+      await store.touchAppPassword(stored, { lastUsedAt, hash: "$argon2id$v=19$m=19456,t=2,p=1$bmV3$bmV3" });
+      expect(await store.getAppPassword(user.userId, ids[0]!)).toMatchObject({
+        name: stored.name,
+        createdAt: stored.createdAt,
+        lastUsedAt,
+        hash: "$argon2id$v=19$m=19456,t=2,p=1$bmV3$bmV3",
+      });
+    });
+
+    it("does not resurrect an app password deleted in the meantime", async () => {
+      const { user, ids } = await userWith(2);
+      const stored = (await store.getAppPassword(user.userId, ids[0]!))!;
+      expect(await store.removeAppPasswords(user, [ids[0]!])).toBe("done");
+      await store.touchAppPassword(stored, { lastUsedAt: new Date(), hash: "$argon2id$v=19$m=1,t=1,p=1$eA$eA" });
+      expect(await store.getAppPassword(user.userId, ids[0]!)).toBeUndefined();
+      expect(await store.listAppPasswords(user.userId)).toHaveLength(1);
+    });
+
+    it("does not overwrite an app password changed in the meantime", async () => {
+      const { user, ids } = await userWith(1);
+      const stale = (await store.getAppPassword(user.userId, ids[0]!))!;
+      const first = new Date("2026-03-01T00:00:00Z");
+      await store.touchAppPassword(stale, { lastUsedAt: first });
+      await store.touchAppPassword(stale, { lastUsedAt: new Date("2026-01-01T00:00:00Z"), hash: "x" });
+      expect(await store.getAppPassword(user.userId, ids[0]!)).toMatchObject({ lastUsedAt: first, hash: stale.hash });
+    });
+  });
+
+  describe("login names", () => {
+    it("finds the user by login name in any case", async () => {
+      const userId = randomUUID();
+      await store.saveLoginName("Mixed.Case@Contoso.com", userId);
+      expect(await store.findUserIdByLoginName("mixed.case@contoso.com")).toBe(userId);
+      expect(await store.findUserIdByLoginName("MIXED.CASE@CONTOSO.COM")).toBe(userId);
+    });
+
+    it.each([
+      ["a hash", "o#neil@contoso.com"],
+      ["an apostrophe", "o'neil@contoso.com"],
+      ["a slash", "o/neil@contoso.com"],
+      ["a backslash", "o\\neil@contoso.com"],
+      ["a question mark", "o?neil@contoso.com"],
+      ["a percent sign", "o%27neil@contoso.com"],
+      ["all of them", "a#b'c/d?e\\f%g@contoso.com"],
+      ["non-ASCII letters", "ÉLODIE.ŁUKASZ@CONTOSO.COM"],
+      ["a control character", "o\tneil@contoso.com"],
+    ])("keeps a login name with %s apart from the others", async (_, loginName) => {
+      const userId = randomUUID();
+      await store.saveLoginName(loginName, userId);
+      expect(await store.findUserIdByLoginName(loginName)).toBe(userId);
+      expect(await store.findUserIdByLoginName(loginName.toUpperCase())).toBe(userId);
+      expect(await store.findUserIdByLoginName(loginName.replace(/[^a-z@.]/gi, ""))).toBeUndefined();
+    });
+
+    it("does not confuse a login name with its percent-encoded twin", async () => {
+      const [plain, encoded] = [randomUUID(), randomUUID()];
+      await store.saveLoginName("twin'one@contoso.com", plain);
+      await store.saveLoginName("twin%27one@contoso.com", encoded);
+      expect(await store.findUserIdByLoginName("twin'one@contoso.com")).toBe(plain);
+      expect(await store.findUserIdByLoginName("twin%27one@contoso.com")).toBe(encoded);
+    });
+
+    it("returns undefined for a login name nobody has", async () => {
+      expect(await store.findUserIdByLoginName("nobody-at-all@contoso.com")).toBeUndefined();
+    });
+
+    it("points a login name at its new owner", async () => {
+      const [before, after] = [randomUUID(), randomUUID()];
+      await store.saveLoginName("handed-over@contoso.com", before);
+      await store.saveLoginName("handed-over@contoso.com", after);
+      expect(await store.findUserIdByLoginName("handed-over@contoso.com")).toBe(after);
+    });
+
+    it("forgets a login name only while it still points at the given user", async () => {
+      const [owner, other] = [randomUUID(), randomUUID()];
+      await store.saveLoginName("leaving@contoso.com", owner);
+      await store.deleteLoginName("leaving@contoso.com", other);
+      expect(await store.findUserIdByLoginName("leaving@contoso.com")).toBe(owner);
+      await store.deleteLoginName("LEAVING@contoso.com", owner);
+      expect(await store.findUserIdByLoginName("leaving@contoso.com")).toBeUndefined();
+      await expect(store.deleteLoginName("leaving@contoso.com", owner)).resolves.toBeUndefined();
+    });
+  });
+});

@@ -1,0 +1,157 @@
+import { randomUUID } from "node:crypto";
+import { request as httpRequest } from "node:http";
+import { expect } from "vitest";
+import { createDevTokenIssuer } from "../../dev/devTokenIssuer";
+import type { Principal } from "../../shared/principal";
+import type { CallResult, TestService } from "./testService";
+
+/** The admin app role, spelled as Entra ID puts it in `roles`. */
+export const ADMIN_ROLES = ["AppPasswords.Admin"];
+
+/** argon2id at the lowest cost the config accepts: the domain tests need real hashes, not strong ones. */
+export const CHEAP_ARGON2 = { memoryKib: 8192, timeCost: 1, parallelism: 1 } as const;
+
+/** A principal as the token validator would produce it: lowercase object id and login name. */
+export function principal(loginName: string, options: { userId?: string; isAdmin?: boolean } = {}): Principal {
+  return {
+    userId: (options.userId ?? randomUUID()).toLowerCase(),
+    loginName: loginName.toLowerCase(),
+    isAdmin: options.isAdmin ?? false,
+  };
+}
+
+/** A login name nobody else in the run uses. */
+export const uniqueLogin = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}@contoso.com`;
+
+/** A signed-in person of the test service: their token, object id and login name. */
+export interface TestUser {
+  readonly token: string;
+  readonly userId: string;
+  readonly loginName: string;
+}
+
+/** Issues a token for a fresh person, optionally an admin. */
+export async function newUser(service: TestService, prefix: string, roles: string[] = []): Promise<TestUser> {
+  const loginName = uniqueLogin(prefix);
+  const userId = randomUUID();
+  return { token: await service.token({ upn: loginName, oid: userId, roles }), userId, loginName };
+}
+
+/** A fresh person who has registered (and so holds their initial app password). */
+export async function registeredUser(
+  service: TestService,
+  prefix: string,
+  roles: string[] = [],
+): Promise<TestUser & { readonly initialPassword: string; readonly initialId: string }> {
+  const user = await newUser(service, prefix, roles);
+  const registered = await service.call("POST", "/api/users/me/registration", { token: user.token });
+  expect(registered.status).toBe(201);
+  return {
+    ...user,
+    initialPassword: registered.json.appPassword.password as string,
+    initialId: registered.json.appPassword.id as string,
+  };
+}
+
+/** The person's app passwords as the list endpoint shows them. */
+export async function listOf(service: TestService, token: string, user = "me") {
+  const list = await service.call("GET", `/api/users/${user}/app-passwords`, { token });
+  expect(list.status).toBe(200);
+  return list.json as { items: { id: string; name: string; createdAt: string; lastUsedAt?: string }[]; count: number };
+}
+
+const STACK_TRACE = /\n\s+at |\bat .+\.(?:ts|js|mjs|cjs):\d+/;
+
+/**
+ * Asserts an RFC 9457 problem answer: status in line with the body, problem+json, the members every
+ * problem carries, a SCREAMING_SNAKE code, and no stack trace.
+ */
+export function expectProblem(response: CallResult, status: number, code: string) {
+  expect({ status: response.status, code: response.json?.code }).toEqual({ status, code });
+  expect(response.headers.get("content-type")).toBe("application/problem+json");
+  expect(response.json.status).toBe(response.status);
+  expect(response.json).toMatchObject({
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
+  expect(response.json.code).toMatch(/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/);
+  expect(response.json).not.toHaveProperty("stack");
+  expect(response.text).not.toMatch(STACK_TRACE);
+}
+
+/** The fields a 400 answer names in `errors[].field`. */
+export function fieldsOf(response: CallResult): string[] {
+  const errors = (response.json?.errors ?? []) as { field: string }[];
+  return errors.map((error) => error.field);
+}
+
+/** Asserts a 400 INVALID_REQUEST naming `field` among the offending fields. */
+export function expectInvalid(response: CallResult, field: string) {
+  expectProblem(response, 400, "INVALID_REQUEST");
+  expect(fieldsOf(response)).toContain(field);
+}
+
+/**
+ * Sends a request with its path exactly as given (no client-side URL normalization, unlike `fetch`), for
+ * dot segments and odd percent-encodings.
+ */
+export function rawCall(
+  service: TestService,
+  method: string,
+  path: string,
+  options: { token?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<CallResult> {
+  const url = new URL(service.url);
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers["content-length"] = String(Buffer.byteLength(options.body));
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest({ host: url.hostname, port: url.port, method, path, headers }, (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+      incoming.on("error", reject);
+      incoming.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(incoming.headers)) {
+          if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(", ") : value);
+        }
+        let json: unknown;
+        try {
+          json = text === "" ? undefined : JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: incoming.statusCode ?? 0, headers: responseHeaders, text, json });
+      });
+    });
+    outgoing.on("error", reject);
+    outgoing.end(options.body);
+  });
+}
+
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+
+/**
+ * Tokens the service must refuse with 401, each labelled: not a JWT, unsigned, tampered with, and signed by
+ * a key or an issuer it does not trust (a second development issuer with its own key).
+ */
+export async function untrustedTokens(service: TestService, upn: string): Promise<[string, string][]> {
+  const { issuer, audience } = service.issuer;
+  const genuine = await service.token({ upn });
+  const [header = "", payload = "", signature = ""] = genuine.split(".");
+  const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
+  const impostor = await createDevTokenIssuer(issuer, audience);
+  const otherIssuer = await createDevTokenIssuer("https://login.example.net/other/v2.0", audience);
+  return [
+    ["garbage", "garbage"],
+    ["three garbage segments", "abc.def.ghi"],
+    ["empty segments", "..."],
+    ["unsigned (alg none)", `${base64url({ alg: "none", typ: "JWT" })}.${payload}.`],
+    ["tampered claims", `${header}.${base64url({ ...claims, roles: ADMIN_ROLES })}.${signature}`],
+    ["a signature from another token", `${header}.${payload}.${signature.split("").reverse().join("")}`],
+    ["signed by another key under the same issuer", await impostor.issue({ upn })],
+    ["from another issuer", await otherIssuer.issue({ upn })],
+  ];
+}
