@@ -6,7 +6,12 @@ import { jsonResponse, problemResponse } from "../shared/problemResponse";
 import { getServices } from "../shared/services";
 
 const body = z.strictObject({
-  user: z.string().trim().min(1).max(256),
+  user: z
+    .string()
+    .trim()
+    .min(1)
+    .max(256)
+    .refine((user) => user.isWellFormed(), "must be valid Unicode"),
   password: z.string().min(1).max(256),
   protocol: z.string().max(32).optional(),
   clientIp: z.union([z.ipv4(), z.ipv6()]).optional(),

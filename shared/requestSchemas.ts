@@ -22,7 +22,8 @@ export const appPasswordName = z
   .min(1, "must not be empty")
   .max(128, "must be at most 128 characters")
   .refine((name) => name.isWellFormed(), "must be valid Unicode")
-  .refine((name) => !UNSAFE_CHARACTERS.test(name), "must not contain control or bidirectional-override characters");
+  .refine((name) => !UNSAFE_CHARACTERS.test(name), "must not contain control or bidirectional-override characters")
+  .refine((name) => /[^\p{Cf}\p{Z}\s]/u.test(name), "must contain a visible character");
 
 /** Resolves `me` to the caller's own id. */
 export const targetUserId = (param: string, callerId: string) => (param === "me" ? callerId : param);

@@ -67,7 +67,7 @@ const USER_THROTTLE_ROW = "user";
  * that would come out long (keys hold at most 1 KiB) is replaced by its SHA-256.
  */
 const encodeKey = (value: string) => {
-  const encoded = encodeURIComponent(value).replace(/'/g, "%27");
+  const encoded = encodeURIComponent(value.toWellFormed()).replace(/'/g, "%27");
   return encoded.length <= 400 ? encoded : `sha256-${createHash("sha256").update(value).digest("hex")}`;
 };
 

@@ -1,0 +1,139 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { countingHasher, startTestService, type CallResult, type TestService } from "../support/testService";
+import { startCountingProxy, type CountingProxy } from "./countingProxy";
+
+/** What one verify cost: argon2 calls, and Table Storage requests with their keys masked. */
+interface Cost {
+  readonly response: CallResult;
+  readonly hash: number;
+  readonly verify: number;
+  /** Method and path of each storage request, keys and table name masked, in a stable order. */
+  readonly requests: readonly string[];
+}
+
+/** Distinct wrong passwords of the same shape as a real one, so each counts as a new failure. */
+const wrongPassword = () =>
+  randomUUID()
+    .replace(/[^a-f]/g, "")
+    .padEnd(16, "q")
+    .slice(0, 16);
+
+/** A fresh documentation address (RFC 5737), so no throttling state carries over between cases. */
+let nextHost = 1;
+const freshIp = () => `192.0.2.${nextHost++}`;
+
+describe("verify costs the same for an unknown user, a wrong password and the right one", () => {
+  const counts = { hash: 0, verify: 0 };
+  let proxy: CountingProxy;
+  let service: TestService;
+  let alice: { upn: string; oid: string; password: string; token: string };
+
+  beforeAll(async () => {
+    proxy = await startCountingProxy(inject("tableConnectionString"));
+    // Default argon2 parameters: a hash made now is not due for a rehash at the next success.
+    service = await startTestService({
+      wrapHasher: countingHasher(counts),
+      env: { APP_PASSWORDS_TABLE_CONNECTION_STRING: proxy.connectionString },
+    });
+    const upn = `alice-${randomUUID().slice(0, 8)}@contoso.com`;
+    const oid = randomUUID();
+    const token = await service.token({ upn, oid });
+    const registered = await service.call("POST", "/api/users/me/registration", { token });
+    expect(registered.status).toBe(201);
+    alice = { upn, oid, token, password: registered.json.appPassword.password as string };
+    // The proxy really is in the path: registering went through it.
+    expect(proxy.requests.length).toBeGreaterThan(0);
+  });
+  afterAll(async () => {
+    await service.close();
+    await proxy.close();
+  });
+
+  const mask = (path: string) =>
+    decodeURIComponent(path)
+      .replace(service.config.table.tableName, "<table>")
+      .replace(/'(?:[^']|'')*'/g, "'…'");
+
+  async function cost(user: string, password: string, clientIp: string): Promise<Cost> {
+    counts.hash = 0;
+    counts.verify = 0;
+    proxy.reset();
+    const response = await service.verify(user, password, { clientIp });
+    const requests = proxy.requests.map(({ method, path }) => `${method} ${mask(path)}`).sort();
+    return { response, hash: counts.hash, verify: counts.verify, requests };
+  }
+
+  it("costs exactly one argon2 verification and no hash for an unknown user", async () => {
+    const unknown = await cost(`ghost-${randomUUID().slice(0, 8)}@contoso.com`, wrongPassword(), freshIp());
+    expect(unknown.response.json).toEqual({ valid: false });
+    expect({ hash: unknown.hash, verify: unknown.verify }).toEqual({ hash: 0, verify: 1 });
+  });
+
+  it("costs exactly one argon2 verification and no hash for a wrong password", async () => {
+    const wrong = await cost(alice.upn, wrongPassword(), freshIp());
+    expect(wrong.response.json).toEqual({ valid: false });
+    expect({ hash: wrong.hash, verify: wrong.verify }).toEqual({ hash: 0, verify: 1 });
+  });
+
+  it("costs exactly one argon2 verification and no hash for the right password (no rehash is due)", async () => {
+    const right = await cost(alice.upn, alice.password, freshIp());
+    expect(right.response.json).toMatchObject({ valid: true, userId: alice.oid });
+    expect({ hash: right.hash, verify: right.verify }).toEqual({ hash: 0, verify: 1 });
+  });
+
+  it("costs one argon2 verification however many app passwords the user has", async () => {
+    for (const name of ["Phone", "Tablet", "Laptop", "Outlook", "Calendar"]) {
+      const created = await service.call("POST", "/api/users/me/app-passwords", { token: alice.token, body: { name } });
+      expect(created.status).toBe(201);
+    }
+    const wrong = await cost(alice.upn, wrongPassword(), freshIp());
+    expect({ hash: wrong.hash, verify: wrong.verify }).toEqual({ hash: 0, verify: 1 });
+    const right = await cost(alice.upn, alice.password, freshIp());
+    expect(right.response.json.valid).toBe(true);
+    expect({ hash: right.hash, verify: right.verify }).toEqual({ hash: 0, verify: 1 });
+  });
+
+  it("makes the same Table Storage requests for an unknown login name as for a wrong password", async () => {
+    const ghost = `ghost-${randomUUID().slice(0, 8)}@contoso.com`;
+    const ip = freshIp();
+    // First failure from an address (no throttling rows yet), then a later one (rows exist): both must match.
+    for (let round = 0; round < 3; round++) {
+      const unknown = await cost(ghost, wrongPassword(), ip);
+      const wrong = await cost(alice.upn, wrongPassword(), ip);
+      expect(unknown.response.json).toEqual({ valid: false });
+      expect(wrong.response.json).toEqual({ valid: false });
+      expect(unknown.requests.length).toBeGreaterThan(0);
+      expect(unknown.requests.length, `round ${round}`).toBe(wrong.requests.length);
+      expect(unknown.requests, `round ${round}`).toEqual(wrong.requests);
+    }
+  });
+
+  it("makes the same Table Storage requests for an unknown object id as for a wrong password by object id", async () => {
+    const stranger = randomUUID();
+    const ip = freshIp();
+    for (let round = 0; round < 3; round++) {
+      const unknown = await cost(stranger, wrongPassword(), ip);
+      const wrong = await cost(alice.oid, wrongPassword(), ip);
+      expect(unknown.response.json).toEqual({ valid: false });
+      expect(wrong.response.json).toEqual({ valid: false });
+      expect(unknown.requests.length, `round ${round}`).toBe(wrong.requests.length);
+      expect(unknown.requests, `round ${round}`).toEqual(wrong.requests);
+    }
+  });
+
+  it("costs no argon2 at all once throttled, and the same storage requests for an unknown user", async () => {
+    const ghost = `ghost-${randomUUID().slice(0, 8)}@contoso.com`;
+    const ip = freshIp();
+    for (let i = 0; i < 10; i++) {
+      expect((await cost(ghost, wrongPassword(), ip)).response.status).toBe(200);
+      expect((await cost(alice.upn, wrongPassword(), ip)).response.status).toBe(200);
+    }
+    const unknown = await cost(ghost, wrongPassword(), ip);
+    const known = await cost(alice.upn, alice.password, ip);
+    expect([unknown.response.status, known.response.status]).toEqual([429, 429]);
+    expect({ hash: unknown.hash, verify: unknown.verify }).toEqual({ hash: 0, verify: 0 });
+    expect({ hash: known.hash, verify: known.verify }).toEqual({ hash: 0, verify: 0 });
+    expect(unknown.requests).toEqual(known.requests);
+  });
+});
