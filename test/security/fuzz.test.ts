@@ -29,7 +29,7 @@ function acceptableName(value: unknown): boolean {
   return (
     name.length >= 1 &&
     // zod counts code points, so 128 emoji are 128 characters.
-    [...name].length <= 128 &&
+    Array.from(name).length <= 128 &&
     name.isWellFormed() &&
     !/[\p{Cc}\p{Bidi_Control}]/u.test(name) &&
     name.replace(/[\p{Default_Ignorable_Code_Point}\s]/gu, "") !== ""
