@@ -1,5 +1,6 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { generateAppPassword } from "../shared/appPasswordSecret";
@@ -141,6 +142,7 @@ async function main() {
       progress(`${result.label}: ${result.failures} unexpected answers, the first: ${result.firstFailure ?? ""}`);
     }
     if (options.json !== undefined) {
+      mkdirSync(path.dirname(path.resolve(options.json)), { recursive: true });
       writeFileSync(options.json, `${JSON.stringify({ environment, ...run, targets }, null, 2)}\n`);
       progress(`wrote ${options.json}`);
     }

@@ -12,6 +12,7 @@ export const OPERATION_KEYS = [
   "verifyForty",
   "wrongPassword",
   "unknownUser",
+  "unknownUserSeen",
   "create",
   "listForty",
   "delete",
@@ -71,6 +72,7 @@ export async function createOperations(fixture: BenchFixture, floorHasher: Passw
     token: creator.token,
     body: { name: "Spare" },
   });
+  if (spare.status !== 201) throw new Error(`creating the spare app password answered ${spare.status}: ${spare.text}`);
   createdIds.push(created.parse(JSON.parse(spare.text)).id);
 
   const operations: Record<OperationKey, Omit<Operation, "key">> = {
@@ -107,9 +109,18 @@ export async function createOperations(fixture: BenchFixture, floorHasher: Passw
       },
     },
     unknownUser: {
-      label: "verify, unknown user",
+      label: "verify, unknown user (new name)",
       run: (round) =>
         timed(() => fixture.verify(`nobody-${round}@bench.example`, generateAppPassword()), verdict(false)),
+    },
+    unknownUserSeen: {
+      label: "verify, unknown user asked before",
+      // Cycles through as many names as there are wrong-password users, so both have throttling rows.
+      run: (round) =>
+        timed(
+          () => fixture.verify(`nobody-again-${round % wrongPool.length}@bench.example`, generateAppPassword()),
+          verdict(false),
+        ),
     },
     create: {
       label: "create",
@@ -155,7 +166,7 @@ export async function createOperations(fixture: BenchFixture, floorHasher: Passw
       run: () => timed(() => fixture.verify(fortyUser.userId, fortyUser.password), verdict(true)),
     },
     httpFloor: {
-      label: "HTTP round trip (GET /dev/jwks)",
+      label: "HTTP round trip, no function (GET /dev/jwks)",
       run: () => timed(() => fixture.call("GET", "/dev/jwks"), status(200)),
     },
     storageReadFloor: {

@@ -1,3 +1,4 @@
+import type { OperationKey } from "./createOperations";
 import type { ThroughputResult } from "./measureThroughput";
 import { describeGoal, type MeasuredRun, type TargetResult } from "./evaluateTargets";
 
@@ -100,7 +101,23 @@ export function formatReport(environment: RunEnvironment, run: MeasuredRun, targ
       ),
     );
   }
+  const byKey = new Map(run.operations.map((result) => [result.key, result.medianMs]));
+  const ratio = (over: OperationKey, under: OperationKey) =>
+    `${((byKey.get(over) ?? Number.NaN) / (byKey.get(under) ?? Number.NaN)).toFixed(2)}x`;
   parts.push(
+    "",
+    table(
+      ["diagnostic ratio (medians)", "value"],
+      [
+        [
+          "verify by login name / by object id (cost of the login lookup)",
+          ratio("verifyForty", "verifyFortyByObjectId"),
+        ],
+        ["unknown user (new name) / wrong password (account existence)", ratio("unknownUser", "wrongPassword")],
+        ["unknown user asked before / wrong password (account existence)", ratio("unknownUserSeen", "wrongPassword")],
+      ],
+      [1],
+    ),
     "",
     table(
       ["target (medians)", "value", "goal", "result"],

@@ -46,6 +46,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     "--tablePort",
     String(port),
     "--disableTelemetry",
+    "--silent",
     "--skipApiVersionCheck",
     ...(options.location === undefined ? ["--inMemoryPersistence"] : ["--location", options.location]),
   ];
@@ -61,6 +62,9 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     child.once("exit", (code) => reject(new Error(`Azurite exited (code ${code}) before listening:\n${output}`)));
     child.once("error", reject);
   });
+  // Stop collecting output once it listens: Azurite logs a line per request for as long as it runs.
+  child.stdout.removeAllListeners("data");
+  child.stderr.removeAllListeners("data");
   child.stdout.resume();
   child.stderr.resume();
   return {
