@@ -6,11 +6,11 @@ import {
   fieldsOf,
   listOf,
   newUser,
-  rawCall,
   registeredUser,
   untrustedTokens,
   type TestUser,
 } from "../support/fixtures";
+import { rawRequest } from "../support/rawRequest";
 import { startTestService, type CallResult, type TestService } from "../support/testService";
 
 describe("createAppPassword: POST /api/users/{user}/app-passwords", () => {
@@ -196,7 +196,7 @@ describe("createAppPassword: POST /api/users/{user}/app-passwords", () => {
 
     it("resolves a .. user segment before routing, so it reaches no function", async () => {
       const response = await refused(() =>
-        rawCall(service, "POST", "/api/users/../app-passwords", {
+        rawRequest(service, "POST", "/api/users/../app-passwords", {
           token: alice.token,
           body: '{"name":"Phone"}',
           headers: { "content-type": "application/json" },

@@ -5,11 +5,11 @@ import {
   expectProblem,
   listOf,
   newUser,
-  rawCall,
   registeredUser,
   untrustedTokens,
   type TestUser,
 } from "../support/fixtures";
+import { rawRequest } from "../support/rawRequest";
 import { startTestService, type CallResult, type TestService } from "../support/testService";
 
 describe("deleteAppPassword: DELETE /api/users/{user}/app-passwords/{id}", () => {
@@ -152,7 +152,7 @@ describe("deleteAppPassword: DELETE /api/users/{user}/app-passwords/{id}", () =>
       ["an encoded id of ..", "/api/users/me/app-passwords/%2e%2E"],
       ["a user of ..", "/api/users/../app-passwords/0badc0de"],
     ])("returns 404 NOT_FOUND problem for %s: the dot segment resolves to no route", async (_, path) => {
-      const response = await refused(() => rawCall(service, "DELETE", path, { token: alice.token }));
+      const response = await refused(() => rawRequest(service, "DELETE", path, { token: alice.token }));
       expectProblem(response, 404, "NOT_FOUND");
     });
 
@@ -163,7 +163,7 @@ describe("deleteAppPassword: DELETE /api/users/{user}/app-passwords/{id}", () =>
     ])("does not delete all of the user's app passwords for %s", async (_, path) => {
       // A client building `/app-passwords/${id}` with an empty or "." id must not wipe every app password.
       const victim = await registeredUser(service, "victim");
-      const response = await refused(() => rawCall(service, "DELETE", path, { token: victim.token }), victim);
+      const response = await refused(() => rawRequest(service, "DELETE", path, { token: victim.token }), victim);
       expect(response.json?.code).toEqual(expect.any(String));
     });
 

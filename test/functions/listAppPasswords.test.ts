@@ -4,10 +4,10 @@ import {
   expectInvalid,
   expectProblem,
   newUser,
-  rawCall,
   registeredUser,
   untrustedTokens,
 } from "../support/fixtures";
+import { rawRequest } from "../support/rawRequest";
 import { startTestService, type TestService } from "../support/testService";
 
 describe("listAppPasswords: GET /api/users/{user}/app-passwords", () => {
@@ -99,7 +99,7 @@ describe("listAppPasswords: GET /api/users/{user}/app-passwords", () => {
 
     it("resolves a .. user segment before routing, so it reaches no function", async () => {
       expectProblem(
-        await rawCall(service, "GET", "/api/users/../app-passwords", { token: alice.token }),
+        await rawRequest(service, "GET", "/api/users/../app-passwords", { token: alice.token }),
         404,
         "NOT_FOUND",
       );

@@ -5,11 +5,11 @@ import {
   expectProblem,
   listOf,
   newUser,
-  rawCall,
   registeredUser,
   untrustedTokens,
   type TestUser,
 } from "../support/fixtures";
+import { rawRequest } from "../support/rawRequest";
 import { startTestService, type CallResult, type TestService } from "../support/testService";
 
 describe("registration: POST /api/users/{user}/registration", () => {
@@ -169,7 +169,7 @@ describe("registration: POST /api/users/{user}/registration", () => {
 
     it("resolves a .. user segment before routing, so it reaches no function", async () => {
       const response = await refused(person, () =>
-        rawCall(service, "POST", "/api/users/../registration", { token: person.token }),
+        rawRequest(service, "POST", "/api/users/../registration", { token: person.token }),
       );
       expectProblem(response, 404, "NOT_FOUND");
     });

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rawRequest } from "../support/rawRequest";
 import { startTestService, type CallResult, type TestService } from "../support/testService";
 import { expectClientSafeAnswer, expectProblemAnswer } from "./expectProblemAnswer";
-import { rawRequest } from "./rawRequest";
 import { tableSnapshot, type SnapshotOptions } from "./tableSnapshot";
 
 /** argon2id at the cheapest accepted cost: these tests are about input handling, not hash strength. */

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { request as httpRequest } from "node:http";
 import { expect } from "vitest";
 import { createDevTokenIssuer } from "../../dev/devTokenIssuer";
 import type { Principal } from "../../shared/principal";
@@ -90,45 +89,6 @@ export function fieldsOf(response: CallResult): string[] {
 export function expectInvalid(response: CallResult, field: string) {
   expectProblem(response, 400, "INVALID_REQUEST");
   expect(fieldsOf(response)).toContain(field);
-}
-
-/**
- * Sends a request with its path exactly as given (no client-side URL normalization, unlike `fetch`), for
- * dot segments and odd percent-encodings.
- */
-export function rawCall(
-  service: TestService,
-  method: string,
-  path: string,
-  options: { token?: string; body?: string; headers?: Record<string, string> } = {},
-): Promise<CallResult> {
-  const url = new URL(service.url);
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers["content-length"] = String(Buffer.byteLength(options.body));
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest({ host: url.hostname, port: url.port, method, path, headers }, (incoming) => {
-      const chunks: Buffer[] = [];
-      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-      incoming.on("error", reject);
-      incoming.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        const responseHeaders = new Headers();
-        for (const [name, value] of Object.entries(incoming.headers)) {
-          if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(", ") : value);
-        }
-        let json: unknown;
-        try {
-          json = text === "" ? undefined : JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: incoming.statusCode ?? 0, headers: responseHeaders, text, json });
-      });
-    });
-    outgoing.on("error", reject);
-    outgoing.end(options.body);
-  });
 }
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");

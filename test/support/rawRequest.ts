@@ -1,7 +1,9 @@
 import { request as httpRequest } from "node:http";
-import type { CallResult, TestService } from "../support/testService";
+import type { CallResult, TestService } from "./testService";
 
 export interface RawRequestOptions {
+  /** Sent as `authorization: Bearer <token>`, over any `authorization` in `headers`. */
+  readonly token?: string;
   readonly headers?: Record<string, string>;
   readonly body?: string | Buffer;
   /** Sends the body with chunked transfer encoding, without a Content-Length. */
@@ -20,6 +22,7 @@ export function rawRequest(
 ): Promise<CallResult> {
   const url = new URL(service.url);
   const headers: Record<string, string> = { ...options.headers };
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined && !options.chunked) {
     headers["content-length"] = String(Buffer.byteLength(options.body));
   }
