@@ -12,8 +12,9 @@ export const userParam = z
 /** An app password id: 8 lowercase hex digits. */
 export const appPasswordIdParam = z.string().regex(/^[0-9a-f]{8}$/, "must be an app password id (8 hex digits)");
 
-// Control characters, bidirectional overrides and isolates, which could disguise a name in the portal.
-const UNSAFE_CHARACTERS = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+// Control characters, bidirectional overrides and isolates, which could disguise a name in the portal, and
+// the line and paragraph separators (U+2028, U+2029): a name is one line.
+const UNSAFE_CHARACTERS = /[\p{Cc}\p{Zl}\p{Zp}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
 /** The name a person gives an app password ("Alice's iPhone"): 1 to 128 characters after trimming. */
 export const appPasswordName = z
@@ -22,7 +23,10 @@ export const appPasswordName = z
   .min(1, "must not be empty")
   .max(128, "must be at most 128 characters")
   .refine((name) => name.isWellFormed(), "must be valid Unicode")
-  .refine((name) => !UNSAFE_CHARACTERS.test(name), "must not contain control or bidirectional-override characters")
+  .refine(
+    (name) => !UNSAFE_CHARACTERS.test(name),
+    "must not contain control, line-break or bidirectional-override characters",
+  )
   .refine((name) => /[^\p{Cf}\p{Z}\s]/u.test(name), "must contain a visible character");
 
 /** Resolves `me` to the caller's own id. */
