@@ -10,7 +10,8 @@ export interface DevTokenRequest {
 export interface DevTokenIssuer {
   readonly issuer: string;
   readonly audience: string;
-  readonly jwks: { keys: JWK[] };
+  /** The public key set tokens are checked against. */
+  jwks(): Promise<{ keys: JWK[] }>;
   /** Signs an access token shaped like Entra ID's for `request`, valid for an hour. */
   issue(request: DevTokenRequest): Promise<string>;
 }
@@ -23,17 +24,22 @@ export function devObjectId(upn: string): string {
 
 /**
  * A stand-in for Entra ID on a developer's machine: its own RS256 key, published as a JWKS, so tokens it
- * signs go through exactly the validation production tokens do. It never runs in Azure.
+ * signs go through exactly the validation production tokens do. It never runs in Azure. The key pair is
+ * generated in the background (an RSA key takes a good part of start-up), so the host need not wait for it.
  */
-export async function createDevTokenIssuer(issuer: string, audience: string): Promise<DevTokenIssuer> {
-  const { privateKey, publicKey } = await generateKeyPair("RS256");
+export function createDevTokenIssuer(issuer: string, audience: string): DevTokenIssuer {
   const kid = "dev-1";
-  const jwk = { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" };
+  const key = generateKeyPair("RS256").then(async ({ privateKey, publicKey }) => ({
+    privateKey,
+    jwk: { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" },
+  }));
+  // Until someone asks for a token or the keys, a failure has nobody to go to; they get it then.
+  key.catch(() => undefined);
   return {
     issuer,
     audience,
-    jwks: { keys: [jwk] },
-    issue: (request) =>
+    jwks: async () => ({ keys: [(await key).jwk] }),
+    issue: async (request) =>
       new SignJWT({
         oid: request.oid ?? devObjectId(request.upn),
         preferred_username: request.upn,
@@ -49,6 +55,6 @@ export async function createDevTokenIssuer(issuer: string, audience: string): Pr
         .setIssuedAt()
         .setNotBefore("0s")
         .setExpirationTime("1h")
-        .sign(privateKey),
+        .sign((await key).privateKey),
   };
 }

@@ -148,7 +148,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   async function route(request: IncomingMessage, body: Buffer): Promise<HttpResponseInit> {
     const url = new URL(request.url ?? "/", `http://${request.headers.host ?? "localhost"}`);
     const method = request.method ?? "GET";
-    if (url.pathname === "/dev/jwks" && method === "GET") return jsonResponse(200, options.issuer.jwks);
+    if (url.pathname === "/dev/jwks" && method === "GET") return jsonResponse(200, await options.issuer.jwks());
     if (url.pathname === "/dev/token" && method === "POST") return issueToken(body);
     if (!url.pathname.startsWith(ROUTE_PREFIX)) return notFound();
 

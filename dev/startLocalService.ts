@@ -38,7 +38,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     APP_PASSWORDS_TABLE_CONNECTION_STRING: options.tableConnectionString,
     ...Object.fromEntries(Object.entries(options.env ?? {}).filter(([, value]) => value !== undefined && value !== "")),
   });
-  const issuer = await createDevTokenIssuer(
+  const issuer = createDevTokenIssuer(
     config.auth.issuers[0] ?? `${origin}/dev`,
     config.auth.audiences[0] ?? DEV_AUDIENCE,
   );

@@ -1,4 +1,4 @@
-import { DefaultAzureCredential } from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
 import { createAppPasswordService, type AppPasswordService } from "./appPasswordService";
 import { loadConfig, type Config } from "./config";
 import { createArgon2Hasher, type PasswordHasher } from "./passwordHasher";
@@ -16,6 +16,23 @@ export interface ServiceOverrides {
   readonly wrapHasher?: (hasher: PasswordHasher) => PasswordHasher;
 }
 
+/**
+ * `DefaultAzureCredential` (the user-assigned managed identity when `clientId` is set), loaded on its first
+ * use: `@azure/identity` is a large module, and a process on a connection string never needs it.
+ */
+function managedIdentityCredential(clientId: string | undefined): TokenCredential {
+  let credential: Promise<TokenCredential> | undefined;
+  return {
+    async getToken(scopes, options) {
+      credential ??= import("@azure/identity").then(
+        ({ DefaultAzureCredential }) =>
+          new DefaultAzureCredential(clientId === undefined ? {} : { managedIdentityClientId: clientId }),
+      );
+      return (await credential).getToken(scopes, options);
+    },
+  };
+}
+
 /** Wires the domain to Table Storage, argon2 and Entra ID token validation, as configured. */
 export function createServices(config: Config, overrides: ServiceOverrides = {}): Services {
   const location =
@@ -24,9 +41,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       : {
           endpoint: config.table.endpoint,
           tableName: config.table.tableName,
-          credential: new DefaultAzureCredential(
-            config.table.clientId === undefined ? {} : { managedIdentityClientId: config.table.clientId },
-          ),
+          credential: managedIdentityCredential(config.table.clientId),
         };
   const store = createTableAppPasswordStore(location, { timeoutMs: config.storageTimeoutMs });
   const argon2 = createArgon2Hasher(config.argon2);

@@ -85,7 +85,7 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
       ? TableClient.fromConnectionString(location.connectionString, location.tableName, clientOptions)
       : new TableClient(location.endpoint, location.tableName, location.credential, clientOptions);
 
-  // Created on first use (a no-op when it exists), once per process; tried again after a failure.
+  // Created once per process (a no-op when it exists); tried again by the next call after a failure.
   let tableReady: Promise<void> | undefined;
   const ensureTable = (abortSignal: AbortSignal) => {
     tableReady ??= client.createTable({ abortSignal }).catch((error: unknown) => {
@@ -94,6 +94,9 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
     });
     return tableReady;
   };
+
+  // Started with the store rather than by the first request, which then finds it done.
+  ensureTable(AbortSignal.timeout(options.timeoutMs)).catch(() => undefined);
 
   /**
    * Runs one storage call within the time budget. Expected answers (404/409/412) stay RestErrors for the

@@ -102,8 +102,8 @@ export async function untrustedTokens(service: TestService, upn: string): Promis
   const genuine = await service.token({ upn });
   const [header = "", payload = "", signature = ""] = genuine.split(".");
   const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
-  const impostor = await createDevTokenIssuer(issuer, audience);
-  const otherIssuer = await createDevTokenIssuer("https://login.example.net/other/v2.0", audience);
+  const impostor = createDevTokenIssuer(issuer, audience);
+  const otherIssuer = createDevTokenIssuer("https://login.example.net/other/v2.0", audience);
   return [
     ["garbage", "garbage"],
     ["three garbage segments", "abc.def.ghi"],
