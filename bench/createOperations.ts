@@ -19,6 +19,7 @@ export const OPERATION_KEYS = [
   "verifyFortyByObjectId",
   "httpFloor",
   "storageReadFloor",
+  "storageTransactionFloor",
 ] as const;
 
 export type OperationKey = (typeof OPERATION_KEYS)[number];
@@ -177,6 +178,21 @@ export async function createOperations(fixture: BenchFixture, floorHasher: Passw
           await table.getEntity(fortyUser.userId, "user");
         } catch (error) {
           return { ok: false, problem: error instanceof Error ? error.message : "read failed" };
+        }
+        return { ok: true, ms: performance.now() - start };
+      },
+    },
+    storageTransactionFloor: {
+      label: "Table Storage transaction of 2 rows, in process",
+      // Two rows written together, as create writes the app password and the user's count.
+      run: async (round) => {
+        const start = performance.now();
+        try {
+          await table.submitTransaction(
+            ["a", "b"].map((row) => ["upsert", { partitionKey: "bench_transaction", rowKey: row, Round: round }]),
+          );
+        } catch (error) {
+          return { ok: false, problem: error instanceof Error ? error.message : "transaction failed" };
         }
         return { ok: true, ms: performance.now() - start };
       },

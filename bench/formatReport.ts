@@ -102,8 +102,11 @@ export function formatReport(environment: RunEnvironment, run: MeasuredRun, targ
     );
   }
   const byKey = new Map(run.operations.map((result) => [result.key, result.medianMs]));
-  const ratio = (over: OperationKey, under: OperationKey) =>
-    `${((byKey.get(over) ?? Number.NaN) / (byKey.get(under) ?? Number.NaN)).toFixed(2)}x`;
+  const median = (key: OperationKey) => byKey.get(key) ?? Number.NaN;
+  const times = (value: number) => `${value.toFixed(2)}x`;
+  const ratio = (over: OperationKey, under: OperationKey) => times(median(over) / median(under));
+  const { service, bare } = run.throughput;
+  const cpu = (result: ThroughputResult) => Object.values(result.cpuMsPerCall).reduce((sum, ms) => sum + ms, 0);
   parts.push(
     "",
     table(
@@ -115,6 +118,19 @@ export function formatReport(environment: RunEnvironment, run: MeasuredRun, targ
         ],
         ["unknown user (new name) / wrong password (account existence)", ratio("unknownUser", "wrongPassword")],
         ["unknown user asked before / wrong password (account existence)", ratio("unknownUserSeen", "wrongPassword")],
+        // The best each target could be on this machine: argon2 plus only the round trips the design needs.
+        [
+          "best verify / floor: (floor + HTTP round trip + 2 storage reads in turn) / floor",
+          times((median("verifyFloor") + median("httpFloor") + 2 * median("storageReadFloor")) / median("verifyFloor")),
+        ],
+        [
+          "best create / hash: (hash + HTTP round trip + 1 transaction) / hash",
+          times((median("hashFloor") + median("httpFloor") + median("storageTransactionFloor")) / median("hashFloor")),
+        ],
+        [
+          "throughput / bare as CPU per call predicts: bare CPU / (service + Azurite CPU)",
+          times(cpu(bare) / cpu(service)),
+        ],
       ],
       [1],
     ),
