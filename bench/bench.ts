@@ -39,7 +39,13 @@ const verified = z.object({ valid: z.literal(true) });
 /** Progress goes to stderr; stdout carries the report only. */
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
+/** libuv's thread pool size the deployed app runs with (infra/app/api.bicep); argon2 runs on that pool. */
+const DEPLOYED_THREADPOOL_SIZE = "2";
+
 async function main() {
+  // The pool starts with the first task that needs it, which is later than this: sized as deployed, unless
+  // the caller set a size.
+  const threadpoolSize = (process.env.UV_THREADPOOL_SIZE ??= DEPLOYED_THREADPOOL_SIZE);
   const { values } = parseArgs({
     options: {
       json: { type: "string" },
@@ -125,7 +131,7 @@ async function main() {
       cpuModel: cpus()[0]?.model.trim() ?? "unknown",
       node: process.version,
       platform: `${process.platform} ${process.arch}`,
-      uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? "4 (libuv default)",
+      uvThreadpoolSize: threadpoolSize,
       argon2,
       samples: options.samples,
       warmupRounds: options.warmup,

@@ -8,7 +8,7 @@ export interface RunEnvironment {
   readonly cpuModel: string;
   readonly node: string;
   readonly platform: string;
-  /** `UV_THREADPOOL_SIZE` as set, or the libuv default; argon2 runs on this pool. */
+  /** `UV_THREADPOOL_SIZE` the run used: argon2 runs on this pool. */
   readonly uvThreadpoolSize: string;
   readonly argon2: { readonly memoryKib: number; readonly timeCost: number; readonly parallelism: number };
   /** The machine's 1-minute load average when the run started and ended: other work skews the numbers. */
