@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { Agent, request } from "node:http";
 import path from "node:path";
 import { z } from "zod";
 import { freePort, startAzurite, type RunningAzurite } from "../dev/azurite";
@@ -81,25 +82,47 @@ export async function startBenchFixture(options: { wrongPoolSize: number }): Pro
   }
   const url = service.host.url;
 
-  async function call(method: string, route: string, options: { token?: string; body?: unknown } = {}) {
-    const headers: Record<string, string> = {};
-    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-    if (options.body !== undefined) headers["content-type"] = "application/json";
-    const response = await fetch(`${url}${route}`, {
-      method,
-      headers,
-      ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+  // node:http with keep-alive rather than fetch: the client shares the cores with the service, and undici's
+  // fetch costs about 0.4 ms more CPU per call (0.50 against 0.12 ms for a whole GET at concurrency 8).
+  const agent = new Agent({ keepAlive: true });
+  const { hostname, port } = new URL(url);
+  function send(method: string, route: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      const outgoing = request({ agent, hostname, port, method, path: route, headers }, (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+        incoming.on("error", reject);
+        incoming.on("end", () =>
+          resolve({ status: incoming.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
+        );
+      });
+      outgoing.on("error", reject);
+      outgoing.end(body);
     });
-    return { status: response.status, text: await response.text() };
   }
 
-  async function verify(user: string, password: string) {
-    const response = await fetch(`${url}/api/verify`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-functions-key": service.functionKey },
-      body: JSON.stringify({ user, password }),
-    });
-    return { status: response.status, text: await response.text() };
+  function call(method: string, route: string, options: { token?: string; body?: unknown } = {}) {
+    const headers: Record<string, string> = {};
+    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    if (options.body === undefined) return send(method, route, headers);
+    const body = JSON.stringify(options.body);
+    headers["content-type"] = "application/json";
+    headers["content-length"] = String(Buffer.byteLength(body));
+    return send(method, route, headers, body);
+  }
+
+  function verify(user: string, password: string) {
+    const body = JSON.stringify({ user, password });
+    return send(
+      "POST",
+      "/api/verify",
+      {
+        "content-type": "application/json",
+        "content-length": String(Buffer.byteLength(body)),
+        "x-functions-key": service.functionKey,
+      },
+      body,
+    );
   }
 
   async function register(loginName: string): Promise<BenchUser> {
@@ -138,6 +161,7 @@ export async function startBenchFixture(options: { wrongPoolSize: number }): Pro
       call,
       verify,
       close: async () => {
+        agent.destroy();
         await service.host.close();
         await azurite.stop();
       },

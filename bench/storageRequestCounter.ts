@@ -11,8 +11,8 @@ const CHANNEL = "http.client.request.start";
 
 /**
  * Counts the HTTP requests this process sends to the table service on `port`, through node's built-in
- * `http.client.request.start` diagnostics channel: the Azure SDK uses `node:http`, the bench's own calls to
- * the service use `fetch` (undici), so only storage round trips are counted, at no cost to the timings.
+ * `http.client.request.start` diagnostics channel (the Azure SDK uses `node:http`). The bench's own calls
+ * to the service go to another port and are not counted. It costs the timings nothing.
  */
 export function countStorageRequests(port: number): StorageRequestCounter {
   let count = 0;
