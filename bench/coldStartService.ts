@@ -9,7 +9,7 @@ export interface ColdStartReport {
   readonly bootstrapMs: number;
   /** Loading dev/startLocalService and what it imports: shared/, the Azure SDK, jose, zod. */
   readonly moduleLoadMs: number;
-  /** `startLocalService`: the function modules (and @azure/functions), the dev issuer's key pair, listening. */
+  /** `startLocalService`: the config, the function modules (and @azure/functions), listening. */
   readonly initMs: number;
 }
 

@@ -94,7 +94,7 @@ export function formatReport(environment: RunEnvironment, run: MeasuredRun, targ
           ["spawn to listening", ms(cold.medianListeningMs)],
           ["  node start-up (to the first line of the script)", ms(cold.medianBootstrapMs)],
           ["  module load (dev/startLocalService, shared/, Azure SDK, jose, zod)", ms(cold.medianModuleLoadMs)],
-          ["  start-up (function modules, dev issuer key pair, listen)", ms(cold.medianInitMs)],
+          ["  start-up (config, function modules, listen)", ms(cold.medianInitMs)],
           ["first verify (listening to its answer)", ms(cold.medianFirstVerifyMs)],
         ],
         [1],
