@@ -53,13 +53,6 @@ const PASSED_THROUGH = /^(ARGON2_|APP_PASSWORDS_MAX_PER_USER$|STORAGE_TIMEOUT_MS
  */
 export async function startBenchFixture(options: { wrongPoolSize: number }): Promise<BenchFixture> {
   const azurite = await startAzurite();
-  // dev/azurite.ts keeps appending Azurite's access log (a line per request) to a string it searches on
-  // every chunk, for the life of the process: quadratic CPU on the service's own thread, up to 10% of it by
-  // the end of a run. That is the dev harness, not the service: stop it here, and drop the log unread.
-  for (const stream of [azurite.process.stdout, azurite.process.stderr]) {
-    stream?.removeAllListeners("data");
-    stream?.resume();
-  }
   const problems: string[] = [];
   const tableName = `bench${randomUUID().replace(/-/g, "").slice(0, 16)}`;
   let service: LocalService;
