@@ -7,6 +7,7 @@ import { generateAppPassword } from "../shared/appPasswordSecret";
 import { createArgon2Hasher } from "../shared/passwordHasher";
 import { ownCpuMs, processCpuMs } from "./cpuClocks";
 import { createOperations } from "./createOperations";
+import { DEPLOYED_THREADPOOL_SIZE } from "./deployedThreadpoolSize";
 import { evaluateTargets, type MeasuredRun } from "./evaluateTargets";
 import { formatReport, type RunEnvironment } from "./formatReport";
 import { measureColdStart } from "./measureColdStart";
@@ -38,9 +39,6 @@ const verified = z.object({ valid: z.literal(true) });
 
 /** Progress goes to stderr; stdout carries the report only. */
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
-
-/** libuv's thread pool size the deployed app runs with (infra/app/api.bicep); argon2 runs on that pool. */
-const DEPLOYED_THREADPOOL_SIZE = "2";
 
 async function main() {
   // The pool starts with the first task that needs it, which is later than this: sized as deployed, unless

@@ -1,5 +1,6 @@
 import type { Node } from "web-tree-sitter";
 import { describe, expect, it } from "vitest";
+import { DEPLOYED_THREADPOOL_SIZE } from "../../bench/deployedThreadpoolSize";
 import { localOnlySettingNames, settingNames } from "../../shared/config";
 import { declarationBody, declaredTarget, objectProperties, propertyAt, stringLiteral, where } from "./bicepNodes";
 import { loadBicepFiles, type BicepFile } from "./parseBicep";
@@ -68,6 +69,12 @@ describe("app settings in infra/", () => {
       unknownToConfigAndPlatform: declared.filter((name) => !expectedSettingNames.includes(name)),
     }).toEqual({ missingFromBicep: [], unknownToConfigAndPlatform: [] });
     expect([...declared].sort()).toEqual(expectedSettingNames);
+  });
+
+  it("sizes libuv's thread pool as the bench measures it", async () => {
+    const { properties } = await declaredSettings();
+    const setting = objectProperties(properties).find((property) => property.key === "UV_THREADPOOL_SIZE");
+    expect(setting && stringLiteral(setting.value)).toBe(DEPLOYED_THREADPOOL_SIZE);
   });
 
   it("declares each setting once", async () => {
