@@ -59,6 +59,21 @@ export async function listOf(service: TestService, token: string, user = "me") {
   return list.json as { items: { id: string; name: string; createdAt: string; lastUsedAt?: string }[]; count: number };
 }
 
+/** Sends a request that must be refused, and checks that the owner's app passwords are just as they were. */
+export async function refusedLeavingUnchanged(
+  service: TestService,
+  owner: { readonly token: string },
+  send: () => Promise<CallResult>,
+): Promise<CallResult> {
+  const before = await listOf(service, owner.token);
+  // With nothing stored, "unchanged" would prove nothing.
+  expect(before.count).toBeGreaterThan(0);
+  const response = await send();
+  expect(response.status).toBeGreaterThanOrEqual(400);
+  expect((await listOf(service, owner.token)).items).toEqual(before.items);
+  return response;
+}
+
 const STACK_TRACE = /\n\s+at |\bat .+\.(?:ts|js|mjs|cjs):\d+/;
 
 /**
