@@ -58,8 +58,12 @@ const MAX_WRITE_ATTEMPTS = 60;
 
 const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The user id for verify when the login name is unknown: a partition that never holds app passwords. */
-const NO_USER = "00000000-0000-0000-0000-000000000000";
+/**
+ * Whom verify counts a login name nobody has against: a key of its own, which no user id can take and no
+ * app password is ever stored under, so it is read and throttled exactly like a user.
+ */
+const unknownOwner = (loginName: string) =>
+  `unknown_${createHash("sha256").update(loginName.toLowerCase()).digest("hex")}`;
 
 export type AppPasswordService = ReturnType<typeof createAppPasswordService>;
 
@@ -264,21 +268,18 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
     async verify(user: string, password: string, clientIp: string): Promise<VerifyOutcome> {
       const normalized = normalizeAppPassword(password);
       const userId = OBJECT_ID.test(user) ? user.toLowerCase() : await store.findUserIdByLoginName(user);
-      const subject = userId ?? `unknown:${createHash("sha256").update(user.toLowerCase()).digest("hex")}`;
+      const owner = userId ?? unknownOwner(user);
       const bucket = ipBucket(clientIp);
-      const [candidate, throttle] = await Promise.all([
-        store.getAppPassword(userId ?? NO_USER, appPasswordTag(userId ?? NO_USER, normalized)),
-        store.getThrottle(subject, bucket),
-      ]);
-      const decision = throttleDecision(throttle.state, now());
+      const { candidate, throttle } = await store.getVerifyRows(owner, appPasswordTag(owner, normalized));
+      const decision = throttleDecision(throttle.state, bucket, now());
       if (decision.throttled) return { code: "VERIFY_THROTTLED", retryAfterSeconds: decision.retryAfterSeconds };
 
       const valid = await hasher.verify(candidate?.hash ?? (await decoyHash), normalized);
       if (!candidate || !valid) {
-        await recordFailure(subject, bucket, normalized, decision.familiar, throttle);
+        await recordFailure(owner, bucket, normalized, decision.familiar, throttle);
         return { code: "INVALID" };
       }
-      await recordSuccess(candidate, normalized, subject, bucket, throttle);
+      await recordSuccess(candidate, normalized, bucket, throttle);
       return { code: "VALID", userId: candidate.userId, appPasswordId: candidate.id };
     },
 
@@ -292,7 +293,7 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
 
   /** Counts a failed verify, unless it repeats a recent wrong password; retried when it races another. */
   async function recordFailure(
-    subject: string,
+    owner: string,
     bucket: string,
     normalized: string,
     familiar: boolean,
@@ -300,11 +301,11 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
   ) {
     let current = read;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const next = afterFailure(current.state, normalized, familiar, now());
+      const next = afterFailure(current.state, bucket, normalized, familiar, now());
       if (!next) return;
-      const outcome = await store.saveThrottle(subject, bucket, current, next);
+      const outcome = await store.saveThrottle(owner, current, next);
       if (outcome === "done") return;
-      current = await store.getThrottle(subject, bucket);
+      current = await store.getThrottle(owner);
     }
   }
 
@@ -312,14 +313,13 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
   async function recordSuccess(
     candidate: StoredAppPassword,
     normalized: string,
-    subject: string,
     bucket: string,
     throttle: StoredThrottle,
   ) {
     const usedAt = now();
     const stale = !candidate.lastUsedAt || usedAt.getTime() - candidate.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
     const upgrade = hasher.needsRehash(candidate.hash);
-    const throttleReset = afterSuccess(throttle.state, usedAt);
+    const throttleReset = afterSuccess(throttle.state, bucket, usedAt);
     await Promise.all([
       (stale || upgrade) &&
         store.touchAppPassword(candidate, {
@@ -327,7 +327,7 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
           ...(upgrade && { hash: await hasher.hash(normalized) }),
         }),
       // Lost to a concurrent write, it is simply done again at the next success.
-      throttleReset && store.saveThrottle(subject, bucket, throttle, throttleReset),
+      throttleReset && store.saveThrottle(candidate.userId, throttle, throttleReset),
     ]);
   }
 }

@@ -55,18 +55,28 @@ export interface AppPasswordStore {
   removeAppPasswords(user: UserRecord, ids: readonly string[]): Promise<WriteOutcome>;
   /** Records use of an app password (and an upgraded hash), unless it was deleted or changed meanwhile. */
   touchAppPassword(appPassword: StoredAppPassword, changes: { lastUsedAt: Date; hash?: string }): Promise<void>;
-  /** Verify throttling state of `subject` (a user id, or an unknown login name) for one IP bucket. */
-  getThrottle(subject: string, ipBucket: string): Promise<StoredThrottle>;
-  /** Writes the rows of `next`, provided neither changed since `current` was read. */
-  saveThrottle(subject: string, ipBucket: string, current: StoredThrottle, next: ThrottleState): Promise<WriteOutcome>;
-  /** Forgets every throttling row of `subject`. */
-  resetThrottle(subject: string): Promise<number>;
+  /**
+   * What verify needs, in one request: the app password `id` of `owner`, if there is one, and the owner's
+   * throttling state. `owner` is a user id, or the key verify counts an unknown login name under.
+   */
+  getVerifyRows(owner: string, id: string): Promise<VerifyRows>;
+  /** The throttling state of `owner` alone, read again after a write lost a race. */
+  getThrottle(owner: string): Promise<StoredThrottle>;
+  /** Writes the throttling state of `owner`, provided it did not change since `current` was read. */
+  saveThrottle(owner: string, current: StoredThrottle, next: ThrottleState): Promise<WriteOutcome>;
+  /** Forgets the throttling state of `owner`; how many rows that removed. */
+  resetThrottle(owner: string): Promise<number>;
 }
 
-/** Throttling state as read, with the concurrency tokens of its rows (absent rows have none). */
+/** Throttling state as read, with the concurrency token of its row (absent when there is no row yet). */
 export interface StoredThrottle {
   readonly state: ThrottleState;
-  readonly etags: { readonly ip?: string; readonly user?: string };
+  readonly etag?: string;
+}
+
+export interface VerifyRows {
+  readonly candidate?: StoredAppPassword;
+  readonly throttle: StoredThrottle;
 }
 
 /** Table Storage could not be reached in time or refused the request: the caller should try again later. */

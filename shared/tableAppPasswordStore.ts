@@ -8,14 +8,17 @@ import {
   type TransactionAction,
 } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/identity";
+import { z } from "zod";
 import {
   StorageUnavailableError,
   type AppPasswordStore,
   type NewAppPassword,
   type StoredAppPassword,
+  type StoredThrottle,
   type UserRecord,
   type WriteOutcome,
 } from "./appPasswordStore";
+import { NO_THROTTLE, type IpThrottle, type ThrottleState } from "./verifyThrottle";
 
 /** Where the table is, and how to reach it: a connection string (Azurite) or an endpoint and credential. */
 export type TableLocation =
@@ -42,25 +45,67 @@ type AppPasswordEntity = {
   CreatedAt: Date;
   LastUsedAt?: Date;
 };
-type IpThrottleEntity = {
-  Failures: number;
-  Lockouts: number;
-  LockedUntil?: Date;
-  LastSuccessAt?: Date;
-  Salt: string;
-  RecentWrong: string;
-};
-type UserThrottleEntity = {
+type ThrottleEntity = {
+  Salt?: string;
   UnfamiliarFailures: number;
+  /** JSON: IP bucket to its `IpThrottle`, dates as ISO strings. */
+  Ips: string;
 };
 type LoginEntity = {
   UserId: string;
 };
 
 const appPasswordRow = (id: string) => `${APP_PASSWORD_ROW_PREFIX}${id}`;
-const throttlePartition = (subject: string) => `throttle_${encodeKey(subject)}`;
-const ipThrottleRow = (bucket: string) => `ip_${encodeKey(bucket)}`;
-const USER_THROTTLE_ROW = "user";
+
+/**
+ * The row of the owner's verify throttling, in the owner's own partition: verify reads it and the candidate
+ * app password with one query. That query is a scan of the partition, which is small and bounded: the user
+ * record, at most the per-user limit of app passwords, and this row.
+ */
+const THROTTLE_ROW = "throttle";
+
+const isoDate = z.iso.datetime().transform((value) => new Date(value));
+const storedIps = z.record(
+  z.string(),
+  z.object({
+    failures: z.number().int().nonnegative(),
+    lockouts: z.number().int().nonnegative(),
+    lockedUntil: isoDate.optional(),
+    lastSuccessAt: isoDate.optional(),
+    recentWrong: z.array(z.string()),
+    updatedAt: isoDate,
+  }),
+);
+
+/** The IPs of a throttling row; an unreadable value counts as none, and the next write replaces it. */
+function parseIps(json: string): Record<string, IpThrottle> {
+  try {
+    const parsed = storedIps.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : {};
+  } catch {
+    return {};
+  }
+}
+
+const toThrottle = (entity: TableEntityResult<ThrottleEntity> | undefined): StoredThrottle =>
+  entity
+    ? {
+        state: {
+          ...(entity.Salt !== undefined && { salt: entity.Salt }),
+          unfamiliarFailures: entity.UnfamiliarFailures,
+          ips: parseIps(entity.Ips),
+        },
+        etag: entity.etag,
+      }
+    : { state: NO_THROTTLE };
+
+const throttleEntity = (owner: string, state: ThrottleState): TableEntity<ThrottleEntity> => ({
+  partitionKey: owner,
+  rowKey: THROTTLE_ROW,
+  ...(state.salt !== undefined && { Salt: state.salt }),
+  UnfamiliarFailures: state.unfamiliarFailures,
+  Ips: JSON.stringify(state.ips),
+});
 
 /**
  * A key with the characters a table key cannot hold (`/ \ # ?`, and `'` for OData) percent-encoded; one
@@ -74,7 +119,10 @@ const encodeKey = (value: string) => {
 /** Partition of a login name: lowercase, with the characters a table key cannot hold percent-encoded. */
 const loginPartition = (loginName: string) => `login_${encodeKey(loginName.toLowerCase())}`;
 
-/** Table Storage, one partition per user (their record and app passwords) and one per login name. */
+/**
+ * Table Storage, one partition per user (their record, app passwords and verify throttling) and one per
+ * login name.
+ */
 export function createTableAppPasswordStore(location: TableLocation, options: TableStoreOptions): AppPasswordStore {
   const clientOptions = {
     allowInsecureConnection: true,
@@ -248,6 +296,24 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
       return entity && toAppPassword(entity);
     },
 
+    async getVerifyRows(owner, id) {
+      const rowKey = appPasswordRow(id);
+      const filter = odata`PartitionKey eq ${owner} and (RowKey eq ${rowKey} or RowKey eq ${THROTTLE_ROW})`;
+      return call(async (abortSignal) => {
+        let candidate: StoredAppPassword | undefined;
+        let throttle: TableEntityResult<ThrottleEntity> | undefined;
+        const entities = client.listEntities<AppPasswordEntity & ThrottleEntity>({
+          queryOptions: { filter },
+          abortSignal,
+        });
+        for await (const entity of entities) {
+          if (entity.rowKey === rowKey) candidate = toAppPassword(entity);
+          else throttle = entity;
+        }
+        return { ...(candidate && { candidate }), throttle: toThrottle(throttle) };
+      });
+    },
+
     async listAppPasswords(userId) {
       return call(async (abortSignal) => {
         const found: StoredAppPassword[] = [];
@@ -280,78 +346,24 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
       await write((abortSignal) => client.updateEntity(entity, "Merge", { etag: appPassword.etag, abortSignal }));
     },
 
-    async getThrottle(subject, ipBucket) {
-      // Two point reads, sent together. One query for both rows (RowKey eq a or RowKey eq b) saves a request
-      // but is a scan of the partition in Azure, which holds a row for every address the person ever used.
-      const partition = throttlePartition(subject);
-      const [ip, user] = await Promise.all([
-        read<IpThrottleEntity>(partition, ipThrottleRow(ipBucket)),
-        read<UserThrottleEntity>(partition, USER_THROTTLE_ROW),
-      ]);
-      return {
-        state: {
-          ...(ip && {
-            ip: {
-              failures: ip.Failures,
-              lockouts: ip.Lockouts,
-              ...(ip.LockedUntil && { lockedUntil: ip.LockedUntil }),
-              ...(ip.LastSuccessAt && { lastSuccessAt: ip.LastSuccessAt }),
-              salt: ip.Salt,
-              recentWrong: ip.RecentWrong === "" ? [] : ip.RecentWrong.split(","),
-            },
-          }),
-          ...(user && { user: { unfamiliarFailures: user.UnfamiliarFailures } }),
-        },
-        etags: { ...(ip && { ip: ip.etag }), ...(user && { user: user.etag }) },
-      };
+    async getThrottle(owner) {
+      return toThrottle(await read<ThrottleEntity>(owner, THROTTLE_ROW));
     },
 
-    saveThrottle(subject, ipBucket, current, next) {
-      const partitionKey = throttlePartition(subject);
-      const put = (entity: TableEntity, etag: string | undefined): TransactionAction =>
-        etag === undefined ? ["create", entity] : ["update", entity, "Replace", { etag }];
-      const actions: TransactionAction[] = [];
-      if (next.ip) {
-        const entity: TableEntity<IpThrottleEntity> = {
-          partitionKey,
-          rowKey: ipThrottleRow(ipBucket),
-          Failures: next.ip.failures,
-          Lockouts: next.ip.lockouts,
-          ...(next.ip.lockedUntil && { LockedUntil: next.ip.lockedUntil }),
-          ...(next.ip.lastSuccessAt && { LastSuccessAt: next.ip.lastSuccessAt }),
-          Salt: next.ip.salt,
-          RecentWrong: next.ip.recentWrong.join(","),
-        };
-        actions.push(put(entity, current.etags.ip));
-      }
-      if (next.user) {
-        const entity: TableEntity<UserThrottleEntity> = {
-          partitionKey,
-          rowKey: USER_THROTTLE_ROW,
-          UnfamiliarFailures: next.user.unfamiliarFailures,
-        };
-        actions.push(put(entity, current.etags.user));
-      }
-      if (actions.length === 0) return Promise.resolve("done" as const);
-      return write((abortSignal) => client.submitTransaction(actions, { abortSignal }));
+    async saveThrottle(owner, current, next) {
+      const entity = throttleEntity(owner, next);
+      const outcome = await write((abortSignal) =>
+        current.etag === undefined
+          ? client.createEntity(entity, { abortSignal })
+          : client.updateEntity(entity, "Replace", { etag: current.etag, abortSignal }),
+      );
+      // Created meanwhile, changed, or reset by an admin: all mean read it again.
+      return outcome === "done" ? "done" : "conflict";
     },
 
-    async resetThrottle(subject) {
-      const partitionKey = throttlePartition(subject);
-      const rows = await call(async (abortSignal) => {
-        const keys: string[] = [];
-        const entities = client.listEntities({
-          queryOptions: { filter: odata`PartitionKey eq ${partitionKey}`, select: ["RowKey"] },
-          abortSignal,
-        });
-        for await (const entity of entities) keys.push(entity.rowKey ?? "");
-        return keys;
-      });
-      for (let i = 0; i < rows.length; i += 100) {
-        const actions = rows.slice(i, i + 100).map((rowKey): TransactionAction => ["delete", { partitionKey, rowKey }]);
-        await write((abortSignal) => client.submitTransaction(actions, { abortSignal }));
-      }
-      return rows.length;
+    async resetThrottle(owner) {
+      const outcome = await write((abortSignal) => client.deleteEntity(owner, THROTTLE_ROW, { abortSignal }));
+      return outcome === "done" ? 1 : 0;
     },
   };
 }

@@ -17,6 +17,11 @@ export const THROTTLE_RULES = {
   userLockRetryAfterSeconds: 900,
   /** `lastSuccessAt` is refreshed at most this often, so a syncing phone does not write on every login. */
   familiarRefreshMs: 24 * 60 * 60 * 1000,
+  /**
+   * IPs remembered per user. Beyond it the one least worth keeping is forgotten: an unfamiliar IP, the one
+   * longest quiet, before any familiar one, so an attacker cycling addresses cannot push out the user's phone.
+   */
+  maxRememberedIps: 50,
 } as const;
 
 /** Verify bookkeeping for one (user, IP): counted failures, lockouts and when it last succeeded. */
@@ -25,94 +30,109 @@ export interface IpThrottle {
   readonly lockouts: number;
   readonly lockedUntil?: Date;
   readonly lastSuccessAt?: Date;
-  /** Random per row: salts the wrong-password fingerprints. */
-  readonly salt: string;
   /** 16-bit fingerprints of the last few wrong passwords: nothing can be recovered or confirmed from them. */
   readonly recentWrong: readonly string[];
+  /** When this IP last failed or succeeded: the longest quiet is forgotten first. */
+  readonly updatedAt: Date;
 }
 
-/** Verify bookkeeping for one user across IPs. */
-export interface UserThrottle {
-  readonly unfamiliarFailures: number;
-}
-
+/** Verify bookkeeping for one user (or unknown login name): per IP, and across IPs. */
 export interface ThrottleState {
-  readonly ip?: IpThrottle;
-  readonly user?: UserThrottle;
+  /** Random per user: salts the wrong-password fingerprints. Absent until the first write. */
+  readonly salt?: string;
+  /** Consecutive failures from unfamiliar IPs, across all of them. */
+  readonly unfamiliarFailures: number;
+  /** By IP bucket (see `ipBucket`). */
+  readonly ips: Readonly<Record<string, IpThrottle>>;
 }
+
+/** The state of a user nothing was recorded for. */
+export const NO_THROTTLE: ThrottleState = { unfamiliarFailures: 0, ips: {} };
 
 export type ThrottleDecision =
   | { readonly throttled: false; readonly familiar: boolean }
   | { readonly throttled: true; readonly retryAfterSeconds: number };
 
-/** Whether a verify from this IP may run at all; a throttled one costs no argon2 work. */
-export function throttleDecision(state: ThrottleState, now: Date): ThrottleDecision {
-  const { ip, user } = state;
-  const familiar =
-    ip?.lastSuccessAt !== undefined && now.getTime() - ip.lastSuccessAt.getTime() < THROTTLE_RULES.familiarForMs;
+const isFamiliar = (ip: IpThrottle | undefined, now: Date) =>
+  ip?.lastSuccessAt !== undefined && now.getTime() - ip.lastSuccessAt.getTime() < THROTTLE_RULES.familiarForMs;
+
+/** Whether a verify from this IP bucket may run at all; a throttled one costs no argon2 work. */
+export function throttleDecision(state: ThrottleState, bucket: string, now: Date): ThrottleDecision {
+  const ip = state.ips[bucket];
+  const familiar = isFamiliar(ip, now);
   if (ip?.lockedUntil !== undefined && ip.lockedUntil > now) {
     return { throttled: true, retryAfterSeconds: Math.ceil((ip.lockedUntil.getTime() - now.getTime()) / 1000) };
   }
-  if (!familiar && (user?.unfamiliarFailures ?? 0) >= THROTTLE_RULES.maxUnfamiliarFailures) {
+  if (!familiar && state.unfamiliarFailures >= THROTTLE_RULES.maxUnfamiliarFailures) {
     return { throttled: true, retryAfterSeconds: THROTTLE_RULES.userLockRetryAfterSeconds };
   }
   return { throttled: false, familiar };
 }
-
-const newIpThrottle = (): IpThrottle => ({
-  failures: 0,
-  lockouts: 0,
-  salt: randomBytes(16).toString("hex"),
-  recentWrong: [],
-});
 
 /** A salted SHA-256 of the wrong password, truncated to 16 bits: tells repeats apart, confirms nothing. */
 export function wrongPasswordFingerprint(salt: string, normalizedPassword: string): string {
   return createHash("sha256").update(`${salt}:${normalizedPassword}`).digest("hex").slice(0, 4);
 }
 
+/** `ips` with `bucket` set to `ip`, and the IPs least worth keeping forgotten beyond the limit. */
+function withIp(ips: ThrottleState["ips"], bucket: string, ip: IpThrottle, now: Date): Record<string, IpThrottle> {
+  const others = Object.entries(ips).filter(([key]) => key !== bucket);
+  const excess = others.length + 1 - THROTTLE_RULES.maxRememberedIps;
+  if (excess <= 0) return { ...ips, [bucket]: ip };
+  // The IP just written is kept; of the others, unfamiliar ones go first, and within each the longest quiet.
+  const familiar = (entry: IpThrottle) => (isFamiliar(entry, now) ? 1 : 0);
+  const kept = others
+    .sort(([, a], [, b]) => familiar(a) - familiar(b) || a.updatedAt.getTime() - b.updatedAt.getTime())
+    .slice(excess);
+  return Object.fromEntries([...kept, [bucket, ip]]);
+}
+
 /**
- * The state after a failed verify, or `undefined` when it does not count (the same wrong password again).
- * The tenth consecutive counted failure locks the IP for 60 s; each further one, after a lockout, locks it
- * again for twice as long, up to an hour.
+ * The state after a failed verify from `bucket`, or `undefined` when it does not count (the same wrong
+ * password again). The tenth consecutive counted failure locks the IP for 60 s; each further one, after a
+ * lockout, locks it again for twice as long, up to an hour.
  */
 export function afterFailure(
   state: ThrottleState,
+  bucket: string,
   normalizedPassword: string,
   familiar: boolean,
   now: Date,
-): Required<ThrottleState> | undefined {
-  const ip = state.ip ?? newIpThrottle();
-  const fingerprint = wrongPasswordFingerprint(ip.salt, normalizedPassword);
-  if (ip.recentWrong.includes(fingerprint)) return undefined;
-  const failures = ip.failures + 1;
+): ThrottleState | undefined {
+  const salt = state.salt ?? randomBytes(16).toString("hex");
+  const ip = state.ips[bucket];
+  const fingerprint = wrongPasswordFingerprint(salt, normalizedPassword);
+  if (ip?.recentWrong.includes(fingerprint)) return undefined;
+  const failures = (ip?.failures ?? 0) + 1;
+  const lockouts = ip?.lockouts ?? 0;
   const locks = failures >= THROTTLE_RULES.maxConsecutiveFailures;
-  const lockSeconds = Math.min(THROTTLE_RULES.firstLockoutSeconds * 2 ** ip.lockouts, THROTTLE_RULES.maxLockoutSeconds);
-  const unfamiliarFailures = state.user?.unfamiliarFailures ?? 0;
+  const lockSeconds = Math.min(THROTTLE_RULES.firstLockoutSeconds * 2 ** lockouts, THROTTLE_RULES.maxLockoutSeconds);
+  const next: IpThrottle = {
+    failures,
+    lockouts: locks ? lockouts + 1 : lockouts,
+    ...(locks
+      ? { lockedUntil: new Date(now.getTime() + lockSeconds * 1000) }
+      : ip?.lockedUntil && { lockedUntil: ip.lockedUntil }),
+    ...(ip?.lastSuccessAt && { lastSuccessAt: ip.lastSuccessAt }),
+    recentWrong: [...(ip?.recentWrong ?? []), fingerprint].slice(-THROTTLE_RULES.rememberedWrongPasswords),
+    updatedAt: now,
+  };
   return {
-    ip: {
-      ...ip,
-      failures,
-      lockouts: locks ? ip.lockouts + 1 : ip.lockouts,
-      ...(locks && { lockedUntil: new Date(now.getTime() + lockSeconds * 1000) }),
-      recentWrong: [...ip.recentWrong, fingerprint].slice(-THROTTLE_RULES.rememberedWrongPasswords),
-    },
-    user: { unfamiliarFailures: familiar ? unfamiliarFailures : unfamiliarFailures + 1 },
+    salt,
+    unfamiliarFailures: familiar ? state.unfamiliarFailures : state.unfamiliarFailures + 1,
+    ips: withIp(state.ips, bucket, next, now),
   };
 }
 
-/** The state after a successful verify, or `undefined` when nothing needs writing. A success resets. */
-export function afterSuccess(state: ThrottleState, now: Date): ThrottleState | undefined {
-  const { ip, user } = state;
+/** The state after a successful verify from `bucket`, or `undefined` when nothing needs writing. A success resets. */
+export function afterSuccess(state: ThrottleState, bucket: string, now: Date): ThrottleState | undefined {
+  const ip = state.ips[bucket];
   const clean = ip !== undefined && ip.failures === 0 && ip.lockouts === 0 && ip.recentWrong.length === 0;
   const fresh =
     ip?.lastSuccessAt !== undefined && now.getTime() - ip.lastSuccessAt.getTime() < THROTTLE_RULES.familiarRefreshMs;
-  const userClean = (user?.unfamiliarFailures ?? 0) === 0;
-  if (clean && fresh && userClean) return undefined;
-  return {
-    ip: { ...newIpThrottle(), ...(ip && { salt: ip.salt }), lastSuccessAt: now },
-    ...(!userClean && { user: { unfamiliarFailures: 0 } }),
-  };
+  if (clean && fresh && state.unfamiliarFailures === 0) return undefined;
+  const reset: IpThrottle = { failures: 0, lockouts: 0, lastSuccessAt: now, recentWrong: [], updatedAt: now };
+  return { ...state, unfamiliarFailures: 0, ips: withIp(state.ips, bucket, reset, now) };
 }
 
 /**

@@ -7,19 +7,21 @@ export type StoredRow = Record<string, unknown> & { partitionKey: string; rowKey
 
 export interface SnapshotOptions {
   /**
-   * Which verify throttling rows (partitions `throttle_...`, which every verify may write) to include: all
-   * (the default), none, or those of the given user ids only.
+   * Which verify throttling rows (row `throttle` of a user's partition, or of an `unknown_...` partition for a
+   * login name nobody has; every verify may write them) to include: all (the default), none, or those of the
+   * given user ids only.
    */
   readonly throttle?: "all" | "none" | readonly string[];
 }
 
-/** Everything but the throttling partitions: `throttle_` sorts right before "throttle`". */
-const NOT_THROTTLE = odata`(PartitionKey lt ${"throttle_"} or PartitionKey ge ${"throttle`"})`;
+/** Everything but the throttling rows: `unknown_` partitions hold nothing else. */
+const NOT_THROTTLE = odata`RowKey ne ${"throttle"} and (PartitionKey lt ${"unknown_"} or PartitionKey ge ${"unknown`"})`;
 
 function filterFor(throttle: SnapshotOptions["throttle"]): string | undefined {
   if (throttle === undefined || throttle === "all") return undefined;
   if (throttle === "none") return NOT_THROTTLE;
-  return [NOT_THROTTLE, ...throttle.map((userId) => odata`PartitionKey eq ${`throttle_${userId}`}`)].join(" or ");
+  const theirs = throttle.map((userId) => odata`(PartitionKey eq ${userId} and RowKey eq ${"throttle"})`);
+  return [`(${NOT_THROTTLE})`, ...theirs].join(" or ");
 }
 
 const clients = new Map<string, TableClient>();

@@ -280,7 +280,8 @@ describe("tokens: every endpoint refuses every token it must not trust, and acts
     else expect(response.status, response.text).toBe(allowed.status);
 
     const after = await tableSnapshot(service);
-    const throttleRows = (rows: typeof before) => rows.filter((row) => row.partitionKey === `throttle_${target.oid}`);
+    const throttleRows = (rows: typeof before) =>
+      rows.filter((row) => row.partitionKey === target.oid && row.rowKey === "throttle");
     switch (allowed.effect) {
       case "none":
         expect(after).toEqual(before);

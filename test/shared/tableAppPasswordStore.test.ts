@@ -3,6 +3,7 @@ import { TableClient, TableServiceClient, odata } from "@azure/data-tables";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { AppPasswordStore, NewAppPassword, UserRecord } from "../../shared/appPasswordStore";
 import { createTableAppPasswordStore } from "../../shared/tableAppPasswordStore";
+import { NO_THROTTLE, type ThrottleState } from "../../shared/verifyThrottle";
 import { freshTableName } from "../support/testService";
 
 const connectionString = inject("tableConnectionString");
@@ -290,6 +291,86 @@ describe("createTableAppPasswordStore", () => {
       await store.deleteLoginName("LEAVING@contoso.com", owner);
       expect(await store.findUserIdByLoginName("leaving@contoso.com")).toBeUndefined();
       await expect(store.deleteLoginName("leaving@contoso.com", owner)).resolves.toBeUndefined();
+    });
+  });
+
+  describe("verify throttling", () => {
+    const state: ThrottleState = {
+      salt: "0123456789abcdef0123456789abcdef",
+      unfamiliarFailures: 3,
+      ips: {
+        "203.0.113.7": {
+          failures: 10,
+          lockouts: 1,
+          lockedUntil: new Date("2026-01-01T00:01:00.000Z"),
+          recentWrong: ["ab12", "cd34"],
+          updatedAt: new Date("2026-01-01T00:00:00.000Z"),
+        },
+        "2001:db8:1:2::/64": {
+          failures: 0,
+          lockouts: 0,
+          lastSuccessAt: new Date("2025-12-31T00:00:00.000Z"),
+          recentWrong: [],
+          updatedAt: new Date("2025-12-31T00:00:00.000Z"),
+        },
+      },
+    };
+
+    it("reads nothing for an owner with no row yet, then what was written, dates included", async () => {
+      const owner = randomUUID();
+      const empty = await store.getThrottle(owner);
+      expect(empty).toEqual({ state: NO_THROTTLE });
+      expect(await store.saveThrottle(owner, empty, state)).toBe("done");
+      const read = await store.getThrottle(owner);
+      expect(read.state).toEqual(state);
+      expect(read.etag).toEqual(expect.any(String));
+    });
+
+    it("writes the row in the owner's own partition, beside their app passwords", async () => {
+      const { user, ids } = await userWith(2);
+      expect(await store.saveThrottle(user.userId, await store.getThrottle(user.userId), state)).toBe("done");
+      const rowKeys = (await rowsOf(user.userId)).map((row) => row.rowKey);
+      expect(rowKeys.sort()).toEqual([...ids.map((id) => `ap_${id}`), "throttle", "user"].sort());
+    });
+
+    it("returns conflict when the row was written since it was read, or created meanwhile", async () => {
+      const owner = randomUUID();
+      const absent = await store.getThrottle(owner);
+      expect(await store.saveThrottle(owner, absent, state)).toBe("done");
+      expect(await store.saveThrottle(owner, absent, NO_THROTTLE)).toBe("conflict");
+      const read = await store.getThrottle(owner);
+      expect(await store.saveThrottle(owner, read, { ...state, unfamiliarFailures: 4 })).toBe("done");
+      expect(await store.saveThrottle(owner, read, NO_THROTTLE)).toBe("conflict");
+      expect((await store.getThrottle(owner)).state.unfamiliarFailures).toBe(4);
+    });
+
+    it("reads the candidate and the throttling state in one request", async () => {
+      const { user, ids } = await userWith(3);
+      await store.saveThrottle(user.userId, await store.getThrottle(user.userId), state);
+      const rows = await store.getVerifyRows(user.userId, ids[1]!);
+      expect(rows.candidate).toMatchObject({ userId: user.userId, id: ids[1] });
+      expect(rows.throttle.state).toEqual(state);
+      const unknown = await store.getVerifyRows(user.userId, "00000000");
+      expect(unknown.candidate).toBeUndefined();
+      expect(unknown.throttle.state).toEqual(state);
+      expect(await store.getVerifyRows(randomUUID(), ids[1]!)).toEqual({ throttle: { state: NO_THROTTLE } });
+    });
+
+    it("treats an unreadable list of IPs as none, keeping the row's counts, so the next write replaces it", async () => {
+      const owner = randomUUID();
+      await table.createEntity({ partitionKey: owner, rowKey: "throttle", UnfamiliarFailures: 7, Ips: "{not json" });
+      const read = await store.getThrottle(owner);
+      expect(read.state).toEqual({ unfamiliarFailures: 7, ips: {} });
+      expect(await store.saveThrottle(owner, read, state)).toBe("done");
+      expect((await store.getThrottle(owner)).state).toEqual(state);
+    });
+
+    it("forgets the state on reset, and says whether there was any", async () => {
+      const owner = randomUUID();
+      await store.saveThrottle(owner, await store.getThrottle(owner), state);
+      expect(await store.resetThrottle(owner)).toBe(1);
+      expect(await store.getThrottle(owner)).toEqual({ state: NO_THROTTLE });
+      expect(await store.resetThrottle(owner)).toBe(0);
     });
   });
 });

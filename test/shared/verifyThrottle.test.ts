@@ -5,79 +5,127 @@ import {
   afterSuccess,
   ipBucket,
   throttleDecision,
+  NO_THROTTLE,
   wrongPasswordFingerprint,
+  type IpThrottle,
   type ThrottleState,
 } from "../../shared/verifyThrottle";
 
 const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1) + seconds * 1000);
+const IP = "203.0.113.7";
 
-/** Fails once with a new wrong password at `time`, as verify would when not throttled. */
-function fail(state: ThrottleState, i: number, time: Date, familiar = false): ThrottleState {
-  return afterFailure(state, `wrongpassword${String(i).padStart(3, "0")}`, familiar, time) ?? state;
+/** Fails once with a new wrong password from `bucket` at `time`, as verify would when not throttled. */
+function fail(state: ThrottleState, i: number, time: Date, bucket = IP, familiar = false): ThrottleState {
+  return afterFailure(state, bucket, `wrongpassword${String(i).padStart(3, "0")}`, familiar, time) ?? state;
 }
+
+/** An IP that succeeded at `lastSuccessAt` and has failed nothing since. */
+const familiarIp = (lastSuccessAt: Date): IpThrottle => ({
+  failures: 0,
+  lockouts: 0,
+  lastSuccessAt,
+  recentWrong: [],
+  updatedAt: lastSuccessAt,
+});
 
 describe("verify throttling rules", () => {
   it("locks an IP for 60 s at the tenth failure, then twice as long at each further lockout, up to an hour", () => {
-    let state: ThrottleState = {};
+    let state = NO_THROTTLE;
     let clock = 0;
     for (let i = 0; i < 9; i++) state = fail(state, i, at(clock));
-    expect(throttleDecision(state, at(clock)).throttled).toBe(false);
+    expect(throttleDecision(state, IP, at(clock)).throttled).toBe(false);
     const lockouts: number[] = [];
     for (let n = 0; n < 9; n++) {
       state = fail(state, 100 + n, at(clock));
-      const decision = throttleDecision(state, at(clock));
+      const decision = throttleDecision(state, IP, at(clock));
       if (!decision.throttled) throw new Error(`lockout ${n} did not lock`);
       lockouts.push(decision.retryAfterSeconds);
       clock += decision.retryAfterSeconds;
-      expect(throttleDecision(state, at(clock)).throttled).toBe(false);
+      expect(throttleDecision(state, IP, at(clock)).throttled).toBe(false);
     }
     expect(lockouts).toEqual([60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]);
   });
 
+  it("locks only the IP that failed", () => {
+    let state = NO_THROTTLE;
+    for (let i = 0; i < 10; i++) state = fail(state, i, at(0));
+    expect(throttleDecision(state, IP, at(1)).throttled).toBe(true);
+    expect(throttleDecision(state, "198.51.100.1", at(1))).toEqual({ throttled: false, familiar: false });
+  });
+
   it("does not count the same wrong password twice, and forgets it after five others", () => {
-    let state: ThrottleState = fail({}, 1, at(0));
-    expect(afterFailure(state, "wrongpassword001", false, at(1))).toBeUndefined();
+    let state = fail(NO_THROTTLE, 1, at(0));
+    expect(afterFailure(state, IP, "wrongpassword001", false, at(1))).toBeUndefined();
+    expect(afterFailure(state, "198.51.100.1", "wrongpassword001", false, at(1))).toBeDefined();
     for (let i = 2; i <= 6; i++) state = fail(state, i, at(i));
-    expect(afterFailure(state, "wrongpassword001", false, at(10))).toBeDefined();
-    expect(state.ip?.recentWrong).toHaveLength(THROTTLE_RULES.rememberedWrongPasswords);
+    expect(afterFailure(state, IP, "wrongpassword001", false, at(10))).toBeDefined();
+    expect(state.ips[IP]?.recentWrong).toHaveLength(THROTTLE_RULES.rememberedWrongPasswords);
   });
 
   it("stores wrong passwords only as 16-bit salted fingerprints", () => {
-    const state = fail({}, 1, at(0));
-    expect(state.ip?.recentWrong).toEqual([wrongPasswordFingerprint(state.ip!.salt, "wrongpassword001")]);
-    expect(state.ip?.recentWrong[0]).toMatch(/^[0-9a-f]{4}$/);
+    const state = fail(NO_THROTTLE, 1, at(0));
+    expect(state.ips[IP]?.recentWrong).toEqual([wrongPasswordFingerprint(state.salt!, "wrongpassword001")]);
+    expect(state.ips[IP]?.recentWrong[0]).toMatch(/^[0-9a-f]{4}$/);
     expect(wrongPasswordFingerprint("salt-a", "same")).not.toBe(wrongPasswordFingerprint("salt-b", "same"));
   });
 
   it("throttles unfamiliar IPs after 100 user-wide failures, never a familiar one, until a success", () => {
-    let state: ThrottleState = {};
-    for (let i = 0; i < 100; i++) state = fail({ ...(state.user && { user: state.user }) }, i, at(0));
-    expect(state.user?.unfamiliarFailures).toBe(100);
-    expect(throttleDecision({ user: state.user! }, at(1))).toEqual({
+    const phone = "198.51.100.20";
+    let state: ThrottleState = { ...NO_THROTTLE, ips: { [phone]: familiarIp(at(0)) } };
+    for (let i = 0; i < 100; i++) state = fail(state, i, at(0), `192.0.2.${i % 20}`);
+    expect(state.unfamiliarFailures).toBe(100);
+    expect(throttleDecision(state, "192.0.2.200", at(1))).toEqual({
       throttled: true,
       retryAfterSeconds: THROTTLE_RULES.userLockRetryAfterSeconds,
     });
-    const familiarIp = { failures: 0, lockouts: 0, salt: "s", recentWrong: [], lastSuccessAt: at(0) };
-    expect(throttleDecision({ ip: familiarIp, user: state.user! }, at(1))).toEqual({
-      throttled: false,
-      familiar: true,
-    });
-    const reset = afterSuccess({ ip: familiarIp, user: state.user! }, at(2));
-    expect(reset?.user?.unfamiliarFailures).toBe(0);
+    expect(throttleDecision(state, phone, at(1))).toEqual({ throttled: false, familiar: true });
+    const reset = afterSuccess(state, phone, at(2));
+    expect(reset?.unfamiliarFailures).toBe(0);
+  });
+
+  it("does not count a failure from a familiar IP against the user-wide limit", () => {
+    const state = fail({ ...NO_THROTTLE, ips: { [IP]: familiarIp(at(0)) } }, 1, at(1), IP, true);
+    expect(state.unfamiliarFailures).toBe(0);
+    expect(state.ips[IP]).toMatchObject({ failures: 1, lastSuccessAt: at(0) });
   });
 
   it("forgets familiarity after 30 days", () => {
-    const ip = { failures: 0, lockouts: 0, salt: "s", recentWrong: [], lastSuccessAt: at(0) };
+    const state = { ...NO_THROTTLE, ips: { [IP]: familiarIp(at(0)) } };
     const thirtyDays = THROTTLE_RULES.familiarForMs / 1000;
-    expect(throttleDecision({ ip }, at(thirtyDays - 1))).toEqual({ throttled: false, familiar: true });
-    expect(throttleDecision({ ip }, at(thirtyDays + 1))).toEqual({ throttled: false, familiar: false });
+    expect(throttleDecision(state, IP, at(thirtyDays - 1))).toEqual({ throttled: false, familiar: true });
+    expect(throttleDecision(state, IP, at(thirtyDays + 1))).toEqual({ throttled: false, familiar: false });
   });
 
   it("writes nothing after a success when the state is clean and recently refreshed", () => {
-    const ip = { failures: 0, lockouts: 0, salt: "s", recentWrong: [], lastSuccessAt: at(0) };
-    expect(afterSuccess({ ip }, at(60))).toBeUndefined();
-    expect(afterSuccess({ ip }, at(2 * 24 * 3600))?.ip?.lastSuccessAt).toEqual(at(2 * 24 * 3600));
-    expect(afterSuccess({}, at(0))?.ip?.lastSuccessAt).toEqual(at(0));
+    const state = { ...NO_THROTTLE, ips: { [IP]: familiarIp(at(0)) } };
+    expect(afterSuccess(state, IP, at(60))).toBeUndefined();
+    expect(afterSuccess(state, IP, at(2 * 24 * 3600))?.ips[IP]?.lastSuccessAt).toEqual(at(2 * 24 * 3600));
+    expect(afterSuccess(NO_THROTTLE, IP, at(0))?.ips[IP]?.lastSuccessAt).toEqual(at(0));
+  });
+
+  describe("remembering at most 50 IPs per user", () => {
+    const max = THROTTLE_RULES.maxRememberedIps;
+
+    it("forgets the unfamiliar IP quiet the longest, keeping every familiar one", () => {
+      const phones = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`198.51.100.${i}`, familiarIp(at(i))]));
+      let state: ThrottleState = { ...NO_THROTTLE, ips: phones };
+      for (let i = 0; i < max + 20; i++) state = fail(state, i, at(100 + i), `192.0.2.${i}`);
+      const kept = Object.keys(state.ips);
+      expect(kept).toHaveLength(max);
+      expect(kept).toEqual(expect.arrayContaining(Object.keys(phones)));
+      // 45 attacker IPs fit beside the 5 phones: the last 45 to fail.
+      expect(kept).not.toContain("192.0.2.24");
+      expect(kept).toContain("192.0.2.25");
+      expect(state.unfamiliarFailures).toBe(max + 20);
+    });
+
+    it("forgets the familiar IP that succeeded longest ago when all are familiar", () => {
+      let state: ThrottleState = NO_THROTTLE;
+      for (let i = 0; i <= max; i++) state = afterSuccess(state, `192.0.2.${i}`, at(i)) ?? state;
+      expect(Object.keys(state.ips)).toHaveLength(max);
+      expect(state.ips["192.0.2.0"]).toBeUndefined();
+      expect(state.ips[`192.0.2.${max}`]?.lastSuccessAt).toEqual(at(max));
+    });
   });
 
   it.each([
