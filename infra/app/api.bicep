@@ -1,4 +1,4 @@
-// The function app on a Flex Consumption plan (Linux, Node 20), its app settings, and no FTP or basic publishing.
+// The function app on a Flex Consumption plan (Linux, Node 22), its app settings, and no FTP or basic publishing.
 
 @description('Name of the function app (globally unique: it is the host name).')
 param name string
@@ -57,8 +57,8 @@ param maxAppPasswordsPerUser int = 40
   '20'
   '22'
 ])
-@description('Node.js major version of the Functions runtime.')
-param nodeVersion string = '20'
+@description('Node.js major version of the Functions runtime. 22 by default: Node 20 reached end of life in April 2026.')
+param nodeVersion string = '22'
 
 @minValue(1)
 @maxValue(1000)

@@ -76,7 +76,8 @@ describe("the function app", () => {
     const nodeVersion = declarations(api.root, "parameter_declaration").find(
       (p) => declarationName(p) === "nodeVersion",
     );
-    expect(text(nodeVersion && assignedValue(nodeVersion))).toBe("'20'");
+    // Node 20 reached end of life in April 2026; the whole suite also passes on Node 22.
+    expect(text(nodeVersion && assignedValue(nodeVersion))).toBe("'22'");
   });
 
   it("serves HTTPS only, TLS 1.2 at least, with FTP and basic publishing credentials off", async () => {
