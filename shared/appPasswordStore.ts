@@ -46,7 +46,6 @@ export interface AppPasswordStore {
   register(user: Omit<UserRecord, "etag" | "appPasswordCount">, first?: NewAppPassword): Promise<WriteOutcome>;
   /** Adds an app password and counts it, provided the user record is unchanged since `user` was read. */
   addAppPassword(user: UserRecord, appPassword: NewAppPassword, loginName?: string): Promise<WriteOutcome>;
-  getAppPassword(userId: string, id: string): Promise<StoredAppPassword | undefined>;
   listAppPasswords(userId: string): Promise<StoredAppPassword[]>;
   /**
    * Deletes the given app passwords and uncounts them, provided the user record is unchanged since `user`

@@ -291,11 +291,6 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
       return write((abortSignal) => client.submitTransaction(actions, { abortSignal }));
     },
 
-    async getAppPassword(userId, id) {
-      const entity = await read<AppPasswordEntity>(userId, appPasswordRow(id));
-      return entity && toAppPassword(entity);
-    },
-
     async getVerifyRows(owner, id) {
       const rowKey = appPasswordRow(id);
       const filter = odata`PartitionKey eq ${owner} and (RowKey eq ${rowKey} or RowKey eq ${THROTTLE_ROW})`;

@@ -18,6 +18,8 @@ const store = createTableAppPasswordStore(
   { timeoutMs: 5000 },
 );
 const hasher = createArgon2Hasher(CHEAP_ARGON2);
+/** The app password as stored, read the way verify reads it. */
+const storedAppPassword = async (userId: string, id: string) => (await store.getVerifyRows(userId, id)).candidate;
 const clock = { now: new Date("2026-05-01T08:00:00.000Z") };
 
 function newService(options: Partial<AppPasswordServiceOptions> = {}): AppPasswordService {
@@ -297,11 +299,11 @@ describe("createAppPasswordService", () => {
       const strongHasher = createArgon2Hasher({ memoryKib: 16384, timeCost: 2, parallelism: 1 });
       const strong = newService({ hasher: strongHasher });
       const { person, initial } = await registered("upgrade", weak);
-      const before = (await store.getAppPassword(person.userId, initial!.id))!;
+      const before = (await storedAppPassword(person.userId, initial!.id))!;
       expect(before.hash).toMatch(/^\$argon2id\$v=19\$m=8192,t=1,p=1\$/);
 
       expect(await check(strong, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
-      const after = (await store.getAppPassword(person.userId, initial!.id))!;
+      const after = (await storedAppPassword(person.userId, initial!.id))!;
       expect(after.hash).toMatch(/^\$argon2id\$v=19\$m=16384,t=2,p=1\$/);
       expect(strongHasher.needsRehash(after.hash)).toBe(false);
       expect(await check(strong, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
@@ -313,43 +315,43 @@ describe("createAppPasswordService", () => {
       const strong = newService({ hasher: createArgon2Hasher({ memoryKib: 8192, timeCost: 2, parallelism: 1 }) });
       const { person, initial } = await registered("upgrade-fresh", weak);
       expect(await check(weak, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
-      const used = (await store.getAppPassword(person.userId, initial!.id))!;
+      const used = (await storedAppPassword(person.userId, initial!.id))!;
       expect(await check(strong, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
-      const after = (await store.getAppPassword(person.userId, initial!.id))!;
+      const after = (await storedAppPassword(person.userId, initial!.id))!;
       expect(after.hash).toMatch(/^\$argon2id\$v=19\$m=8192,t=2,p=1\$/);
       expect(after.lastUsedAt).toEqual(used.lastUsedAt);
     });
 
     it("does not rewrite a hash that is not weaker, nor touch anything on a wrong password", async () => {
       const { person, initial } = await registered("no-upgrade");
-      const before = (await store.getAppPassword(person.userId, initial!.id))!;
+      const before = (await storedAppPassword(person.userId, initial!.id))!;
       expect(await check(service, person.loginName, "aaaaaaaaaaaaaaaa")).toEqual({ code: "INVALID" });
-      expect(await store.getAppPassword(person.userId, initial!.id)).toEqual(before);
+      expect(await storedAppPassword(person.userId, initial!.id)).toEqual(before);
       expect(await check(service, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
-      expect((await store.getAppPassword(person.userId, initial!.id))!.hash).toBe(before.hash);
+      expect((await storedAppPassword(person.userId, initial!.id))!.hash).toBe(before.hash);
     });
   });
 
   describe("lastUsedAt", () => {
     it("is written on the first successful verify and not rewritten within 5 minutes", async () => {
       const { person, initial } = await registered("last-used");
-      expect((await store.getAppPassword(person.userId, initial!.id))!.lastUsedAt).toBeUndefined();
+      expect((await storedAppPassword(person.userId, initial!.id))!.lastUsedAt).toBeUndefined();
 
       const firstUse = new Date(clock.now.getTime() + 60_000);
       clock.now = firstUse;
       expect(await check(service, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
-      const written = (await store.getAppPassword(person.userId, initial!.id))!;
+      const written = (await storedAppPassword(person.userId, initial!.id))!;
       expect(written.lastUsedAt).toEqual(firstUse);
 
       clock.now = new Date(firstUse.getTime() + LAST_USED_RESOLUTION_MS - 1);
       expect(await check(service, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
-      const unchanged = (await store.getAppPassword(person.userId, initial!.id))!;
+      const unchanged = (await storedAppPassword(person.userId, initial!.id))!;
       expect(unchanged.lastUsedAt).toEqual(firstUse);
       expect(unchanged.etag).toBe(written.etag);
 
       clock.now = new Date(firstUse.getTime() + LAST_USED_RESOLUTION_MS);
       expect(await check(service, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
-      expect((await store.getAppPassword(person.userId, initial!.id))!.lastUsedAt).toEqual(clock.now);
+      expect((await storedAppPassword(person.userId, initial!.id))!.lastUsedAt).toEqual(clock.now);
     });
 
     it("shows in the list once written", async () => {

@@ -41,6 +41,9 @@ describe("createTableAppPasswordStore", () => {
     table = TableClient.fromConnectionString(connectionString, tableName, clientOptions);
   });
 
+  /** The app password as stored, read the way verify reads it. */
+  const storedAppPassword = async (userId: string, id: string) => (await store.getVerifyRows(userId, id)).candidate;
+
   /** A registered user holding `count` app passwords, and its fresh record. */
   async function userWith(count: number): Promise<{ user: UserRecord; ids: string[] }> {
     const registration = newUser();
@@ -93,7 +96,7 @@ describe("createTableAppPasswordStore", () => {
 
       const user = await store.getUser(registration.userId);
       expect(user).toMatchObject({ ...registration, appPasswordCount: 1, etag: expect.any(String) });
-      const stored = await store.getAppPassword(registration.userId, first.id);
+      const stored = await storedAppPassword(registration.userId, first.id);
       expect(stored).toMatchObject({ ...first, etag: expect.any(String) });
       expect(stored?.lastUsedAt).toBeUndefined();
       expect(await store.listAppPasswords(registration.userId)).toHaveLength(1);
@@ -124,7 +127,7 @@ describe("createTableAppPasswordStore", () => {
       const next = appPassword(user.userId);
       expect(await store.addAppPassword(user, next)).toBe("done");
       expect(await store.getUser(user.userId)).toMatchObject({ appPasswordCount: 2 });
-      expect(await store.getAppPassword(user.userId, next.id)).toMatchObject(next);
+      expect(await storedAppPassword(user.userId, next.id)).toMatchObject(next);
     });
 
     it("records a new login name with the app password when given one", async () => {
@@ -141,7 +144,7 @@ describe("createTableAppPasswordStore", () => {
       const loser = appPassword(stale.userId);
       expect(await store.addAppPassword(stale, loser)).toBe("conflict");
       expect(await rowsOf(stale.userId)).toEqual(before);
-      expect(await store.getAppPassword(stale.userId, loser.id)).toBeUndefined();
+      expect(await storedAppPassword(stale.userId, loser.id)).toBeUndefined();
       expect(await store.getUser(stale.userId)).toMatchObject({ appPasswordCount: 2 });
     });
 
@@ -208,10 +211,10 @@ describe("createTableAppPasswordStore", () => {
   describe("touchAppPassword", () => {
     it("records the last use and an upgraded hash", async () => {
       const { user, ids } = await userWith(1);
-      const stored = (await store.getAppPassword(user.userId, ids[0]!))!;
+      const stored = (await storedAppPassword(user.userId, ids[0]!))!;
       const lastUsedAt = new Date("2026-02-03T04:05:06.789Z");
       await store.touchAppPassword(stored, { lastUsedAt, hash: "$argon2id$v=19$m=19456,t=2,p=1$bmV3$bmV3" });
-      expect(await store.getAppPassword(user.userId, ids[0]!)).toMatchObject({
+      expect(await storedAppPassword(user.userId, ids[0]!)).toMatchObject({
         name: stored.name,
         createdAt: stored.createdAt,
         lastUsedAt,
@@ -221,20 +224,20 @@ describe("createTableAppPasswordStore", () => {
 
     it("does not resurrect an app password deleted in the meantime", async () => {
       const { user, ids } = await userWith(2);
-      const stored = (await store.getAppPassword(user.userId, ids[0]!))!;
+      const stored = (await storedAppPassword(user.userId, ids[0]!))!;
       expect(await store.removeAppPasswords(user, [ids[0]!])).toBe("done");
       await store.touchAppPassword(stored, { lastUsedAt: new Date(), hash: "$argon2id$v=19$m=1,t=1,p=1$eA$eA" });
-      expect(await store.getAppPassword(user.userId, ids[0]!)).toBeUndefined();
+      expect(await storedAppPassword(user.userId, ids[0]!)).toBeUndefined();
       expect(await store.listAppPasswords(user.userId)).toHaveLength(1);
     });
 
     it("does not overwrite an app password changed in the meantime", async () => {
       const { user, ids } = await userWith(1);
-      const stale = (await store.getAppPassword(user.userId, ids[0]!))!;
+      const stale = (await storedAppPassword(user.userId, ids[0]!))!;
       const first = new Date("2026-03-01T00:00:00Z");
       await store.touchAppPassword(stale, { lastUsedAt: first });
       await store.touchAppPassword(stale, { lastUsedAt: new Date("2026-01-01T00:00:00Z"), hash: "x" });
-      expect(await store.getAppPassword(user.userId, ids[0]!)).toMatchObject({ lastUsedAt: first, hash: stale.hash });
+      expect(await storedAppPassword(user.userId, ids[0]!)).toMatchObject({ lastUsedAt: first, hash: stale.hash });
     });
   });
 
