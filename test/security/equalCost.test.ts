@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { registeredUser } from "../support/fixtures";
 import { countingHasher, startTestService, type CallResult, type TestService } from "../support/testService";
 import { startCountingProxy, type CountingProxy } from "./countingProxy";
 
@@ -23,18 +24,11 @@ const wrongPassword = () =>
 let nextHost = 1;
 const freshIp = () => `192.0.2.${nextHost++}`;
 
-interface Person {
-  readonly upn: string;
-  readonly oid: string;
-  readonly password: string;
-  readonly token: string;
-}
-
 describe("verify costs the same for an unknown user, a wrong password and the right one", () => {
   const counts = { hash: 0, verify: 0 };
   let proxy: CountingProxy;
   let service: TestService;
-  let alice: Person;
+  let alice: Awaited<ReturnType<typeof registeredUser>>;
 
   beforeAll(async () => {
     proxy = await startCountingProxy(inject("tableConnectionString"));
@@ -43,7 +37,7 @@ describe("verify costs the same for an unknown user, a wrong password and the ri
       wrapHasher: countingHasher(counts),
       env: { APP_PASSWORDS_TABLE_CONNECTION_STRING: proxy.connectionString },
     });
-    alice = await register("alice");
+    alice = await registeredUser(service, "alice");
     // The proxy really is in the path: registering went through it.
     expect(proxy.requests.length).toBeGreaterThan(0);
   });
@@ -51,16 +45,6 @@ describe("verify costs the same for an unknown user, a wrong password and the ri
     await service.close();
     await proxy.close();
   });
-
-  /** A newly registered person: no verify has been counted against them yet. */
-  async function register(name: string): Promise<Person> {
-    const upn = `${name}-${randomUUID().slice(0, 8)}@contoso.com`;
-    const oid = randomUUID();
-    const token = await service.token({ upn, oid });
-    const registered = await service.call("POST", "/api/users/me/registration", { token });
-    expect(registered.status).toBe(201);
-    return { upn, oid, token, password: registered.json.appPassword.password as string };
-  }
 
   const mask = (path: string) =>
     decodeURIComponent(path)
@@ -83,14 +67,14 @@ describe("verify costs the same for an unknown user, a wrong password and the ri
   });
 
   it("costs exactly one argon2 verification and no hash for a wrong password", async () => {
-    const wrong = await cost(alice.upn, wrongPassword(), freshIp());
+    const wrong = await cost(alice.loginName, wrongPassword(), freshIp());
     expect(wrong.response.json).toEqual({ valid: false });
     expect({ hash: wrong.hash, verify: wrong.verify }).toEqual({ hash: 0, verify: 1 });
   });
 
   it("costs exactly one argon2 verification and no hash for the right password (no rehash is due)", async () => {
-    const right = await cost(alice.upn, alice.password, freshIp());
-    expect(right.response.json).toMatchObject({ valid: true, userId: alice.oid });
+    const right = await cost(alice.loginName, alice.initialPassword, freshIp());
+    expect(right.response.json).toMatchObject({ valid: true, userId: alice.userId });
     expect({ hash: right.hash, verify: right.verify }).toEqual({ hash: 0, verify: 1 });
   });
 
@@ -99,21 +83,21 @@ describe("verify costs the same for an unknown user, a wrong password and the ri
       const created = await service.call("POST", "/api/users/me/app-passwords", { token: alice.token, body: { name } });
       expect(created.status).toBe(201);
     }
-    const wrong = await cost(alice.upn, wrongPassword(), freshIp());
+    const wrong = await cost(alice.loginName, wrongPassword(), freshIp());
     expect({ hash: wrong.hash, verify: wrong.verify }).toEqual({ hash: 0, verify: 1 });
-    const right = await cost(alice.upn, alice.password, freshIp());
+    const right = await cost(alice.loginName, alice.initialPassword, freshIp());
     expect(right.response.json.valid).toBe(true);
     expect({ hash: right.hash, verify: right.verify }).toEqual({ hash: 0, verify: 1 });
   });
 
   it("makes the same Table Storage requests for an unknown login name as for a wrong password", async () => {
     const ghost = `ghost-${randomUUID().slice(0, 8)}@contoso.com`;
-    const bob = await register("bob");
+    const bob = await registeredUser(service, "bob");
     const ip = freshIp();
     // The first failure (no throttling row yet), then later ones (the row exists): all must match.
     for (let round = 0; round < 3; round++) {
       const unknown = await cost(ghost, wrongPassword(), ip);
-      const wrong = await cost(bob.upn, wrongPassword(), ip);
+      const wrong = await cost(bob.loginName, wrongPassword(), ip);
       expect(unknown.response.json).toEqual({ valid: false });
       expect(wrong.response.json).toEqual({ valid: false });
       expect(unknown.requests.length).toBeGreaterThan(0);
@@ -124,11 +108,11 @@ describe("verify costs the same for an unknown user, a wrong password and the ri
 
   it("makes the same Table Storage requests for an unknown object id as for a wrong password by object id", async () => {
     const stranger = randomUUID();
-    const carol = await register("carol");
+    const carol = await registeredUser(service, "carol");
     const ip = freshIp();
     for (let round = 0; round < 3; round++) {
       const unknown = await cost(stranger, wrongPassword(), ip);
-      const wrong = await cost(carol.oid, wrongPassword(), ip);
+      const wrong = await cost(carol.userId, wrongPassword(), ip);
       expect(unknown.response.json).toEqual({ valid: false });
       expect(wrong.response.json).toEqual({ valid: false });
       expect(unknown.requests.length, `round ${round}`).toBe(wrong.requests.length);
@@ -141,10 +125,10 @@ describe("verify costs the same for an unknown user, a wrong password and the ri
     const ip = freshIp();
     for (let i = 0; i < 10; i++) {
       expect((await cost(ghost, wrongPassword(), ip)).response.status).toBe(200);
-      expect((await cost(alice.upn, wrongPassword(), ip)).response.status).toBe(200);
+      expect((await cost(alice.loginName, wrongPassword(), ip)).response.status).toBe(200);
     }
     const unknown = await cost(ghost, wrongPassword(), ip);
-    const known = await cost(alice.upn, alice.password, ip);
+    const known = await cost(alice.loginName, alice.initialPassword, ip);
     expect([unknown.response.status, known.response.status]).toEqual([429, 429]);
     expect({ hash: unknown.hash, verify: unknown.verify }).toEqual({ hash: 0, verify: 0 });
     expect({ hash: known.hash, verify: known.verify }).toEqual({ hash: 0, verify: 0 });
@@ -154,17 +138,17 @@ describe("verify costs the same for an unknown user, a wrong password and the ri
   it("makes two reads and no write when a phone signs in again: the login name, then the candidate and throttling together", async () => {
     const ip = freshIp();
     // The first success from an address records it as familiar (and the password's lastUsedAt): writes.
-    const first = await cost(alice.upn, alice.password, ip);
+    const first = await cost(alice.loginName, alice.initialPassword, ip);
     expect(first.response.json.valid).toBe(true);
     expect(first.requests.filter((request) => !request.startsWith("GET ")).length).toBeGreaterThan(0);
-    for (const user of [alice.upn, alice.upn.toUpperCase()]) {
-      const again = await cost(user, alice.password, ip);
+    for (const user of [alice.loginName, alice.loginName.toUpperCase()]) {
+      const again = await cost(user, alice.initialPassword, ip);
       expect(again.response.json.valid).toBe(true);
       expect(again.requests).toHaveLength(2);
       expect(again.requests.every((request) => request.startsWith("GET "))).toBe(true);
     }
     // By object id there is no login name to look up.
-    const byId = await cost(alice.oid, alice.password, ip);
+    const byId = await cost(alice.userId, alice.initialPassword, ip);
     expect(byId.response.json.valid).toBe(true);
     expect(byId.requests).toHaveLength(1);
     expect(byId.requests.every((request) => request.startsWith("GET "))).toBe(true);
