@@ -107,12 +107,11 @@ export function afterFailure(
   const lockouts = ip?.lockouts ?? 0;
   const locks = failures >= THROTTLE_RULES.maxConsecutiveFailures;
   const lockSeconds = Math.min(THROTTLE_RULES.firstLockoutSeconds * 2 ** lockouts, THROTTLE_RULES.maxLockoutSeconds);
+  const lockedUntil = locks ? new Date(now.getTime() + lockSeconds * 1000) : ip?.lockedUntil;
   const next: IpThrottle = {
     failures,
     lockouts: locks ? lockouts + 1 : lockouts,
-    ...(locks
-      ? { lockedUntil: new Date(now.getTime() + lockSeconds * 1000) }
-      : ip?.lockedUntil && { lockedUntil: ip.lockedUntil }),
+    ...(lockedUntil && { lockedUntil }),
     ...(ip?.lastSuccessAt && { lastSuccessAt: ip.lastSuccessAt }),
     recentWrong: [...(ip?.recentWrong ?? []), fingerprint].slice(-THROTTLE_RULES.rememberedWrongPasswords),
     updatedAt: now,
