@@ -62,7 +62,7 @@ const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
  * Whom verify counts a login name nobody has against: a key of its own, which no user id can take and no
  * app password is ever stored under, so it is read and throttled exactly like a user.
  */
-const unknownOwner = (loginName: string) =>
+export const unknownOwner = (loginName: string) =>
   `unknown_${createHash("sha256").update(loginName.toLowerCase()).digest("hex")}`;
 
 export type AppPasswordService = ReturnType<typeof createAppPasswordService>;

@@ -1,7 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { unknownOwner } from "../../shared/appPasswordService";
+import { countedWrongPasswords } from "../support/countedWrongPasswords";
 import { countingHasher, startTestService, type TestService } from "../support/testService";
 
-/** Wrong passwords that are all different: each one counts. */
+/** Wrong passwords that are all different; where a test needs each to count, see `countedWrongPasswords`. */
 const wrong = (i: number) => `wrong${String(i).padStart(11, "x")}`.slice(0, 16);
 
 describe("verify throttling", () => {
@@ -11,11 +14,12 @@ describe("verify throttling", () => {
   let adminToken: string;
   let alicePassword: string;
   const alice = "alice@contoso.com";
+  const aliceId = randomUUID();
   const phone = "198.51.100.20";
 
   beforeAll(async () => {
     service = await startTestService({ wrapHasher: countingHasher(counts) });
-    aliceToken = await service.token({ upn: alice });
+    aliceToken = await service.token({ upn: alice, oid: aliceId });
     adminToken = await service.token({ upn: "admin@contoso.com", roles: ["AppPasswords.Admin"] });
     const registered = await service.call("POST", "/api/users/me/registration", { token: aliceToken });
     alicePassword = registered.json.appPassword.password as string;
@@ -26,8 +30,9 @@ describe("verify throttling", () => {
 
   it("answers 429 with Retry-After after 10 failures from one IP, without running argon2, while the phone keeps working", async () => {
     const attacker = "203.0.113.66";
+    const nextWrong = countedWrongPasswords(service, aliceId);
     for (let i = 0; i < 10; i++) {
-      const response = await service.verify(alice, wrong(i), { clientIp: attacker });
+      const response = await service.verify(alice, await nextWrong(), { clientIp: attacker });
       expect(response.status).toBe(200);
       expect(response.json).toEqual({ valid: false });
       // The person's phone syncs in between, from its familiar address.
@@ -64,7 +69,8 @@ describe("verify throttling", () => {
   });
 
   it("counts IPv6 addresses per /64", async () => {
-    for (let i = 0; i < 10; i++) await service.verify(alice, wrong(300 + i), { clientIp: `2001:db8:5:6::${i + 1}` });
+    const nextWrong = countedWrongPasswords(service, aliceId);
+    for (let i = 0; i < 10; i++) await service.verify(alice, await nextWrong(), { clientIp: `2001:db8:5:6::${i + 1}` });
     const sameSubnet = await service.verify(alice, alicePassword, { clientIp: "2001:db8:5:6:ffff::1" });
     expect(sameSubnet.status).toBe(429);
     const otherSubnet = await service.verify(alice, alicePassword, { clientIp: "2001:db8:5:7::1" });
@@ -74,16 +80,19 @@ describe("verify throttling", () => {
   it("throttles an unknown user exactly like a known one, so throttling does not reveal which accounts exist", async () => {
     const attacker = "203.0.113.90";
     const statuses: number[] = [];
+    const nextWrong = countedWrongPasswords(service, unknownOwner("ghost@contoso.com"));
     for (let i = 0; i < 11; i++)
-      statuses.push((await service.verify("ghost@contoso.com", wrong(i), { clientIp: attacker })).status);
+      statuses.push((await service.verify("ghost@contoso.com", await nextWrong(), { clientIp: attacker })).status);
     expect(statuses).toEqual([...Array<number>(10).fill(200), 429]);
   });
 
   it("uses the caller's address when the gateway passes no clientIp", async () => {
-    const bob = await service.token({ upn: "bob@contoso.com" });
+    const bobId = randomUUID();
+    const bob = await service.token({ upn: "bob@contoso.com", oid: bobId });
     const bobPassword = (await service.call("POST", "/api/users/me/registration", { token: bob })).json.appPassword
       .password as string;
-    for (let i = 0; i < 10; i++) await service.verify("bob@contoso.com", wrong(i));
+    const nextWrong = countedWrongPasswords(service, bobId);
+    for (let i = 0; i < 10; i++) await service.verify("bob@contoso.com", await nextWrong());
     expect((await service.verify("bob@contoso.com", bobPassword)).status).toBe(429);
     expect((await service.verify("bob@contoso.com", bobPassword, { clientIp: "198.51.100.5" })).json.valid).toBe(true);
   });

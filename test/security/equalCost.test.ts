@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { unknownOwner } from "../../shared/appPasswordService";
+import { countedWrongPasswords } from "../support/countedWrongPasswords";
 import { registeredUser } from "../support/fixtures";
 import { countingHasher, startTestService, type CallResult, type TestService } from "../support/testService";
 import { startCountingProxy, type CountingProxy } from "./countingProxy";
@@ -13,7 +15,7 @@ interface Cost {
   readonly requests: readonly string[];
 }
 
-/** Distinct wrong passwords of the same shape as a real one, so each counts as a new failure. */
+/** A random wrong password shaped like a real one; where each of several must count, see `countedWrongPasswords`. */
 const wrongPassword = () =>
   randomUUID()
     .replace(/[^a-f]/g, "")
@@ -94,10 +96,14 @@ describe("verify costs the same for an unknown user, a wrong password and the ri
     const ghost = `ghost-${randomUUID().slice(0, 8)}@contoso.com`;
     const bob = await registeredUser(service, "bob");
     const ip = freshIp();
+    const [ghostWrong, bobWrong] = [
+      countedWrongPasswords(service, unknownOwner(ghost)),
+      countedWrongPasswords(service, bob.userId),
+    ];
     // The first failure (no throttling row yet), then later ones (the row exists): all must match.
     for (let round = 0; round < 3; round++) {
-      const unknown = await cost(ghost, wrongPassword(), ip);
-      const wrong = await cost(bob.loginName, wrongPassword(), ip);
+      const unknown = await cost(ghost, await ghostWrong(), ip);
+      const wrong = await cost(bob.loginName, await bobWrong(), ip);
       expect(unknown.response.json).toEqual({ valid: false });
       expect(wrong.response.json).toEqual({ valid: false });
       expect(unknown.requests.length).toBeGreaterThan(0);
@@ -110,9 +116,13 @@ describe("verify costs the same for an unknown user, a wrong password and the ri
     const stranger = randomUUID();
     const carol = await registeredUser(service, "carol");
     const ip = freshIp();
+    const [strangerWrong, carolWrong] = [
+      countedWrongPasswords(service, stranger),
+      countedWrongPasswords(service, carol.userId),
+    ];
     for (let round = 0; round < 3; round++) {
-      const unknown = await cost(stranger, wrongPassword(), ip);
-      const wrong = await cost(carol.userId, wrongPassword(), ip);
+      const unknown = await cost(stranger, await strangerWrong(), ip);
+      const wrong = await cost(carol.userId, await carolWrong(), ip);
       expect(unknown.response.json).toEqual({ valid: false });
       expect(wrong.response.json).toEqual({ valid: false });
       expect(unknown.requests.length, `round ${round}`).toBe(wrong.requests.length);
@@ -123,9 +133,11 @@ describe("verify costs the same for an unknown user, a wrong password and the ri
   it("costs no argon2 at all once throttled, and the same storage requests for an unknown user", async () => {
     const ghost = `ghost-${randomUUID().slice(0, 8)}@contoso.com`;
     const ip = freshIp();
+    const ghostWrong = countedWrongPasswords(service, unknownOwner(ghost));
+    const aliceWrong = countedWrongPasswords(service, alice.userId);
     for (let i = 0; i < 10; i++) {
-      expect((await cost(ghost, wrongPassword(), ip)).response.status).toBe(200);
-      expect((await cost(alice.loginName, wrongPassword(), ip)).response.status).toBe(200);
+      expect((await cost(ghost, await ghostWrong(), ip)).response.status).toBe(200);
+      expect((await cost(alice.loginName, await aliceWrong(), ip)).response.status).toBe(200);
     }
     const unknown = await cost(ghost, wrongPassword(), ip);
     const known = await cost(alice.loginName, alice.initialPassword, ip);
