@@ -65,6 +65,11 @@ export interface AppPasswordStore {
   saveThrottle(owner: string, current: StoredThrottle, next: ThrottleState): Promise<WriteOutcome>;
   /** Forgets the throttling state of `owner`; how many rows that removed. */
   resetThrottle(owner: string): Promise<number>;
+  /**
+   * Deletes every throttling row, of users and of unknown login names alike, last written before
+   * `quietSince`; how many. A row written again meanwhile is kept. Scans the table a page at a time.
+   */
+  forgetQuietThrottles(quietSince: Date): Promise<number>;
 }
 
 /** Throttling state as read, with the concurrency token of its row (absent when there is no row yet). */

@@ -64,6 +64,14 @@ const appPasswordRow = (id: string) => `${APP_PASSWORD_ROW_PREFIX}${id}`;
  */
 const THROTTLE_ROW = "throttle";
 
+/** Rows read, and then deleted together, per page of `forgetQuietThrottles`. */
+const QUIET_THROTTLES_PAGE = 100;
+/**
+ * Time budget of one page of a table scan: Table Storage may work up to 5 s on a page before answering
+ * (with fewer rows, or none, and a continuation), well past the 2 s that suits a point read.
+ */
+const SCAN_PAGE_TIMEOUT_MS = 30_000;
+
 const isoDate = z.iso.datetime().transform((value) => new Date(value));
 const storedIps = z.record(
   z.string(),
@@ -147,11 +155,14 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
   ensureTable(AbortSignal.timeout(options.timeoutMs)).catch(() => undefined);
 
   /**
-   * Runs one storage call within the time budget. Expected answers (404/409/412) stay RestErrors for the
+   * Runs one storage call within the time budget (the store's, unless given). Expected answers (404/409/412) stay RestErrors for the
    * caller to map; anything else means storage is unavailable.
    */
-  async function call<T>(operation: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
-    const abortSignal = AbortSignal.timeout(options.timeoutMs);
+  async function call<T>(
+    operation: (abortSignal: AbortSignal) => Promise<T>,
+    timeoutMs = options.timeoutMs,
+  ): Promise<T> {
+    const abortSignal = AbortSignal.timeout(timeoutMs);
     try {
       await ensureTable(abortSignal);
       return await operation(abortSignal);
@@ -359,6 +370,38 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
     async resetThrottle(owner) {
       const outcome = await write((abortSignal) => client.deleteEntity(owner, THROTTLE_ROW, { abortSignal }));
       return outcome === "done" ? 1 : 0;
+    },
+
+    async forgetQuietThrottles(quietSince) {
+      const filter = odata`RowKey eq ${THROTTLE_ROW} and Timestamp lt ${quietSince}`;
+      let forgotten = 0;
+      let continuationToken: string | undefined;
+      do {
+        // One page per call: the scan as a whole may take long, and each page as long as storage needs.
+        const page = await call(
+          async (abortSignal) => {
+            const pages = client
+              .listEntities({ queryOptions: { filter, select: ["PartitionKey", "RowKey"] }, abortSignal })
+              .byPage({
+                maxPageSize: QUIET_THROTTLES_PAGE,
+                ...(continuationToken !== undefined && { continuationToken }),
+              });
+            const next = await pages.next();
+            return next.done === true ? undefined : next.value;
+          },
+          Math.max(options.timeoutMs, SCAN_PAGE_TIMEOUT_MS),
+        );
+        // The rows of one page are in different partitions: deleted together. The ETag keeps a row written
+        // since the scan read it (412), and one deleted meanwhile (404) is simply gone.
+        const outcomes = await Promise.all(
+          (page ?? []).map(({ partitionKey = "", rowKey = "", etag }) =>
+            write((abortSignal) => client.deleteEntity(partitionKey, rowKey, { etag, abortSignal })),
+          ),
+        );
+        forgotten += outcomes.filter((outcome) => outcome === "done").length;
+        continuationToken = page?.continuationToken;
+      } while (continuationToken !== undefined);
+      return forgotten;
     },
   };
 }

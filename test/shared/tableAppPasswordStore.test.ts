@@ -376,4 +376,45 @@ describe("createTableAppPasswordStore", () => {
       expect(await store.resetThrottle(owner)).toBe(0);
     });
   });
+
+  describe("forgetQuietThrottles", () => {
+    // A table of its own: it deletes throttling rows table-wide.
+    const quietTable = freshTableName();
+    let quiet: AppPasswordStore;
+    let rows: TableClient;
+    const throttled: ThrottleState = { unfamiliarFailures: 1, ips: {} };
+
+    beforeAll(() => {
+      quiet = newStore(quietTable);
+      rows = TableClient.fromConnectionString(connectionString, quietTable, clientOptions);
+    });
+
+    const allRows = async () => {
+      const found: string[] = [];
+      for await (const row of rows.listEntities()) found.push(`${row.partitionKey}/${row.rowKey}`);
+      return found.sort();
+    };
+
+    it("deletes the throttling rows last written before the given time, more than a page of them, and nothing else", async () => {
+      const registration = newUser();
+      expect(await quiet.register(registration, appPassword(registration.userId))).toBe("done");
+      // 150 owners: more than one page of the scan. One is the registered user, the rest unknown login names.
+      const owners = [registration.userId, ...Array.from({ length: 149 }, (_, i) => `unknown_${i}`)];
+      for (const owner of owners)
+        expect(await quiet.saveThrottle(owner, { state: NO_THROTTLE }, throttled)).toBe("done");
+      const written = await allRows();
+      expect(written).toHaveLength(152);
+
+      // Storage stamps rows with its own clock: a minute either side keeps clear of any skew.
+      expect(await quiet.forgetQuietThrottles(new Date(Date.now() - 60_000))).toBe(0);
+      expect(await allRows()).toEqual(written);
+
+      expect(await quiet.forgetQuietThrottles(new Date(Date.now() + 60_000))).toBe(150);
+      const left = await allRows();
+      expect(left).toHaveLength(2);
+      expect(left.every((row) => !row.endsWith("/throttle"))).toBe(true);
+      expect(await quiet.getUser(registration.userId)).toBeDefined();
+      expect(await quiet.forgetQuietThrottles(new Date(Date.now() + 60_000))).toBe(0);
+    });
+  });
 });
