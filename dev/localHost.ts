@@ -3,9 +3,16 @@ import { readdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { once } from "node:events";
 import path from "node:path";
-import { HttpRequest, InvocationContext, type HttpFunctionOptions, type HttpResponseInit } from "@azure/functions";
+import {
+  HttpRequest,
+  InvocationContext,
+  type HttpFunctionOptions,
+  type HttpResponseInit,
+  type Timer,
+  type TimerFunctionOptions,
+} from "@azure/functions";
 import { z } from "zod";
-import { problemResponse, jsonResponse, type ProblemCode } from "../shared/problemResponse";
+import { BASE_HEADERS, problemResponse, jsonResponse, type ProblemCode } from "../shared/problemResponse";
 import type { DevTokenIssuer } from "./devTokenIssuer";
 
 /** A function as the Functions host knows it: its name (the file's) and its `app.http` options. */
@@ -14,10 +21,22 @@ export interface HostedFunction {
   readonly options: HttpFunctionOptions;
 }
 
+/** A timer function: its name and its `app.timer` options. The local host runs it only when asked. */
+export interface HostedTimer {
+  readonly name: string;
+  readonly options: TimerFunctionOptions;
+}
+
+/** The functions of a folder, by trigger. */
+export interface LoadedFunctions {
+  readonly http: readonly HostedFunction[];
+  readonly timers: readonly HostedTimer[];
+}
+
 export type LogLevel = "trace" | "debug" | "information" | "warning" | "error" | "critical" | "none";
 
 export interface LocalHostOptions {
-  readonly functions: readonly HostedFunction[];
+  readonly functions: LoadedFunctions;
   /** Required in `x-functions-key` (or `?code=`) by functions with `authLevel: "function"`. */
   readonly functionKey: string;
   readonly issuer: DevTokenIssuer;
@@ -40,7 +59,7 @@ const MAX_REQUEST_BYTES = 1024 * 1024;
  * Loads every function module in `dir` the way the Functions host does with `main`: each file registers one
  * function named after it, and exports its options as `<name>Options`.
  */
-export async function loadFunctions(dir: string): Promise<HostedFunction[]> {
+export async function loadFunctions(dir: string): Promise<LoadedFunctions> {
   const files = readdirSync(dir).filter((file) => /\.(js|ts)$/.test(file) && !file.endsWith(".d.ts"));
   // Outside the Functions host, @azure/functions warns that it skips registration: expected here, so quiet.
   const warn = console.warn;
@@ -54,16 +73,23 @@ export async function loadFunctions(dir: string): Promise<HostedFunction[]> {
   }
 }
 
-function loadModules(dir: string, files: string[]): Promise<HostedFunction[]> {
-  return Promise.all(
+async function loadModules(dir: string, files: string[]): Promise<LoadedFunctions> {
+  const loaded = await Promise.all(
     files.map(async (file) => {
       const name = path.basename(file, path.extname(file));
       const module = (await import(path.join(dir, file))) as Record<string, unknown>;
-      const options = module[`${name}Options`] as HttpFunctionOptions | undefined;
+      const options = module[`${name}Options`] as HttpFunctionOptions | TimerFunctionOptions | undefined;
       if (!options?.handler) throw new Error(`${file} does not export ${name}Options`);
       return { name, options };
     }),
   );
+  const http: HostedFunction[] = [];
+  const timers: HostedTimer[] = [];
+  for (const { name, options } of loaded) {
+    if ("schedule" in options) timers.push({ name, options });
+    else http.push({ name, options });
+  }
+  return { http, timers };
 }
 
 interface Route {
@@ -106,7 +132,8 @@ const tokenRequest = z.strictObject({
  * development token issuer at `/dev/token` and `/dev/jwks`. Local development and tests only.
  */
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
-  const routes = options.functions.map(compileRoute);
+  const routes = options.functions.http.map(compileRoute);
+  const timers = new Map(options.functions.timers.map((timer) => [timer.name.toLowerCase(), timer]));
   const expectedKey = sha256(options.functionKey);
   const log =
     options.onLog ?? ((level: LogLevel, message: string) => (level === "error" ? console.error : console.log)(message));
@@ -145,11 +172,38 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     return (await fn.options.handler(httpRequest, context)) as HttpResponseInit;
   }
 
+  /**
+   * Runs a timer function now, as `POST /admin/functions/{name}` does on the Functions host (there with the
+   * master key, here with the function key), and answers 202 once it has finished.
+   */
+  async function runTimer(name: string, request: IncomingMessage, url: URL): Promise<HttpResponseInit> {
+    if (!hasFunctionKey(request, url)) {
+      return problemResponse("INVALID_FUNCTION_KEY", "Send the function key in the x-functions-key header.");
+    }
+    const timer = timers.get(name.toLowerCase());
+    if (!timer) return problem("NOT_FOUND", `No timer function named ${name}.`);
+    const now = new Date().toISOString();
+    const due: Timer = {
+      isPastDue: false,
+      schedule: { adjustForDST: false },
+      scheduleStatus: { last: now, next: now, lastUpdated: now },
+    };
+    const context = new InvocationContext({
+      functionName: timer.name,
+      invocationId: randomUUID(),
+      logHandler: (level, ...args) => log(level, args.map(String).join(" ")),
+    });
+    await timer.options.handler(due, context);
+    return { status: 202, headers: BASE_HEADERS };
+  }
+
   async function route(request: IncomingMessage, body: Buffer): Promise<HttpResponseInit> {
     const url = new URL(request.url ?? "/", `http://${request.headers.host ?? "localhost"}`);
     const method = request.method ?? "GET";
     if (url.pathname === "/dev/jwks" && method === "GET") return jsonResponse(200, await options.issuer.jwks());
     if (url.pathname === "/dev/token" && method === "POST") return issueToken(body);
+    const admin = /^\/admin\/functions\/([^/]+)$/.exec(url.pathname);
+    if (admin?.[1] !== undefined && method === "POST") return runTimer(admin[1], request, url);
     if (!url.pathname.startsWith(ROUTE_PREFIX)) return notFound();
 
     const rest = url.pathname.slice(ROUTE_PREFIX.length);

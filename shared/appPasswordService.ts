@@ -8,7 +8,7 @@ import type {
   StoredThrottle,
   UserRecord,
 } from "./appPasswordStore";
-import { afterFailure, afterSuccess, ipBucket, throttleDecision } from "./verifyThrottle";
+import { THROTTLE_RULES, afterFailure, afterSuccess, ipBucket, throttleDecision } from "./verifyThrottle";
 import type { Refusal } from "./outcomes";
 import type { PasswordHasher } from "./passwordHasher";
 import type { Principal } from "./principal";
@@ -287,6 +287,14 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
     async resetThrottle(actor: Principal, targetUserId: string): Promise<ResetThrottleOutcome> {
       if (!actor.isAdmin) return refuse("FORBIDDEN", "Only an administrator can reset sign-in throttling.");
       return { code: "RESET", rows: await store.resetThrottle(targetUserId) };
+    },
+
+    /**
+     * Deletes the throttling rows nobody wrote to for `THROTTLE_RULES.forgetQuietAfterMs`, of users and of
+     * unknown login names alike (so both keep behaving the same); how many. Run daily by a timer.
+     */
+    async forgetQuietThrottles(): Promise<number> {
+      return store.forgetQuietThrottles(new Date(now().getTime() - THROTTLE_RULES.forgetQuietAfterMs));
     },
   };
   return service;

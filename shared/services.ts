@@ -14,6 +14,8 @@ export interface Services {
 export interface ServiceOverrides {
   /** Replaces argon2, e.g. with a counting wrapper in tests. */
   readonly wrapHasher?: (hasher: PasswordHasher) => PasswordHasher;
+  /** Replaces the clock, e.g. to move time forward in tests. */
+  readonly now?: () => Date;
 }
 
 /**
@@ -47,7 +49,12 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
   const argon2 = createArgon2Hasher(config.argon2);
   const hasher = overrides.wrapHasher ? overrides.wrapHasher(argon2) : argon2;
   return {
-    appPasswords: createAppPasswordService({ store, hasher, policy: config.policy }),
+    appPasswords: createAppPasswordService({
+      store,
+      hasher,
+      policy: config.policy,
+      ...(overrides.now && { now: overrides.now }),
+    }),
     validateToken: createTokenValidator(config.auth),
   };
 }

@@ -22,6 +22,13 @@ export const THROTTLE_RULES = {
    * longest quiet, before any familiar one, so an attacker cycling addresses cannot push out the user's phone.
    */
   maxRememberedIps: 50,
+  /**
+   * A throttling row nobody wrote to for this long is deleted by the daily `forgetQuietThrottles` timer, so
+   * its counts start afresh. By then no address in it is familiar any more (a familiarity dates from a
+   * written success) and every lockout has ended: only old counts are lost. Table Storage has no expiry,
+   * and without this every login name ever tried would leave a row behind for good.
+   */
+  forgetQuietAfterMs: 31 * 24 * 60 * 60 * 1000,
 } as const;
 
 /** Verify bookkeeping for one (user, IP): counted failures, lockouts and when it last succeeded. */

@@ -9,6 +9,7 @@ import {
 import type { Principal } from "../../shared/principal";
 import { createArgon2Hasher } from "../../shared/passwordHasher";
 import { createTableAppPasswordStore } from "../../shared/tableAppPasswordStore";
+import { NO_THROTTLE } from "../../shared/verifyThrottle";
 import { CHEAP_ARGON2, principal, uniqueLogin } from "../support/fixtures";
 import { freshTableName } from "../support/testService";
 
@@ -21,6 +22,7 @@ const hasher = createArgon2Hasher(CHEAP_ARGON2);
 /** The app password as stored, read the way verify reads it. */
 const storedAppPassword = async (userId: string, id: string) => (await store.getVerifyRows(userId, id)).candidate;
 const clock = { now: new Date("2026-05-01T08:00:00.000Z") };
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 function newService(options: Partial<AppPasswordServiceOptions> = {}): AppPasswordService {
   return createAppPasswordService({
@@ -359,6 +361,30 @@ describe("createAppPasswordService", () => {
       await check(service, person.loginName, initial!.password);
       const outcome = await service.list(person, person.userId);
       expect(outcome).toMatchObject({ code: "LISTED", items: [{ id: initial!.id, lastUsedAt: clock.now }] });
+    });
+  });
+
+  describe("forgetQuietThrottles", () => {
+    it("forgets the throttling of users and of unknown login names alike once 31 days passed without a write", async () => {
+      // A table of its own, since this deletes throttling rows table-wide; storage stamps them with real time.
+      const own = createTableAppPasswordStore(
+        { connectionString: inject("tableConnectionString"), tableName: freshTableName() },
+        { timeoutMs: 5000 },
+      );
+      const inDays = (days: number) => newService({ store: own, now: () => new Date(Date.now() + days * DAY_MS) });
+      const today = inDays(0);
+      const { person } = await registered("quiet", today);
+      const ghost = uniqueLogin("ghost");
+      expect(await check(today, person.loginName, "aaaaaaaaaaaaaaaa")).toEqual({ code: "INVALID" });
+      expect(await check(today, ghost, "aaaaaaaaaaaaaaaa")).toEqual({ code: "INVALID" });
+      expect((await own.getThrottle(person.userId)).state.unfamiliarFailures).toBe(1);
+
+      expect(await inDays(30).forgetQuietThrottles()).toBe(0);
+      expect((await own.getThrottle(person.userId)).state.unfamiliarFailures).toBe(1);
+      expect(await inDays(32).forgetQuietThrottles()).toBe(2);
+      expect(await own.getThrottle(person.userId)).toEqual({ state: NO_THROTTLE });
+      // The user and their app password stay.
+      expect((await own.listAppPasswords(person.userId)).length).toBe(1);
     });
   });
 });

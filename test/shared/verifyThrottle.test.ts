@@ -110,6 +110,18 @@ describe("verify throttling rules", () => {
     expect(afterSuccess(NO_THROTTLE, IP, at(0))?.ips[IP]?.lastSuccessAt).toEqual(at(0));
   });
 
+  it("holds no familiar address and no running lockout in a row unwritten long enough to be forgotten", () => {
+    // The phone succeeds, the last write; an attacker elsewhere reaches the longest lockout at the same time.
+    let state = afterSuccess(SALTED, IP, at(0)) ?? SALTED;
+    for (let i = 0; i < 20; i++) state = fail(state, i, at(0), "192.0.2.1");
+    expect(throttleDecision(state, "192.0.2.1", at(0))).toEqual({ throttled: true, retryAfterSeconds: 3600 });
+    const forgotten = at(THROTTLE_RULES.forgetQuietAfterMs / 1000);
+    // Forgetting the row then loses only old counts, which is the point.
+    expect(throttleDecision(state, IP, forgotten)).toEqual({ throttled: false, familiar: false });
+    expect(throttleDecision(state, "192.0.2.1", forgotten)).toEqual({ throttled: false, familiar: false });
+    expect(state.unfamiliarFailures).toBe(20);
+  });
+
   describe("remembering at most 50 IPs per user", () => {
     const max = THROTTLE_RULES.maxRememberedIps;
 

@@ -55,7 +55,11 @@ export function countingHasher(counts: { hash: number; verify: number }) {
  * run's Azurite, on a free port, with a table of its own.
  */
 export async function startTestService(
-  options: { env?: Record<string, string>; wrapHasher?: (hasher: PasswordHasher) => PasswordHasher } = {},
+  options: {
+    env?: Record<string, string>;
+    wrapHasher?: (hasher: PasswordHasher) => PasswordHasher;
+    now?: () => Date;
+  } = {},
 ): Promise<TestService> {
   const logs: { level: LogLevel; message: string }[] = [];
   const port = await freePort();
@@ -66,6 +70,7 @@ export async function startTestService(
     env: { APP_PASSWORDS_TABLE_NAME: freshTableName(), ...options.env },
     onLog: (level, message) => logs.push({ level, message }),
     ...(options.wrapHasher && { wrapHasher: options.wrapHasher }),
+    ...(options.now && { now: options.now }),
   });
   const url = service.host.url;
 
