@@ -155,8 +155,8 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
   ensureTable(AbortSignal.timeout(options.timeoutMs)).catch(() => undefined);
 
   /**
-   * Runs one storage call within the time budget (the store's, unless given). Expected answers (404/409/412) stay RestErrors for the
-   * caller to map; anything else means storage is unavailable.
+   * Runs one storage call within the time budget (the store's, unless given). Expected answers (404/409/412)
+   * stay RestErrors for the caller to map; anything else means storage is unavailable.
    */
   async function call<T>(
     operation: (abortSignal: AbortSignal) => Promise<T>,
