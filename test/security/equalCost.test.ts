@@ -4,7 +4,7 @@ import { unknownOwner } from "../../shared/appPasswordService";
 import { countedWrongPasswords } from "../support/countedWrongPasswords";
 import { registeredUser } from "../support/fixtures";
 import { countingHasher, startTestService, type CallResult, type TestService } from "../support/testService";
-import { startCountingProxy, type CountingProxy } from "./countingProxy";
+import { startCountingProxy, type CountingProxy } from "../support/countingProxy";
 
 /** What one verify cost: argon2 calls, and Table Storage requests with their keys masked. */
 interface Cost {

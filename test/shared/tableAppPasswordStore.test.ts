@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { AppPasswordStore, NewAppPassword, UserRecord } from "../../shared/appPasswordStore";
 import { createTableAppPasswordStore } from "../../shared/tableAppPasswordStore";
 import { NO_THROTTLE, type ThrottleState } from "../../shared/verifyThrottle";
+import { startCountingProxy } from "../support/countingProxy";
 import { freshTableName } from "../support/testService";
 
 const connectionString = inject("tableConnectionString");
@@ -415,6 +416,35 @@ describe("createTableAppPasswordStore", () => {
       expect(left.every((row) => !row.endsWith("/throttle"))).toBe(true);
       expect(await quiet.getUser(registration.userId)).toBeDefined();
       expect(await quiet.forgetQuietThrottles(new Date(Date.now() + 60_000))).toBe(0);
+    });
+
+    it("keeps a row written between the scan that found it and its delete", async () => {
+      const owners = ["unknown_raced", "unknown_calm"];
+      for (const owner of owners)
+        expect(await quiet.saveThrottle(owner, { state: NO_THROTTLE }, throttled)).toBe("done");
+      // A verify failure lands on the first row deleted, just before its delete reaches storage.
+      let raced: string | undefined;
+      const proxy = await startCountingProxy(connectionString, {
+        async beforeForward({ method, path }) {
+          if (method !== "DELETE" || raced !== undefined) return;
+          raced = /PartitionKey='([^']+)'/.exec(decodeURIComponent(path))?.[1] ?? "";
+          const current = await quiet.getThrottle(raced);
+          expect(await quiet.saveThrottle(raced, current, { unfamiliarFailures: 2, ips: {} })).toBe("done");
+        },
+      });
+      try {
+        const throughProxy = createTableAppPasswordStore(
+          { connectionString: proxy.connectionString, tableName: quietTable },
+          { timeoutMs: 5000 },
+        );
+        expect(await throughProxy.forgetQuietThrottles(new Date(Date.now() + 60_000))).toBe(1);
+      } finally {
+        await proxy.close();
+      }
+      expect(owners).toContain(raced);
+      expect((await quiet.getThrottle(raced ?? "")).state.unfamiliarFailures).toBe(2);
+      const other = owners.find((owner) => owner !== raced) ?? "";
+      expect(await quiet.getThrottle(other)).toEqual({ state: NO_THROTTLE });
     });
   });
 });

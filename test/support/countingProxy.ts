@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { createServer, request as httpRequest } from "node:http";
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** One request that went through the proxy: method and path, query left out. */
@@ -17,18 +17,38 @@ export interface CountingProxy {
   close(): Promise<void>;
 }
 
+export interface CountingProxyOptions {
+  /** Runs before a request is forwarded, which waits for it: to change storage between two requests. */
+  readonly beforeForward?: (request: ProxiedRequest) => Promise<void>;
+}
+
 /**
  * A loopback HTTP proxy in front of Azurite's table endpoint that records every request it forwards, so a
  * test can count what one service call costs in Table Storage requests.
  */
-export async function startCountingProxy(azuriteConnectionString: string): Promise<CountingProxy> {
+export async function startCountingProxy(
+  azuriteConnectionString: string,
+  options: CountingProxyOptions = {},
+): Promise<CountingProxy> {
   const endpoint = /TableEndpoint=(http:\/\/[^;]+)/.exec(azuriteConnectionString)?.[1];
   if (endpoint === undefined) throw new Error("no TableEndpoint in the connection string");
   const target = new URL(endpoint);
   let requests: ProxiedRequest[] = [];
 
   const server = createServer((incoming, outgoing) => {
-    requests.push({ method: incoming.method ?? "", path: (incoming.url ?? "").split("?")[0] ?? "" });
+    const seen = { method: incoming.method ?? "", path: (incoming.url ?? "").split("?")[0] ?? "" };
+    requests.push(seen);
+    void (options.beforeForward?.(seen) ?? Promise.resolve()).then(
+      () => forward(incoming, outgoing),
+      () => {
+        // A hook that failed: the request fails too, so the test sees it.
+        outgoing.statusCode = 502;
+        outgoing.end();
+      },
+    );
+  });
+
+  function forward(incoming: IncomingMessage, outgoing: ServerResponse) {
     const forwarded = httpRequest(
       {
         host: target.hostname,
@@ -47,7 +67,8 @@ export async function startCountingProxy(azuriteConnectionString: string): Promi
       outgoing.end();
     });
     incoming.pipe(forwarded);
-  });
+  }
+
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
