@@ -13,7 +13,7 @@ export const THROTTLE_RULES = {
   maxUnfamiliarFailures: 100,
   /** Wrong passwords remembered per (user, IP), so a phone retrying an old password counts once. */
   rememberedWrongPasswords: 5,
-  /** Retry-After for an unfamiliar IP while the user-wide limit holds (it lifts on a success or an admin reset). */
+  /** Retry-After for an unfamiliar IP while the user-wide limit holds (until a success, a reset, or 31 quiet days). */
   userLockRetryAfterSeconds: 900,
   /** `lastSuccessAt` is refreshed at most this often, so a syncing phone does not write on every login. */
   familiarRefreshMs: 24 * 60 * 60 * 1000,
