@@ -143,6 +143,14 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     return timingSafeEqual(sha256(Array.isArray(given) ? given.join(",") : given), expectedKey);
   };
 
+  /** What a function is handed to log with: its lines go to `onLog`. */
+  const invocationContext = (functionName: string) =>
+    new InvocationContext({
+      functionName,
+      invocationId: randomUUID(),
+      logHandler: (level, ...args) => log(level, args.map(String).join(" ")),
+    });
+
   async function invoke(
     fn: HostedFunction,
     request: IncomingMessage,
@@ -164,12 +172,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       params,
       body: { bytes: body },
     });
-    const context = new InvocationContext({
-      functionName: fn.name,
-      invocationId: randomUUID(),
-      logHandler: (level, ...args) => log(level, args.map(String).join(" ")),
-    });
-    return (await fn.options.handler(httpRequest, context)) as HttpResponseInit;
+    return (await fn.options.handler(httpRequest, invocationContext(fn.name))) as HttpResponseInit;
   }
 
   /**
@@ -177,9 +180,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
    * master key, here with the function key), and answers 202 once it has finished.
    */
   async function runTimer(name: string, request: IncomingMessage, url: URL): Promise<HttpResponseInit> {
-    if (!hasFunctionKey(request, url)) {
-      return problemResponse("INVALID_FUNCTION_KEY", "Send the function key in the x-functions-key header.");
-    }
+    if (!hasFunctionKey(request, url)) return missingFunctionKey();
     const timer = timers.get(name.toLowerCase());
     if (!timer) return problem("NOT_FOUND", `No timer function named ${name}.`);
     const now = new Date().toISOString();
@@ -188,12 +189,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       schedule: { adjustForDST: false },
       scheduleStatus: { last: now, next: now, lastUpdated: now },
     };
-    const context = new InvocationContext({
-      functionName: timer.name,
-      invocationId: randomUUID(),
-      logHandler: (level, ...args) => log(level, args.map(String).join(" ")),
-    });
-    await timer.options.handler(due, context);
+    await timer.options.handler(due, invocationContext(timer.name));
     return { status: 202, headers: BASE_HEADERS };
   }
 
@@ -213,9 +209,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       if (!match) continue;
       pathMatched = true;
       if (!(fn.options.methods ?? ["GET", "POST"]).includes(method as never)) continue;
-      if (fn.options.authLevel === "function" && !hasFunctionKey(request, url)) {
-        return problemResponse("INVALID_FUNCTION_KEY", "Send the function key in the x-functions-key header.");
-      }
+      if (fn.options.authLevel === "function" && !hasFunctionKey(request, url)) return missingFunctionKey();
       const params: Record<string, string> = {};
       for (const [index, name] of paramNames.entries()) {
         const value = match[index + 1];
@@ -287,6 +281,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
 
 const problem = (code: ProblemCode, detail: string) => problemResponse(code, detail);
 const notFound = () => problem("NOT_FOUND", "No such route. The API lives under /api; see the README.");
+const missingFunctionKey = () =>
+  problem("INVALID_FUNCTION_KEY", "Send the function key in the x-functions-key header.");
 
 /** The whole body, or undefined past 1 MiB. */
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
