@@ -1,4 +1,4 @@
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   INITIAL_APP_PASSWORD_NAME,
   LAST_USED_RESOLUTION_MS,
@@ -8,16 +8,12 @@ import {
 } from "../../shared/appPasswordService";
 import type { Principal } from "../../shared/principal";
 import { createArgon2Hasher } from "../../shared/passwordHasher";
-import { createTableAppPasswordStore } from "../../shared/tableAppPasswordStore";
 import { NO_THROTTLE } from "../../shared/verifyThrottle";
 import { CHEAP_ARGON2, principal, uniqueLogin } from "../support/fixtures";
-import { freshTableName } from "../support/testService";
+import { azuriteStore, freshTableName } from "../support/testService";
 
 // The domain over the real Table Storage store (Azurite) and real argon2, at the lowest cost accepted.
-const store = createTableAppPasswordStore(
-  { connectionString: inject("tableConnectionString"), tableName: freshTableName() },
-  { timeoutMs: 5000 },
-);
+const store = azuriteStore(freshTableName());
 const hasher = createArgon2Hasher(CHEAP_ARGON2);
 /** The app password as stored, read the way verify reads it. */
 const storedAppPassword = async (userId: string, id: string) => (await store.getVerifyRows(userId, id)).candidate;
@@ -367,10 +363,7 @@ describe("createAppPasswordService", () => {
   describe("forgetQuietThrottles", () => {
     it("forgets the throttling of users and of unknown login names alike once 31 days passed without a write", async () => {
       // A table of its own, since this deletes throttling rows table-wide; storage stamps them with real time.
-      const own = createTableAppPasswordStore(
-        { connectionString: inject("tableConnectionString"), tableName: freshTableName() },
-        { timeoutMs: 5000 },
-      );
+      const own = azuriteStore(freshTableName());
       const inDays = (days: number) => newService({ store: own, now: () => new Date(Date.now() + days * DAY_MS) });
       const today = inDays(0);
       const { person } = await registered("quiet", today);

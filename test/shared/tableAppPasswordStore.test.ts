@@ -2,16 +2,12 @@ import { randomUUID } from "node:crypto";
 import { TableClient, TableServiceClient, odata } from "@azure/data-tables";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { AppPasswordStore, NewAppPassword, UserRecord } from "../../shared/appPasswordStore";
-import { createTableAppPasswordStore } from "../../shared/tableAppPasswordStore";
 import { NO_THROTTLE, type ThrottleState } from "../../shared/verifyThrottle";
 import { startCountingProxy } from "../support/countingProxy";
-import { freshTableName } from "../support/testService";
+import { azuriteStore, freshTableName } from "../support/testService";
 
 const connectionString = inject("tableConnectionString");
 const clientOptions = { allowInsecureConnection: true };
-
-const newStore = (tableName: string) =>
-  createTableAppPasswordStore({ connectionString, tableName }, { timeoutMs: 5000 });
 
 let sequence = 0;
 /** An app password record as the domain would hand it over; the hash is opaque to the store. */
@@ -38,7 +34,7 @@ describe("createTableAppPasswordStore", () => {
   let table: TableClient;
 
   beforeAll(() => {
-    store = newStore(tableName);
+    store = azuriteStore(tableName);
     table = TableClient.fromConnectionString(connectionString, tableName, clientOptions);
   });
 
@@ -82,7 +78,7 @@ describe("createTableAppPasswordStore", () => {
       return false;
     };
     expect(await exists()).toBe(false);
-    const fresh = newStore(name);
+    const fresh = azuriteStore(name);
     expect(await fresh.getUser(randomUUID())).toBeUndefined();
     expect(await exists()).toBe(true);
     const registration = newUser();
@@ -386,7 +382,7 @@ describe("createTableAppPasswordStore", () => {
     const throttled: ThrottleState = { unfamiliarFailures: 1, ips: {} };
 
     beforeAll(() => {
-      quiet = newStore(quietTable);
+      quiet = azuriteStore(quietTable);
       rows = TableClient.fromConnectionString(connectionString, quietTable, clientOptions);
     });
 
@@ -433,10 +429,7 @@ describe("createTableAppPasswordStore", () => {
         },
       });
       try {
-        const throughProxy = createTableAppPasswordStore(
-          { connectionString: proxy.connectionString, tableName: quietTable },
-          { timeoutMs: 5000 },
-        );
+        const throughProxy = azuriteStore(quietTable, proxy.connectionString);
         expect(await throughProxy.forgetQuietThrottles(new Date(Date.now() + 60_000))).toBe(1);
       } finally {
         await proxy.close();

@@ -1,8 +1,7 @@
-import { expect, inject } from "vitest";
+import { expect } from "vitest";
 import { normalizeAppPassword } from "../../shared/appPasswordSecret";
-import { createTableAppPasswordStore } from "../../shared/tableAppPasswordStore";
 import { wrongPasswordFingerprint } from "../../shared/verifyThrottle";
-import type { TestService } from "./testService";
+import { azuriteStore, type TestService } from "./testService";
 
 /** The `n`th wrong password: 16 lowercase letters (`n` in base 26), shaped like a real app password. */
 const wrongPassword = (n: number) =>
@@ -22,10 +21,7 @@ const wrongPassword = (n: number) =>
  */
 export function countedWrongPasswords(service: TestService, owner: string) {
   // Straight to Azurite, not through whatever the service is wired to (a counting proxy, say).
-  const store = createTableAppPasswordStore(
-    { connectionString: inject("tableConnectionString"), tableName: service.config.table.tableName },
-    { timeoutMs: 5000 },
-  );
+  const store = azuriteStore(service.config.table.tableName);
   const handedOut: string[] = [];
   let candidate = 0;
   return async function next(): Promise<string> {

@@ -6,6 +6,7 @@ import type { DevTokenRequest } from "../../dev/devTokenIssuer";
 import type { LogLevel } from "../../dev/localHost";
 import { startLocalService, type LocalService } from "../../dev/startLocalService";
 import type { PasswordHasher } from "../../shared/passwordHasher";
+import { createTableAppPasswordStore } from "../../shared/tableAppPasswordStore";
 
 export interface CallOptions {
   readonly token?: string;
@@ -34,6 +35,10 @@ export interface TestService extends LocalService {
 
 /** A test table name: its own per service, so test files never see each other's data. */
 export const freshTableName = () => `t${randomUUID().replace(/-/g, "").slice(0, 24)}`;
+
+/** The Table Storage store on the test run's Azurite, or through another connection string (a proxy, say). */
+export const azuriteStore = (tableName: string, connectionString: string = inject("tableConnectionString")) =>
+  createTableAppPasswordStore({ connectionString, tableName }, { timeoutMs: 5000 });
 
 /** Counts argon2 calls while passing them through to the real implementation. */
 export function countingHasher(counts: { hash: number; verify: number }) {
