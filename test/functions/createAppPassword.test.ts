@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ADMIN_ROLES,
+  INVALID_USER_PARAMS,
   expectInvalid,
   expectProblem,
   fieldsOf,
@@ -172,16 +173,7 @@ describe("createAppPassword: POST /api/users/{user}/app-passwords", () => {
       expect(JSON.stringify(response.json.errors)).toContain(extra);
     });
 
-    it.each([
-      ["a login name", "alice"],
-      ["an email address", "alice@contoso.com"],
-      ["an encoded slash and dot segment", "me%2F.."],
-      ["encoded dots and slash", "%2E%2E%2Fme"],
-      ["a GUID with a stray letter", "00000000-0000-0000-0000-00000000000g"],
-      ["a GUID in braces", "{9a3c2f1e-0b4d-4c5e-8f60-7a1b2c3d4e5f}"],
-      ["me with a NUL", "me%00"],
-      ["ME in capitals", "ME"],
-    ])("returns 400 INVALID_REQUEST naming user when {user} is %s", async (_, user) => {
+    it.each(INVALID_USER_PARAMS)("returns 400 INVALID_REQUEST naming user when {user} is %s", async (_, user) => {
       expectInvalid(await refused(() => create({ name: "Phone" }, { user })), "user");
     });
 

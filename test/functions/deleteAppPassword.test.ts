@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ADMIN_ROLES,
+  INVALID_USER_PARAMS,
   expectInvalid,
   expectProblem,
   listOf,
@@ -131,12 +132,7 @@ describe("deleteAppPassword: DELETE /api/users/{user}/app-passwords/{id}", () =>
       expectProblem(await remove(`${unknown}/app-passwords/0badc0de`, admin.token), 404, "APP_PASSWORD_NOT_FOUND");
     });
 
-    it.each([
-      ["a login name", "alice"],
-      ["an encoded slash and dot segment", "me%2F.."],
-      ["encoded dots and slash", "%2E%2E%2Fme"],
-      ["a GUID with a stray letter", "00000000-0000-0000-0000-00000000000g"],
-    ])("returns 400 INVALID_REQUEST naming user when {user} is %s", async (_, user) => {
+    it.each(INVALID_USER_PARAMS)("returns 400 INVALID_REQUEST naming user when {user} is %s", async (_, user) => {
       expectInvalid(await refused(() => remove(`${user}/app-passwords/0badc0de`, alice.token)), "user");
       expectInvalid(await refused(() => remove(`${user}/app-passwords`, alice.token)), "user");
     });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ADMIN_ROLES,
+  INVALID_USER_PARAMS,
   expectInvalid,
   expectProblem,
   newUser,
@@ -86,14 +87,7 @@ describe("listAppPasswords: GET /api/users/{user}/app-passwords", () => {
   });
 
   describe("errors", () => {
-    it.each([
-      ["a login name", "alice"],
-      ["an email address", "alice@contoso.com"],
-      ["an encoded slash and dot segment", "me%2F.."],
-      ["encoded dots and slash", "%2E%2E%2Fme"],
-      ["a GUID with a stray letter", "00000000-0000-0000-0000-00000000000g"],
-      ["a SQL-ish string", "me'%20or%20'1'%3D'1"],
-    ])("returns 400 INVALID_REQUEST naming user when {user} is %s", async (_, user) => {
+    it.each(INVALID_USER_PARAMS)("returns 400 INVALID_REQUEST naming user when {user} is %s", async (_, user) => {
       expectInvalid(await list({ token: alice.token, user }), "user");
     });
 

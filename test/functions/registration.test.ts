@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ADMIN_ROLES,
+  INVALID_USER_PARAMS,
   expectInvalid,
   expectProblem,
   listOf,
@@ -158,12 +159,7 @@ describe("registration: POST /api/users/{user}/registration", () => {
       expectProblem(await refused(person, () => register(person.token, { body })), 400, "INVALID_REQUEST");
     });
 
-    it.each([
-      ["a login name", "alice"],
-      ["an encoded slash and dot segment", "me%2F.."],
-      ["encoded dots and slash", "%2E%2E%2Fme"],
-      ["a GUID with a stray letter", "00000000-0000-0000-0000-00000000000g"],
-    ])("returns 400 INVALID_REQUEST naming user when {user} is %s", async (_, user) => {
+    it.each(INVALID_USER_PARAMS)("returns 400 INVALID_REQUEST naming user when {user} is %s", async (_, user) => {
       expectInvalid(await refused(person, () => register(person.token, { user })), "user");
     });
 
