@@ -15,6 +15,26 @@ export default tseslint.config(
     },
   },
   {
+    // The domain knows no Azure, token library or HTTP: those are adapters' business (README "Development").
+    files: ["shared/domain/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@azure/*"], message: "The domain imports no Azure SDK: put it in shared/adapters/." },
+            { group: ["jose", "jose/*"], message: "Token validation is an adapter: shared/adapters/." },
+            {
+              group: ["node:http", "node:https", "http", "https", "node:http2", "http2", "undici", "undici/*"],
+              message: "The domain knows no HTTP: map it in shared/adapters/ or functions/.",
+            },
+            { group: ["**/adapters/*", "**/services"], message: "The domain depends on no adapter." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["test/**/*.ts"],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",

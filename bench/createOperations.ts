@@ -1,7 +1,7 @@
 import { TableClient } from "@azure/data-tables";
 import { z } from "zod";
-import { generateAppPassword } from "../shared/appPasswordSecret";
-import type { PasswordHasher } from "../shared/passwordHasher";
+import { generateAppPassword } from "../shared/domain/appPasswordSecret";
+import type { PasswordHasher } from "../shared/domain/passwordHasher";
 import type { Answer, BenchFixture } from "./startBenchFixture";
 
 /** The operations measured round-robin; the first group carries the targets, the rest explain them. */

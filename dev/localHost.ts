@@ -12,7 +12,7 @@ import {
   type TimerFunctionOptions,
 } from "@azure/functions";
 import { z } from "zod";
-import { BASE_HEADERS, problemResponse, jsonResponse, type ProblemCode } from "../shared/problemResponse";
+import { BASE_HEADERS, problemResponse, jsonResponse, type ProblemCode } from "../shared/adapters/problemResponse";
 import type { DevTokenIssuer } from "./devTokenIssuer";
 
 /** A function as the Functions host knows it: its name (the file's) and its `app.http` options. */

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { ConfigError } from "../shared/config";
+import { ConfigError } from "../shared/adapters/config";
 import { freePort, startAzurite } from "./azurite";
 import { DEFAULT_FUNCTION_KEY, startLocalService } from "./startLocalService";
 

@@ -1,4 +1,4 @@
-import { loadConfig, type Config } from "../shared/config";
+import { loadConfig, type Config } from "../shared/adapters/config";
 import { createServices, setServices, type ServiceOverrides, type Services } from "../shared/services";
 import { createDevTokenIssuer, type DevTokenIssuer } from "./devTokenIssuer";
 import { loadFunctions, startLocalHost, type LocalHost, type LocalHostOptions } from "./localHost";

@@ -1,9 +1,9 @@
 import { app, type HttpFunctionOptions, type HttpRequest, type HttpResponseInit } from "@azure/functions";
 import { z } from "zod";
-import { handleErrors } from "../shared/handleErrors";
-import { authenticate, readRouteParams } from "../shared/httpInput";
-import { jsonResponse, refusalResponse } from "../shared/problemResponse";
-import { targetUserId, userParam } from "../shared/requestSchemas";
+import { handleErrors } from "../shared/adapters/handleErrors";
+import { authenticate, readRouteParams } from "../shared/adapters/httpInput";
+import { jsonResponse, refusalResponse } from "../shared/adapters/problemResponse";
+import { targetUserId, userParam } from "../shared/adapters/requestSchemas";
 import { getServices } from "../shared/services";
 
 const params = z.object({ user: userParam });

@@ -1,8 +1,8 @@
 import { app, type HttpFunctionOptions, type HttpRequest, type HttpResponseInit } from "@azure/functions";
 import { z } from "zod";
-import { handleErrors } from "../shared/handleErrors";
-import { callerAddress, readJsonBody } from "../shared/httpInput";
-import { jsonResponse, problemResponse } from "../shared/problemResponse";
+import { handleErrors } from "../shared/adapters/handleErrors";
+import { callerAddress, readJsonBody } from "../shared/adapters/httpInput";
+import { jsonResponse, problemResponse, refusalResponse } from "../shared/adapters/problemResponse";
 import { getServices } from "../shared/services";
 
 const body = z.strictObject({
@@ -35,6 +35,8 @@ export async function verifyAppPassword(request: HttpRequest): Promise<HttpRespo
       return problemResponse("VERIFY_THROTTLED", "Too many failed sign-ins for this user from this address.", {
         retryAfterSeconds: outcome.retryAfterSeconds,
       });
+    case "CONTENTION":
+      return refusalResponse(outcome);
   }
 }
 

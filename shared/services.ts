@@ -1,9 +1,10 @@
 import type { TokenCredential } from "@azure/identity";
-import { createAppPasswordService, type AppPasswordService } from "./appPasswordService";
-import { loadConfig, type Config } from "./config";
-import { createArgon2Hasher, type PasswordHasher } from "./passwordHasher";
-import { createTableAppPasswordStore } from "./tableAppPasswordStore";
-import { createTokenValidator, type TokenValidator } from "./tokenValidator";
+import { createAppPasswordService, type AppPasswordService } from "./domain/appPasswordService";
+import { loadConfig, type Config } from "./adapters/config";
+import { createArgon2Hasher } from "./adapters/argon2Hasher";
+import type { PasswordHasher } from "./domain/passwordHasher";
+import { createTableAppPasswordStore } from "./adapters/tableAppPasswordStore";
+import { createTokenValidator, type TokenValidator } from "./adapters/tokenValidator";
 
 /** Everything the functions need, wired once per process. */
 export interface Services {

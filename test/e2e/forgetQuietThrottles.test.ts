@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { THROTTLE_RULES } from "../../shared/verifyThrottle";
+import { THROTTLE_RULES } from "../../shared/domain/verifyThrottle";
 import { expectProblem, registeredUser } from "../support/fixtures";
 import { startTestService, type TestService } from "../support/testService";
 

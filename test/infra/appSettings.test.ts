@@ -1,7 +1,7 @@
 import type { Node } from "web-tree-sitter";
 import { describe, expect, it } from "vitest";
 import { DEPLOYED_THREADPOOL_SIZE } from "../../bench/deployedThreadpoolSize";
-import { localOnlySettingNames, settingNames } from "../../shared/config";
+import { localOnlySettingNames, settingNames } from "../../shared/adapters/config";
 import { declarationBody, declaredTarget, objectProperties, propertyAt, stringLiteral, where } from "./bicepNodes";
 import { loadBicepFiles, type BicepFile } from "./parseBicep";
 

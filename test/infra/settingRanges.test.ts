@@ -1,6 +1,6 @@
 import type { Node } from "web-tree-sitter";
 import { describe, expect, it } from "vitest";
-import { configSchema } from "../../shared/config";
+import { configSchema } from "../../shared/adapters/config";
 import {
   assignedValue,
   callArguments,

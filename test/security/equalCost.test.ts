@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { unknownOwner } from "../../shared/appPasswordService";
+import { unknownOwner } from "../../shared/domain/verify";
 import { countedWrongPasswords } from "../support/countedWrongPasswords";
 import { registeredUser } from "../support/fixtures";
 import { countingHasher, startTestService, type CallResult, type TestService } from "../support/testService";

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
-import { normalizeAppPassword } from "../../shared/appPasswordSecret";
-import { wrongPasswordFingerprint } from "../../shared/verifyThrottle";
+import { normalizeAppPassword } from "../../shared/domain/appPasswordSecret";
+import { wrongPasswordFingerprint } from "../../shared/domain/verifyThrottle";
 import { azuriteStore, type TestService } from "./testService";
 
 /** The `n`th wrong password: 16 lowercase letters (`n` in base 26), shaped like a real app password. */

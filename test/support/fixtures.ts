@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
 import { createDevTokenIssuer } from "../../dev/devTokenIssuer";
-import type { Principal } from "../../shared/principal";
+import type { Principal } from "../../shared/domain/principal";
 import type { CallResult, TestService } from "./testService";
 
 /** The admin app role, spelled as Entra ID puts it in `roles`. */

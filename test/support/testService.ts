@@ -5,8 +5,8 @@ import { freePort } from "../../dev/azurite";
 import type { DevTokenRequest } from "../../dev/devTokenIssuer";
 import type { LogLevel } from "../../dev/localHost";
 import { startLocalService, type LocalService } from "../../dev/startLocalService";
-import type { PasswordHasher } from "../../shared/passwordHasher";
-import { createTableAppPasswordStore } from "../../shared/tableAppPasswordStore";
+import type { PasswordHasher } from "../../shared/domain/passwordHasher";
+import { createTableAppPasswordStore } from "../../shared/adapters/tableAppPasswordStore";
 
 export interface CallOptions {
   readonly token?: string;

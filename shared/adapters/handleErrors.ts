@@ -1,13 +1,7 @@
-import { app, type HttpHandler } from "@azure/functions";
-import { StorageUnavailableError } from "./appPasswordStore";
+import type { HttpHandler } from "@azure/functions";
+import { StorageUnavailableError } from "../domain/appPasswordStore";
 import { problemResponse } from "./problemResponse";
-import { getServices } from "./services";
 import { IdentityUnavailableError } from "./tokenValidator";
-
-// Build the services when the worker starts, so a bad setting fails at once with a message naming it.
-app.hook.appStart(() => {
-  getServices();
-});
 
 /**
  * Wraps a function's handler: infrastructure faults become 503 (try again later), and anything else

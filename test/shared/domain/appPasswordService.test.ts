@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
 import {
   INITIAL_APP_PASSWORD_NAME,
-  LAST_USED_RESOLUTION_MS,
   createAppPasswordService,
   type AppPasswordService,
   type AppPasswordServiceOptions,
-} from "../../shared/appPasswordService";
-import type { Principal } from "../../shared/principal";
-import { createArgon2Hasher } from "../../shared/passwordHasher";
-import { NO_THROTTLE } from "../../shared/verifyThrottle";
-import { CHEAP_ARGON2, principal, uniqueLogin } from "../support/fixtures";
-import { azuriteStore, freshTableName } from "../support/testService";
+} from "../../../shared/domain/appPasswordService";
+import type { Principal } from "../../../shared/domain/principal";
+import { LAST_USED_RESOLUTION_MS } from "../../../shared/domain/verify";
+import { createArgon2Hasher } from "../../../shared/adapters/argon2Hasher";
+import { NO_THROTTLE } from "../../../shared/domain/verifyThrottle";
+import { CHEAP_ARGON2, principal, uniqueLogin } from "../../support/fixtures";
+import { azuriteStore, freshTableName } from "../../support/testService";
 
 // The domain over the real Table Storage store (Azurite) and real argon2, at the lowest cost accepted.
 const store = azuriteStore(freshTableName());

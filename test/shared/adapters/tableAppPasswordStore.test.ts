@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { TableClient, TableServiceClient, odata } from "@azure/data-tables";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import type { AppPasswordStore, NewAppPassword, UserRecord } from "../../shared/appPasswordStore";
-import { NO_THROTTLE, type ThrottleState } from "../../shared/verifyThrottle";
-import { startCountingProxy } from "../support/countingProxy";
-import { azuriteStore, freshTableName } from "../support/testService";
+import type { AppPasswordStore, NewAppPassword, UserRecord } from "../../../shared/domain/appPasswordStore";
+import { NO_THROTTLE, type ThrottleState } from "../../../shared/domain/verifyThrottle";
+import { startCountingProxy } from "../../support/countingProxy";
+import { azuriteStore, freshTableName } from "../../support/testService";
 
 const connectionString = inject("tableConnectionString");
 const clientOptions = { allowInsecureConnection: true };

@@ -5,7 +5,7 @@ import {
   appPasswordTag,
   generateAppPassword,
   normalizeAppPassword,
-} from "../../shared/appPasswordSecret";
+} from "../../../shared/domain/appPasswordSecret";
 
 const DRAWS = 20_000;
 

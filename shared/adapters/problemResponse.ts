@@ -1,5 +1,5 @@
 import type { HttpResponseInit } from "@azure/functions";
-import type { Refusal } from "./outcomes";
+import type { Refusal } from "../domain/outcomes";
 
 /** Every stable `code` a problem+json answer can carry. */
 export type ProblemCode =

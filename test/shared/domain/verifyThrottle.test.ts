@@ -9,7 +9,7 @@ import {
   wrongPasswordFingerprint,
   type IpThrottle,
   type ThrottleState,
-} from "../../shared/verifyThrottle";
+} from "../../../shared/domain/verifyThrottle";
 
 const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1) + seconds * 1000);
 const IP = "203.0.113.7";

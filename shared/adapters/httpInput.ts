@@ -1,8 +1,8 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { z } from "zod";
-import type { Principal } from "./principal";
+import type { Principal } from "../domain/principal";
 import { problemResponse } from "./problemResponse";
-import { getServices } from "./services";
+import { getServices } from "../services";
 
 /** Parsed input, or the problem answer that explains what is wrong with it. */
 export type Parsed<T> =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../shared/config";
+import { ConfigError, loadConfig } from "../../../shared/adapters/config";
 
 /** The least a local deployment sets: the trusted issuer and where the table is. */
 const minimal = {

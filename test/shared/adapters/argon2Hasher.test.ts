@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createArgon2Hasher } from "../../shared/passwordHasher";
+import { createArgon2Hasher } from "../../../shared/adapters/argon2Hasher";
 
 const owasp = createArgon2Hasher({ memoryKib: 19456, timeCost: 2, parallelism: 1 });
 const weak = createArgon2Hasher({ memoryKib: 8192, timeCost: 1, parallelism: 1 });

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { isIPv4, isIPv6 } from "node:net";
+import { z } from "zod";
 
 /** The throttling rules for verify. */
 export const THROTTLE_RULES = {
@@ -31,17 +32,27 @@ export const THROTTLE_RULES = {
   forgetQuietAfterMs: 31 * 24 * 60 * 60 * 1000,
 } as const;
 
-/** Verify bookkeeping for one (user, IP): counted failures, lockouts and when it last succeeded. */
-export interface IpThrottle {
-  readonly failures: number;
-  readonly lockouts: number;
-  readonly lockedUntil?: Date;
-  readonly lastSuccessAt?: Date;
+const isoDate = z.iso.datetime().transform((value) => new Date(value));
+
+/**
+ * Verify bookkeeping for one (user, IP): counted failures, lockouts and when it last succeeded. The schema
+ * reads it back from its stored JSON form (dates as ISO strings), so the state is declared here once.
+ */
+export const ipThrottleSchema = z.object({
+  failures: z.number().int().nonnegative(),
+  lockouts: z.number().int().nonnegative(),
+  lockedUntil: isoDate.optional(),
+  lastSuccessAt: isoDate.optional(),
   /** 16-bit fingerprints of the last few wrong passwords: nothing can be recovered or confirmed from them. */
-  readonly recentWrong: readonly string[];
+  recentWrong: z.array(z.string()).readonly(),
   /** When this IP last failed or succeeded: the longest quiet is forgotten first. */
-  readonly updatedAt: Date;
-}
+  updatedAt: isoDate,
+});
+
+export type IpThrottle = Readonly<z.infer<typeof ipThrottleSchema>>;
+
+/** The per-IP part of a stored throttling state: IP bucket to its bookkeeping. */
+export const storedIpsSchema = z.record(z.string(), ipThrottleSchema);
 
 /** Verify bookkeeping for one user (or unknown login name): per IP, and across IPs. */
 export interface ThrottleState {

@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { z } from "zod";
-import { ADMIN_ROLE, type Principal } from "./principal";
+import { ADMIN_ROLE, type Principal } from "../domain/principal";
 
 export type TokenOutcome =
   | { readonly code: "AUTHENTICATED"; readonly principal: Principal }

@@ -1,17 +1,12 @@
-import { createHash, randomInt } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
-import { appPasswordTag, generateAppPassword, normalizeAppPassword } from "./appPasswordSecret";
-import type {
-  AppPasswordStore,
-  NewAppPassword,
-  StoredAppPassword,
-  StoredThrottle,
-  UserRecord,
-} from "./appPasswordStore";
-import { THROTTLE_RULES, afterFailure, afterSuccess, ipBucket, throttleDecision } from "./verifyThrottle";
+import { appPasswordTag, generateAppPassword } from "./appPasswordSecret";
+import type { AppPasswordStore, NewAppPassword, StoredAppPassword, UserRecord } from "./appPasswordStore";
+import { systemClock, type Clock } from "./clock";
 import type { Refusal } from "./outcomes";
 import type { PasswordHasher } from "./passwordHasher";
 import type { Principal } from "./principal";
+import { CONFLICT, retryOnConflict } from "./retryOnConflict";
+import { createVerifier } from "./verify";
+import { THROTTLE_RULES } from "./verifyThrottle";
 
 /** An app password as its owner sees it: never the password or its hash. */
 export interface AppPasswordSummary {
@@ -34,48 +29,27 @@ export type CreateOutcome = { readonly code: "CREATED"; readonly appPassword: Is
 export type ListOutcome =
   { readonly code: "LISTED"; readonly items: AppPasswordSummary[]; readonly limit: number } | Refusal;
 export type RemoveOutcome = { readonly code: "REMOVED"; readonly count: number } | Refusal;
-export type VerifyOutcome =
-  | { readonly code: "VALID"; readonly userId: string; readonly appPasswordId: string }
-  | { readonly code: "INVALID" }
-  | { readonly code: "VERIFY_THROTTLED"; readonly retryAfterSeconds: number };
 export type ResetThrottleOutcome = { readonly code: "RESET"; readonly rows: number } | Refusal;
 
 export interface AppPasswordServiceOptions {
   readonly store: AppPasswordStore;
   readonly hasher: PasswordHasher;
   readonly policy: { readonly appPasswordsAllowed: boolean; readonly maxPerUser: number };
-  readonly now?: () => Date;
+  readonly now?: Clock;
 }
 
 /** Name of the app password given at the first registration when the person names none. */
 export const INITIAL_APP_PASSWORD_NAME = "Initial app password";
 
-/** `lastUsedAt` is written at most this often per app password, so a syncing phone does not write on every login. */
-export const LAST_USED_RESOLUTION_MS = 5 * 60 * 1000;
-
-/** Writes that lose an optimistic-concurrency race are retried this many times before answering "busy". */
-const MAX_WRITE_ATTEMPTS = 60;
-
-const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * Whom verify counts a login name nobody has against: a key of its own, which no user id can take and no
- * app password is ever stored under, so it is read and throttled exactly like a user.
- */
-export const unknownOwner = (loginName: string) =>
-  `unknown_${createHash("sha256").update(loginName.toLowerCase()).digest("hex")}`;
-
 export type AppPasswordService = ReturnType<typeof createAppPasswordService>;
 
 /**
- * The app passwords domain: who may do what, the per-user limit, generation and verification. It knows
- * nothing of HTTP or Azure; the store and the hasher come in through `options`.
+ * The app passwords domain: who may do what, the per-user limit, generation, and (from `verify.ts`)
+ * verification. It knows nothing of HTTP or Azure; the store, the hasher and the clock come in through `options`.
  */
 export function createAppPasswordService(options: AppPasswordServiceOptions) {
   const { store, hasher, policy } = options;
-  const now = options.now ?? (() => new Date());
-  // Checked against when there is no stored hash, so unknown users cost one argon2 verification too.
-  const decoyHash = hasher.hash(generateAppPassword());
+  const now = options.now ?? systemClock;
 
   const refuse = <C extends Refusal["code"]>(code: C, detail: string) => ({ code, detail }) as const;
 
@@ -127,16 +101,6 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
     ...(stored.lastUsedAt !== undefined && { lastUsedAt: stored.lastUsedAt }),
   });
 
-  /** Runs an optimistic-concurrency write until it applies, with jittered back-off between attempts. */
-  async function retrying<T>(attempt: () => Promise<T | "conflict">): Promise<T | Refusal> {
-    for (let i = 0; i < MAX_WRITE_ATTEMPTS; i++) {
-      const result = await attempt();
-      if (result !== "conflict") return result;
-      await sleep(randomInt(1, 5 + Math.min(i, 10) * 5));
-    }
-    return refuse("CONTENTION", "Too many simultaneous changes to this user's app passwords. Try again.");
-  }
-
   /** Points the login name at the user, and frees the one they had before when it changed. */
   async function recordLoginName(actor: Principal, previous: string | undefined) {
     if (previous === actor.loginName) return;
@@ -145,6 +109,8 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
   }
 
   const service = {
+    ...createVerifier({ store, hasher, now }),
+
     /**
      * Records that the person registered for two-step verification. The first time, and while the tenant
      * allows app passwords, they are given their first app password.
@@ -188,7 +154,7 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
       const [first, firstRead] = await Promise.all([issue(actor.userId, name), store.getUser(actor.userId)]);
       let fresh = first;
       let attempts = 0;
-      return retrying<CreateOutcome>(async () => {
+      return retryOnConflict<CreateOutcome>(async () => {
         const user: UserRecord | undefined = attempts++ === 0 ? firstRead : await store.getUser(actor.userId);
         if (!user) {
           return refuse(
@@ -214,10 +180,10 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
           case "taken":
             // Another of this user's app passwords has the same 32-bit id: draw again (about 1 in 10^8).
             fresh = await issue(actor.userId, name);
-            return "conflict";
+            return CONFLICT;
           case "conflict":
           case "not-found":
-            return "conflict";
+            return CONFLICT;
         }
       });
     },
@@ -236,12 +202,12 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
       const refusal = mayManage(actor, targetUserId);
       if (refusal) return refusal;
       const notFound = refuse("APP_PASSWORD_NOT_FOUND", `This user has no app password with id "${id}".`);
-      return retrying<RemoveOutcome>(async () => {
+      return retryOnConflict<RemoveOutcome>(async () => {
         const user = await store.getUser(targetUserId);
         if (!user) return notFound;
         const outcome = await store.removeAppPasswords(user, [id]);
         if (outcome === "done") return { code: "REMOVED", count: 1 };
-        return outcome === "not-found" ? notFound : "conflict";
+        return outcome === "not-found" ? notFound : CONFLICT;
       });
     },
 
@@ -249,38 +215,14 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
     async removeAll(actor: Principal, targetUserId: string): Promise<RemoveOutcome> {
       const refusal = mayManage(actor, targetUserId);
       if (refusal) return refusal;
-      return retrying<RemoveOutcome>(async () => {
+      return retryOnConflict<RemoveOutcome>(async () => {
         const user = await store.getUser(targetUserId);
         if (!user) return { code: "REMOVED", count: 0 };
         const ids = (await store.listAppPasswords(targetUserId)).map((stored) => stored.id);
         if (ids.length === 0) return { code: "REMOVED", count: 0 };
         const outcome = await store.removeAppPasswords(user, ids);
-        return outcome === "done" ? { code: "REMOVED", count: ids.length } : "conflict";
+        return outcome === "done" ? { code: "REMOVED", count: ids.length } : CONFLICT;
       });
-    },
-
-    /**
-     * Whether `password` is one of the user's app passwords. `user` is a login name (any case) or an object
-     * id; `clientIp` is the address of the mail client (or of the gateway). Always exactly one argon2
-     * verification and the same storage reads, whether the user exists, the password is wrong or right, so
-     * neither time nor answer tells which accounts exist; none at all when the (user, IP) is throttled.
-     */
-    async verify(user: string, password: string, clientIp: string): Promise<VerifyOutcome> {
-      const normalized = normalizeAppPassword(password);
-      const userId = OBJECT_ID.test(user) ? user.toLowerCase() : await store.findUserIdByLoginName(user);
-      const owner = userId ?? unknownOwner(user);
-      const bucket = ipBucket(clientIp);
-      const { candidate, throttle } = await store.getVerifyRows(owner, appPasswordTag(owner, normalized));
-      const decision = throttleDecision(throttle.state, bucket, now());
-      if (decision.throttled) return { code: "VERIFY_THROTTLED", retryAfterSeconds: decision.retryAfterSeconds };
-
-      const valid = await hasher.verify(candidate?.hash ?? (await decoyHash), normalized);
-      if (!candidate || !valid) {
-        await recordFailure(owner, bucket, normalized, decision.familiar, throttle);
-        return { code: "INVALID" };
-      }
-      await recordSuccess(candidate, normalized, bucket, throttle);
-      return { code: "VALID", userId: candidate.userId, appPasswordId: candidate.id };
     },
 
     /** Lifts every verify lockout of a user (admin only): their per-IP and user-wide failure counts. */
@@ -298,44 +240,4 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
     },
   };
   return service;
-
-  /** Counts a failed verify, unless it repeats a recent wrong password; retried when it races another. */
-  async function recordFailure(
-    owner: string,
-    bucket: string,
-    normalized: string,
-    familiar: boolean,
-    read: StoredThrottle,
-  ) {
-    let current = read;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const next = afterFailure(current.state, bucket, normalized, familiar, now());
-      if (!next) return;
-      const outcome = await store.saveThrottle(owner, current, next);
-      if (outcome === "done") return;
-      current = await store.getThrottle(owner);
-    }
-  }
-
-  /** Bookkeeping after a success, written only when something changed: a syncing phone writes rarely. */
-  async function recordSuccess(
-    candidate: StoredAppPassword,
-    normalized: string,
-    bucket: string,
-    throttle: StoredThrottle,
-  ) {
-    const usedAt = now();
-    const stale = !candidate.lastUsedAt || usedAt.getTime() - candidate.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
-    const upgrade = hasher.needsRehash(candidate.hash);
-    const throttleReset = afterSuccess(throttle.state, bucket, usedAt);
-    await Promise.all([
-      (stale || upgrade) &&
-        store.touchAppPassword(candidate, {
-          lastUsedAt: stale ? usedAt : (candidate.lastUsedAt ?? usedAt),
-          ...(upgrade && { hash: await hasher.hash(normalized) }),
-        }),
-      // Lost to a concurrent write, it is simply done again at the next success.
-      throttleReset && store.saveThrottle(candidate.userId, throttle, throttleReset),
-    ]);
-  }
 }

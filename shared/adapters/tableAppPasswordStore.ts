@@ -1,0 +1,200 @@
+import { odata, type TableEntity, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
+import type { AppPasswordStore, StoredAppPassword } from "../domain/appPasswordStore";
+import { createTableCalls, type TableLocation, type TableStoreOptions } from "./tableCalls";
+import {
+  APP_PASSWORD_ROW_PREFIX,
+  LOGIN_ROW,
+  THROTTLE_ROW,
+  USER_ROW,
+  appPasswordEntity,
+  appPasswordRow,
+  countUpdate,
+  loginPartition,
+  throttleEntity,
+  toAppPassword,
+  toThrottle,
+  toUser,
+  type AppPasswordEntity,
+  type LoginEntity,
+  type ThrottleEntity,
+  type UserEntity,
+} from "./tableEntities";
+
+export type { TableLocation, TableStoreOptions } from "./tableCalls";
+
+/** Rows read, and then deleted together, per page of `forgetQuietThrottles`. */
+const QUIET_THROTTLES_PAGE = 100;
+/**
+ * Time budget of one page of a table scan: Table Storage may work up to 5 s on a page before answering
+ * (with fewer rows, or none, and a continuation), well past the 2 s that suits a point read.
+ */
+const SCAN_PAGE_TIMEOUT_MS = 30_000;
+
+/**
+ * Table Storage, one partition per user (their record, app passwords and verify throttling) and one per
+ * login name.
+ */
+export function createTableAppPasswordStore(location: TableLocation, options: TableStoreOptions): AppPasswordStore {
+  const { client, call, write, read } = createTableCalls(location, options);
+
+  return {
+    async getUser(userId) {
+      const entity = await read<UserEntity>(userId, USER_ROW);
+      return entity && toUser(entity);
+    },
+
+    async findUserIdByLoginName(loginName) {
+      const entity = await read<LoginEntity>(loginPartition(loginName), LOGIN_ROW);
+      return entity?.UserId;
+    },
+
+    async saveLoginName(loginName, userId) {
+      const entity: TableEntity<LoginEntity> = {
+        partitionKey: loginPartition(loginName),
+        rowKey: LOGIN_ROW,
+        UserId: userId,
+      };
+      await call((abortSignal) => client.upsertEntity(entity, "Replace", { abortSignal }));
+    },
+
+    setLoginName(user, loginName) {
+      const entity: TableEntity<Pick<UserEntity, "LoginName">> = {
+        partitionKey: user.userId,
+        rowKey: USER_ROW,
+        LoginName: loginName,
+      };
+      return write((abortSignal) => client.updateEntity(entity, "Merge", { etag: user.etag, abortSignal }));
+    },
+
+    async deleteLoginName(loginName, userId) {
+      const entity = await read<LoginEntity>(loginPartition(loginName), LOGIN_ROW);
+      if (entity?.UserId !== userId) return;
+      await write((abortSignal) =>
+        client.deleteEntity(loginPartition(loginName), LOGIN_ROW, { etag: entity.etag, abortSignal }),
+      );
+    },
+
+    register(user, first) {
+      const record: TableEntity<UserEntity> = {
+        partitionKey: user.userId,
+        rowKey: USER_ROW,
+        LoginName: user.loginName,
+        RegisteredAt: user.registeredAt,
+        AppPasswordCount: first ? 1 : 0,
+      };
+      const actions: TransactionAction[] = [["create", record]];
+      if (first) actions.push(["create", appPasswordEntity(first)]);
+      return write((abortSignal) => client.submitTransaction(actions, { abortSignal }));
+    },
+
+    addAppPassword(user, appPassword, loginName) {
+      const actions: TransactionAction[] = [
+        ["create", appPasswordEntity(appPassword)],
+        countUpdate(user, user.appPasswordCount + 1, loginName),
+      ];
+      return write((abortSignal) => client.submitTransaction(actions, { abortSignal }));
+    },
+
+    async getVerifyRows(owner, id) {
+      const rowKey = appPasswordRow(id);
+      const filter = odata`PartitionKey eq ${owner} and (RowKey eq ${rowKey} or RowKey eq ${THROTTLE_ROW})`;
+      return call(async (abortSignal) => {
+        let candidate: StoredAppPassword | undefined;
+        let throttle: TableEntityResult<ThrottleEntity> | undefined;
+        const entities = client.listEntities<AppPasswordEntity & ThrottleEntity>({
+          queryOptions: { filter },
+          abortSignal,
+        });
+        for await (const entity of entities) {
+          if (entity.rowKey === rowKey) candidate = toAppPassword(entity);
+          else throttle = entity;
+        }
+        return { ...(candidate && { candidate }), throttle: toThrottle(throttle) };
+      });
+    },
+
+    async listAppPasswords(userId) {
+      return call(async (abortSignal) => {
+        const found: StoredAppPassword[] = [];
+        const entities = client.listEntities<AppPasswordEntity>({
+          queryOptions: {
+            filter: odata`PartitionKey eq ${userId} and RowKey ge ${APP_PASSWORD_ROW_PREFIX} and RowKey lt ${"ap`"}`,
+          },
+          abortSignal,
+        });
+        for await (const entity of entities) found.push(toAppPassword(entity));
+        return found;
+      });
+    },
+
+    removeAppPasswords(user, ids) {
+      const actions: TransactionAction[] = [
+        ...ids.map((id): TransactionAction => ["delete", { partitionKey: user.userId, rowKey: appPasswordRow(id) }]),
+        countUpdate(user, user.appPasswordCount - ids.length),
+      ];
+      return write((abortSignal) => client.submitTransaction(actions, { abortSignal }));
+    },
+
+    async touchAppPassword(appPassword, changes) {
+      const entity: TableEntity<Partial<AppPasswordEntity>> = {
+        partitionKey: appPassword.userId,
+        rowKey: appPasswordRow(appPassword.id),
+        LastUsedAt: changes.lastUsedAt,
+        ...(changes.hash !== undefined && { Hash: changes.hash }),
+      };
+      await write((abortSignal) => client.updateEntity(entity, "Merge", { etag: appPassword.etag, abortSignal }));
+    },
+
+    async getThrottle(owner) {
+      return toThrottle(await read<ThrottleEntity>(owner, THROTTLE_ROW));
+    },
+
+    async saveThrottle(owner, current, next) {
+      const entity = throttleEntity(owner, next);
+      const outcome = await write((abortSignal) =>
+        current.etag === undefined
+          ? client.createEntity(entity, { abortSignal })
+          : client.updateEntity(entity, "Replace", { etag: current.etag, abortSignal }),
+      );
+      // Created meanwhile, changed, or reset by an admin: all mean read it again.
+      return outcome === "done" ? "done" : "conflict";
+    },
+
+    async resetThrottle(owner) {
+      const outcome = await write((abortSignal) => client.deleteEntity(owner, THROTTLE_ROW, { abortSignal }));
+      return outcome === "done" ? 1 : 0;
+    },
+
+    async forgetQuietThrottles(quietSince) {
+      const filter = odata`RowKey eq ${THROTTLE_ROW} and Timestamp lt ${quietSince}`;
+      let forgotten = 0;
+      let continuationToken: string | undefined;
+      do {
+        // One page per call: the scan as a whole may take long, and each page as long as storage needs.
+        const page = await call(
+          async (abortSignal) => {
+            const pages = client
+              .listEntities({ queryOptions: { filter, select: ["PartitionKey", "RowKey"] }, abortSignal })
+              .byPage({
+                maxPageSize: QUIET_THROTTLES_PAGE,
+                ...(continuationToken !== undefined && { continuationToken }),
+              });
+            const next = await pages.next();
+            return next.done === true ? undefined : next.value;
+          },
+          Math.max(options.timeoutMs, SCAN_PAGE_TIMEOUT_MS),
+        );
+        // The rows of one page are in different partitions: deleted together. The ETag keeps a row written
+        // since the scan read it (412), and one deleted meanwhile (404) is simply gone.
+        const outcomes = await Promise.all(
+          (page ?? []).map(({ partitionKey = "", rowKey = "", etag }) =>
+            write((abortSignal) => client.deleteEntity(partitionKey, rowKey, { etag, abortSignal })),
+          ),
+        );
+        forgotten += outcomes.filter((outcome) => outcome === "done").length;
+        continuationToken = page?.continuationToken;
+      } while (continuationToken !== undefined);
+      return forgotten;
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { createHash } from "node:crypto";
+import { appPasswordTag, generateAppPassword, normalizeAppPassword } from "./appPasswordSecret";
+import type { AppPasswordStore, StoredAppPassword, StoredThrottle } from "./appPasswordStore";
+import type { Clock } from "./clock";
+import type { PasswordHasher } from "./passwordHasher";
+import { CONFLICT, retryOnConflict, type Contention } from "./retryOnConflict";
+import { afterFailure, afterSuccess, ipBucket, throttleDecision } from "./verifyThrottle";
+
+export type VerifyOutcome =
+  | { readonly code: "VALID"; readonly userId: string; readonly appPasswordId: string }
+  | { readonly code: "INVALID" }
+  | { readonly code: "VERIFY_THROTTLED"; readonly retryAfterSeconds: number }
+  | Contention;
+
+export interface VerifierOptions {
+  readonly store: AppPasswordStore;
+  readonly hasher: PasswordHasher;
+  readonly now: Clock;
+}
+
+/** `lastUsedAt` is written at most this often per app password, so a syncing phone does not write on every login. */
+export const LAST_USED_RESOLUTION_MS = 5 * 60 * 1000;
+
+/** Attempts at counting a failure that keeps losing races to parallel failures, before answering "busy". */
+const MAX_FAILURE_WRITE_ATTEMPTS = 10;
+
+const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Whom verify counts a login name nobody has against: a key of its own, which no user id can take and no
+ * app password is ever stored under, so it is read and throttled exactly like a user.
+ */
+export const unknownOwner = (loginName: string) =>
+  `unknown_${createHash("sha256").update(loginName.toLowerCase()).digest("hex")}`;
+
+export type Verifier = ReturnType<typeof createVerifier>;
+
+/** Verification of a mail client's login against the user's app passwords, with its throttle bookkeeping. */
+export function createVerifier({ store, hasher, now }: VerifierOptions) {
+  // Checked against when there is no stored hash, so unknown users cost one argon2 verification too.
+  const decoyHash = hasher.hash(generateAppPassword());
+
+  /** Counts a failed verify, unless it repeats a recent wrong password; read again when it races another. */
+  async function recordFailure(
+    owner: string,
+    bucket: string,
+    normalized: string,
+    familiar: boolean,
+    read: StoredThrottle,
+  ) {
+    return retryOnConflict(async (attempt) => {
+      const current = attempt === 0 ? read : await store.getThrottle(owner);
+      const next = afterFailure(current.state, bucket, normalized, familiar, now());
+      if (!next) return "counted" as const;
+      return (await store.saveThrottle(owner, current, next)) === "done" ? ("counted" as const) : CONFLICT;
+    }, MAX_FAILURE_WRITE_ATTEMPTS);
+  }
+
+  /** Bookkeeping after a success, written only when something changed: a syncing phone writes rarely. */
+  async function recordSuccess(
+    candidate: StoredAppPassword,
+    normalized: string,
+    bucket: string,
+    throttle: StoredThrottle,
+  ) {
+    const usedAt = now();
+    const stale = !candidate.lastUsedAt || usedAt.getTime() - candidate.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
+    const upgrade = hasher.needsRehash(candidate.hash);
+    const throttleReset = afterSuccess(throttle.state, bucket, usedAt);
+    await Promise.all([
+      (stale || upgrade) &&
+        store.touchAppPassword(candidate, {
+          lastUsedAt: stale ? usedAt : (candidate.lastUsedAt ?? usedAt),
+          ...(upgrade && { hash: await hasher.hash(normalized) }),
+        }),
+      // Lost to a concurrent write, it is simply done again at the next success.
+      throttleReset && store.saveThrottle(candidate.userId, throttle, throttleReset),
+    ]);
+  }
+
+  return {
+    /**
+     * Whether `password` is one of the user's app passwords. `user` is a login name (any case) or an object
+     * id; `clientIp` is the address of the mail client (or of the gateway). Always exactly one argon2
+     * verification and the same storage reads, whether the user exists, the password is wrong or right, so
+     * neither time nor answer tells which accounts exist; none at all when the (user, IP) is throttled.
+     */
+    async verify(user: string, password: string, clientIp: string): Promise<VerifyOutcome> {
+      const normalized = normalizeAppPassword(password);
+      const userId = OBJECT_ID.test(user) ? user.toLowerCase() : await store.findUserIdByLoginName(user);
+      const owner = userId ?? unknownOwner(user);
+      const bucket = ipBucket(clientIp);
+      const { candidate, throttle } = await store.getVerifyRows(owner, appPasswordTag(owner, normalized));
+      const decision = throttleDecision(throttle.state, bucket, now());
+      if (decision.throttled) return { code: "VERIFY_THROTTLED", retryAfterSeconds: decision.retryAfterSeconds };
+
+      const valid = await hasher.verify(candidate?.hash ?? (await decoyHash), normalized);
+      if (!candidate || !valid) {
+        const counted = await recordFailure(owner, bucket, normalized, decision.familiar, throttle);
+        return counted === "counted" ? { code: "INVALID" } : counted;
+      }
+      await recordSuccess(candidate, normalized, bucket, throttle);
+      return { code: "VALID", userId: candidate.userId, appPasswordId: candidate.id };
+    },
+  };
+}
