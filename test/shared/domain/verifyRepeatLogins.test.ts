@@ -8,7 +8,7 @@ import type { AppPasswordStore } from "../../../shared/domain/appPasswordStore";
 import { appPasswordTag } from "../../../shared/domain/appPasswordSecret";
 import type { Principal } from "../../../shared/domain/principal";
 import type { RepeatLoginMemorySettings } from "../../../shared/domain/repeatLoginMemory";
-import { createArgon2Hasher } from "../../../shared/adapters/argon2Hasher";
+import { createArgon2Hasher, type Argon2Parameters } from "../../../shared/adapters/argon2Hasher";
 import { startCountingProxy, type CountingProxy } from "../../support/countingProxy";
 import { CHEAP_ARGON2, principal, uniqueLogin } from "../../support/fixtures";
 import { azuriteStore, countingHasher, freshTableName } from "../../support/testService";
@@ -30,7 +30,10 @@ const counts = { hash: 0, verify: 0 };
 let proxy: CountingProxy;
 let store: AppPasswordStore;
 
-function newService(repeatLoginMemory: RepeatLoginMemorySettings = MEMORY, argon2 = CHEAP_ARGON2): AppPasswordService {
+function newService(
+  repeatLoginMemory: RepeatLoginMemorySettings = MEMORY,
+  argon2: Argon2Parameters = CHEAP_ARGON2,
+): AppPasswordService {
   return createAppPasswordService({
     store,
     hasher: countingHasher(counts)(createArgon2Hasher(argon2)),

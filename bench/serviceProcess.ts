@@ -3,39 +3,41 @@ import path from "node:path";
 // Time since this process started (node's time origin) when the first line of this script runs.
 const bootstrapMs = performance.now();
 
-/** What the child tells the bench once it serves: its own timings, in milliseconds. */
-export interface ColdStartReport {
+/** What the child prints once it serves: its own start-up timings, in milliseconds. */
+export interface ServiceReport {
   /** Process start to the first line of this script: node's own start-up. */
   readonly bootstrapMs: number;
   /** Loading dev/startLocalService and what it imports: shared/, the Azure SDK, jose, zod. */
   readonly moduleLoadMs: number;
-  /** `startLocalService`: the config, the function modules (and @azure/functions), listening. */
+  /** `startLocalService`: the config, the function modules, listening. */
   readonly initMs: number;
 }
 
 /**
- * A fresh process that loads the service as `npm start` does (the local host over `dist/functions`, with
- * the development issuer) against an Azurite that already runs, then prints one JSON line with its
- * timings. Arguments: port, table connection string, table name. Run by `measureColdStart`.
+ * The service in a process of its own, as `npm start` runs it (the local host over `dist/functions`, with the
+ * development issuer), against an Azurite that already runs; settings from the environment. Prints one JSON
+ * line with its start-up timings, and warnings to stderr. Arguments: port, table connection string, table
+ * name. The bench measures it from outside: its CPU time apart from the bench's and Azurite's.
  */
 async function main() {
   const [port, connectionString, tableName] = process.argv.slice(2);
   if (port === undefined || connectionString === undefined || tableName === undefined) {
-    throw new Error("usage: coldStartService <port> <table connection string> <table name>");
+    throw new Error("usage: serviceProcess <port> <table connection string> <table name>");
   }
   const loadStart = performance.now();
   const { startLocalService } = await import("../dev/startLocalService.js");
   const moduleLoadMs = performance.now() - loadStart;
-
   const initStart = performance.now();
   await startLocalService({
     port: Number(port),
     tableConnectionString: connectionString,
     functionsDir: path.join(__dirname, "..", "functions"),
-    env: { APP_PASSWORDS_TABLE_NAME: tableName },
-    onLog: () => undefined,
+    env: { ...process.env, APP_PASSWORDS_TABLE_NAME: tableName },
+    onLog: (level, message) => {
+      if (level === "warning" || level === "error" || level === "critical") process.stderr.write(`${message}\n`);
+    },
   });
-  const report: ColdStartReport = { bootstrapMs, moduleLoadMs, initMs: performance.now() - initStart };
+  const report: ServiceReport = { bootstrapMs, moduleLoadMs, initMs: performance.now() - initStart };
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
