@@ -39,6 +39,8 @@ async function main() {
   });
   const report: ServiceReport = { bootstrapMs, moduleLoadMs, initMs: performance.now() - initStart };
   process.stdout.write(`${JSON.stringify(report)}\n`);
+  // Exits normally when the bench stops it, so a CPU profile (BENCH_SERVICE_CPU_PROF) gets written.
+  process.once("SIGTERM", () => process.exit(0));
 }
 
 main().catch((error: unknown) => {
