@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { Node } from "web-tree-sitter";
 import { describe, expect, it } from "vitest";
 import { portalConfigSources } from "../../dev/writePortalConfig";
@@ -11,7 +13,7 @@ import {
   objectProperties,
   propertyAt,
 } from "./bicepNodes";
-import { loadBicepFile, loadBicepFiles } from "./parseBicep";
+import { loadBicepFile, loadBicepFiles, repoRoot } from "./parseBicep";
 
 /** The body of the one resource of a type (ignoring `existing` references) across infra/. */
 async function resourceBody(typePrefix: string, nestedType?: string): Promise<Node> {
@@ -80,6 +82,20 @@ describe("the function app", () => {
     );
     // Node 20 reached end of life in April 2026; the whole suite also passes on Node 22.
     expect(text(nodeVersion && assignedValue(nodeVersion))).toBe("'22'");
+  });
+
+  it("runs the Node version the README states, once, and that package.json's engines admit", async () => {
+    const api = await loadBicepFile("infra/app/api.bicep");
+    const param = declarations(api.root, "parameter_declaration").find((p) => declarationName(p) === "nodeVersion");
+    const bicepVersion = /^'(\d+)'$/.exec(text(param && assignedValue(param)) ?? "")?.[1];
+    const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
+    // "Node 22" is the function app's runtime; "Node.js 20.19 or later" what builds and tests the project locally.
+    expect([...readme.matchAll(/\bNode (\d+)\b/g)].map((match) => match[1])).toEqual([bicepVersion]);
+    const engines = (
+      JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { engines: { node: string } }
+    ).engines.node;
+    const minimumMajor = Number(/^>=(\d+)/.exec(engines)?.[1]);
+    expect(Number(bicepVersion)).toBeGreaterThanOrEqual(minimumMajor);
   });
 
   it("serves HTTPS only, TLS 1.2 at least, with basic publishing credentials off", async () => {
