@@ -32,10 +32,14 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
   });
 }
 
-/** Without vitest's NODE_ENV=test and npm's per-script variables: a clean npm as the platform runs it. */
+/**
+ * The environment for a clean npm, as the platform runs it: without vitest's NODE_ENV=test, and without what an
+ * outer `npm test` sets for its own project (its prefix would send the nested npm to this repository).
+ */
 function npmEnv(): NodeJS.ProcessEnv {
+  const outerProject = /^(npm_(lifecycle|package|command|config_local_prefix|config_prefix)|INIT_CWD$)/i;
   return Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => name !== "NODE_ENV" && !/^npm_(lifecycle|package)_/i.test(name)),
+    Object.entries(process.env).filter(([name]) => name !== "NODE_ENV" && !outerProject.test(name)),
   );
 }
 
