@@ -3,12 +3,30 @@ import { appPasswordTag, generateAppPassword, normalizeAppPassword } from "./app
 import type { AppPasswordStore, StoredAppPassword, StoredThrottle } from "./appPasswordStore";
 import type { Clock } from "./clock";
 import type { PasswordHasher } from "./passwordHasher";
+import type { Protocol } from "./protocols";
 import { createRepeatLoginMemory, type RepeatLoginMemorySettings } from "./repeatLoginMemory";
 import { CONFLICT, retryOnConflict, type Contention } from "./retryOnConflict";
 import { afterFailure, afterSuccess, ipBucket, throttleDecision } from "./verifyThrottle";
 
+/** A login as a mail gateway reports it. */
+export interface VerifyRequest {
+  /** A login name (any case) or an object id, as the mail client sent it. */
+  readonly user: string;
+  /** As typed: any case, spaces or hyphens between the groups. */
+  readonly password: string;
+  /** The mail client's address, as the gateway saw it. */
+  readonly clientIp: string;
+  readonly protocol: Protocol;
+}
+
 export type VerifyOutcome =
-  | { readonly code: "VALID"; readonly userId: string; readonly appPasswordId: string }
+  | {
+      readonly code: "VALID";
+      readonly userId: string;
+      /** The person's current login name: every login maps to one mailbox, whichever name or id it used. */
+      readonly loginName: string;
+      readonly appPasswordId: string;
+    }
   | { readonly code: "INVALID" }
   | { readonly code: "VERIFY_THROTTLED"; readonly retryAfterSeconds: number }
   | Contention;
@@ -79,6 +97,7 @@ export function createVerifier({ store, hasher, now, repeatLoginMemory = MEMORY_
   /** Bookkeeping after a success, written only when something changed: a syncing phone writes rarely. */
   async function recordSuccess(
     candidate: StoredAppPassword,
+    request: VerifyRequest,
     normalized: string,
     bucket: string,
     throttle: StoredThrottle,
@@ -87,10 +106,14 @@ export function createVerifier({ store, hasher, now, repeatLoginMemory = MEMORY_
     const stale = !candidate.lastUsedAt || usedAt.getTime() - candidate.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
     const upgrade = hasher.needsRehash(candidate.hash);
     const throttleReset = afterSuccess(throttle.state, bucket, usedAt);
+    // Where and how it was last used is written with when, so no more often than that.
+    const lastUse = stale
+      ? { lastUsedAt: usedAt, lastUsedIp: request.clientIp, lastUsedProtocol: request.protocol }
+      : { lastUsedAt: candidate.lastUsedAt ?? usedAt };
     await Promise.all([
       (stale || upgrade) &&
         store.touchAppPassword(candidate, {
-          lastUsedAt: stale ? usedAt : (candidate.lastUsedAt ?? usedAt),
+          ...lastUse,
           ...(upgrade && { hash: await hasher.hash(normalized) }),
         }),
       // Lost to a concurrent write, it is simply done again at the next success.
@@ -98,43 +121,48 @@ export function createVerifier({ store, hasher, now, repeatLoginMemory = MEMORY_
     ]);
   }
 
-  return {
-    /**
-     * Whether `password` is one of the user's app passwords. `user` is a login name (any case) or an object
-     * id; `clientIp` is the address of the mail client (or of the gateway). A cold verify costs exactly one
-     * argon2 verification and the same storage reads, whether the user exists, the password is wrong or right,
-     * so neither time nor answer tells which accounts exist; none at all when the (user, IP) is throttled. Only
-     * a repeat of a success this instance remembers, for an unchanged row, skips argon2 (and, by login name,
-     * the login-name read): it tells the caller nothing they did not prove.
-     */
-    async verify(user: string, password: string, clientIp: string): Promise<VerifyOutcome> {
-      const normalized = normalizeAppPassword(password);
-      const byLoginName = !OBJECT_ID.test(user);
-      const { userId, fromMemory } = byLoginName
-        ? await resolveLoginName(user, normalized)
-        : { userId: user.toLowerCase(), fromMemory: false };
-      const owner = userId ?? unknownOwner(user);
-      const bucket = ipBucket(clientIp);
-      const id = appPasswordTag(owner, normalized);
-      const { candidate, throttle } = await store.getVerifyRows(owner, id);
-      const decision = throttleDecision(throttle.state, bucket, now());
-      if (decision.throttled) return { code: "VERIFY_THROTTLED", retryAfterSeconds: decision.retryAfterSeconds };
+  /**
+   * Whether `password` is one of the user's app passwords. A cold verify costs exactly one argon2
+   * verification and the same storage reads, whether the user exists, the password is wrong or right (or
+   * could never be an app password), so neither time nor answer tells which accounts exist; none at all when
+   * the (user, IP) is throttled. Only a repeat of a success this instance remembers, for an unchanged row,
+   * skips argon2 (and, by login name, the login-name read): it tells the caller nothing they did not prove.
+   */
+  async function verify(request: VerifyRequest): Promise<VerifyOutcome> {
+    const { user, password, clientIp } = request;
+    const normalized = normalizeAppPassword(password);
+    const byLoginName = !OBJECT_ID.test(user);
+    const { userId, fromMemory } = byLoginName
+      ? await resolveLoginName(user, normalized)
+      : { userId: user.toLowerCase(), fromMemory: false };
+    const owner = userId ?? unknownOwner(user);
+    const bucket = ipBucket(clientIp);
+    const id = appPasswordTag(owner, normalized);
+    const { candidate, loginName, throttle } = await store.getVerifyRows(owner, id);
+    if (fromMemory && loginName !== user.toLowerCase()) {
+      // The account no longer holds the name it was remembered for (renamed away): ask storage who does.
+      memory.forgetLoginName(user);
+      return verify(request);
+    }
+    const decision = throttleDecision(throttle.state, bucket, now());
+    if (decision.throttled) return { code: "VERIFY_THROTTLED", retryAfterSeconds: decision.retryAfterSeconds };
 
-      // Only a success for the row exactly as it was proved is answered from memory; anything else pays argon2.
-      const recognized = candidate !== undefined && memory.recognizes(candidate, normalized);
-      const valid = recognized || (await hasher.verify(candidate?.hash ?? (await decoyHash), normalized));
-      if (!candidate || !valid) {
-        if (!candidate) memory.forget(owner, id);
-        if (fromMemory) memory.forgetLoginName(user);
-        const counted = await recordFailure(owner, bucket, normalized, decision.familiar, throttle);
-        return counted === "counted" ? { code: "INVALID" } : counted;
-      }
-      await recordSuccess(candidate, normalized, bucket, throttle);
-      // Remembered from argon2's proof only, so the lifetime counts from it; an upgraded hash is a new version.
-      if (!recognized && !hasher.needsRehash(candidate.hash)) memory.rememberSuccess(candidate, normalized);
-      // Only a mapping read from storage is remembered (or its lifetime renewed), so none outlives a re-pointing by more.
-      if (byLoginName && !fromMemory) memory.rememberLoginName(user, candidate.userId);
-      return { code: "VALID", userId: candidate.userId, appPasswordId: candidate.id };
-    },
-  };
+    // Only a success for the row exactly as it was proved is answered from memory; anything else pays argon2.
+    const recognized = candidate !== undefined && memory.recognizes(candidate, normalized);
+    const valid = recognized || (await hasher.verify(candidate?.hash ?? (await decoyHash), normalized));
+    if (!candidate || !valid) {
+      if (!candidate) memory.forget(owner, id);
+      if (fromMemory) memory.forgetLoginName(user);
+      const counted = await recordFailure(owner, bucket, normalized, decision.familiar, throttle);
+      return counted === "counted" ? { code: "INVALID" } : counted;
+    }
+    await recordSuccess(candidate, request, normalized, bucket, throttle);
+    // Remembered from argon2's proof only, so the lifetime counts from it; an upgraded hash is a new version.
+    if (!recognized && !hasher.needsRehash(candidate.hash)) memory.rememberSuccess(candidate, normalized);
+    // Only a mapping read from storage is remembered (or its lifetime renewed), so none outlives a re-pointing by more.
+    if (byLoginName && !fromMemory) memory.rememberLoginName(user, candidate.userId);
+    return { code: "VALID", userId: candidate.userId, loginName: loginName ?? user, appPasswordId: candidate.id };
+  }
+
+  return { verify };
 }

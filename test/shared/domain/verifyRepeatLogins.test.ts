@@ -75,6 +75,7 @@ async function costOf<T>(run: () => Promise<T>) {
 const valid = (person: Principal, password: IssuedAppPassword) => ({
   code: "VALID",
   userId: person.userId,
+  loginName: person.loginName,
   appPasswordId: password.id,
 });
 
@@ -95,7 +96,9 @@ describe("verify with the repeat-login memory", () => {
       for (const [index, { person, password }] of devices.entries()) {
         // Half the devices sign in by login name, half by object id, as gateways do either.
         const user = index % 2 === 0 ? person.loginName : person.userId;
-        expect(await service.verify(user, password.password, GATEWAY_IP)).toEqual(valid(person, password));
+        expect(
+          await service.verify({ user: user, password: password.password, clientIp: GATEWAY_IP, protocol: "imap" }),
+        ).toEqual(valid(person, password));
       }
       later(6 * MINUTE_MS);
     }
@@ -111,9 +114,18 @@ describe("verify with the repeat-login memory", () => {
     const { person, passwords } = await personWith(service, 1);
     const [password] = passwords;
     if (!password) throw new Error("no app password");
-    const first = await costOf(() => service.verify(person.loginName, password.password, GATEWAY_IP));
+    const first = await costOf(() =>
+      service.verify({ user: person.loginName, password: password.password, clientIp: GATEWAY_IP, protocol: "imap" }),
+    );
     expect(first).toMatchObject({ result: valid(person, password), argon2: 1, reads: 2 });
-    const again = await costOf(() => service.verify(person.loginName.toUpperCase(), password.password, GATEWAY_IP));
+    const again = await costOf(() =>
+      service.verify({
+        user: person.loginName.toUpperCase(),
+        password: password.password,
+        clientIp: GATEWAY_IP,
+        protocol: "imap",
+      }),
+    );
     expect(again).toEqual({ result: valid(person, password), argon2: 0, reads: 1, writes: 0 });
   });
 
@@ -122,8 +134,15 @@ describe("verify with the repeat-login memory", () => {
     const { person, passwords } = await personWith(service, 1);
     const [password] = passwords;
     if (!password) throw new Error("no app password");
-    await service.verify(person.loginName, password.password, GATEWAY_IP);
-    const wrong = await costOf(() => service.verify(person.loginName, "wrongwrongwrongw", GATEWAY_IP));
+    await service.verify({
+      user: person.loginName,
+      password: password.password,
+      clientIp: GATEWAY_IP,
+      protocol: "imap",
+    });
+    const wrong = await costOf(() =>
+      service.verify({ user: person.loginName, password: "wrongwrongwrongw", clientIp: GATEWAY_IP, protocol: "imap" }),
+    );
     expect(wrong.result).toEqual({ code: "INVALID" });
     expect({ argon2: wrong.argon2, reads: wrong.reads }).toEqual({ argon2: 1, reads: 2 });
   });
@@ -133,11 +152,21 @@ describe("verify with the repeat-login memory", () => {
     const { person, passwords } = await personWith(service, 2);
     const [kept, deleted] = passwords;
     if (!kept || !deleted) throw new Error("no app passwords");
-    for (const password of [kept, deleted]) await service.verify(person.loginName, password.password, GATEWAY_IP);
+    for (const password of [kept, deleted])
+      await service.verify({
+        user: person.loginName,
+        password: password.password,
+        clientIp: GATEWAY_IP,
+        protocol: "imap",
+      });
     expect(await service.remove(person, person.userId, deleted.id)).toMatchObject({ code: "REMOVED" });
-    const after = await costOf(() => service.verify(person.loginName, deleted.password, GATEWAY_IP));
+    const after = await costOf(() =>
+      service.verify({ user: person.loginName, password: deleted.password, clientIp: GATEWAY_IP, protocol: "imap" }),
+    );
     expect({ result: after.result, argon2: after.argon2 }).toEqual({ result: { code: "INVALID" }, argon2: 1 });
-    const other = await costOf(() => service.verify(person.loginName, kept.password, GATEWAY_IP));
+    const other = await costOf(() =>
+      service.verify({ user: person.loginName, password: kept.password, clientIp: GATEWAY_IP, protocol: "imap" }),
+    );
     expect({ result: other.result, argon2: other.argon2 }).toEqual({ result: valid(person, kept), argon2: 0 });
   });
 
@@ -146,20 +175,34 @@ describe("verify with the repeat-login memory", () => {
     const { person, passwords } = await personWith(service, 1);
     const [password] = passwords;
     if (!password) throw new Error("no app password");
-    await service.verify(person.userId, password.password, GATEWAY_IP);
+    await service.verify({ user: person.userId, password: password.password, clientIp: GATEWAY_IP, protocol: "imap" });
     const read = async () => (await store.getVerifyRows(person.userId, password.id)).candidate;
     const before = await read();
     if (!before) throw new Error("no row");
     await store.touchAppPassword(before, { lastUsedAt: later(MINUTE_MS) });
-    expect((await costOf(() => service.verify(person.userId, password.password, GATEWAY_IP))).argon2).toBe(0);
+    expect(
+      (
+        await costOf(() =>
+          service.verify({ user: person.userId, password: password.password, clientIp: GATEWAY_IP, protocol: "imap" }),
+        )
+      ).argon2,
+    ).toBe(0);
     // Another instance upgrades the hash: the row's version changes.
     const touched = await read();
     if (!touched) throw new Error("no row");
     const rehashed = await createArgon2Hasher(CHEAP_ARGON2).hash(password.password);
     await store.touchAppPassword(touched, { lastUsedAt: clock.now, hash: rehashed });
-    const after = await costOf(() => service.verify(person.userId, password.password, GATEWAY_IP));
+    const after = await costOf(() =>
+      service.verify({ user: person.userId, password: password.password, clientIp: GATEWAY_IP, protocol: "imap" }),
+    );
     expect({ result: after.result, argon2: after.argon2 }).toEqual({ result: valid(person, password), argon2: 1 });
-    expect((await costOf(() => service.verify(person.userId, password.password, GATEWAY_IP))).argon2).toBe(0);
+    expect(
+      (
+        await costOf(() =>
+          service.verify({ user: person.userId, password: password.password, clientIp: GATEWAY_IP, protocol: "imap" }),
+        )
+      ).argon2,
+    ).toBe(0);
   });
 
   it("does not remember a success whose hash this instance upgrades: the next verify checks the new hash", async () => {
@@ -168,10 +211,24 @@ describe("verify with the repeat-login memory", () => {
     const [password] = passwords;
     if (!password) throw new Error("no app password");
     const stronger = newService(MEMORY, { ...CHEAP_ARGON2, timeCost: 2 });
-    const upgrading = await costOf(() => stronger.verify(person.userId, password.password, GATEWAY_IP));
+    const upgrading = await costOf(() =>
+      stronger.verify({ user: person.userId, password: password.password, clientIp: GATEWAY_IP, protocol: "imap" }),
+    );
     expect({ argon2: upgrading.argon2, hash: counts.hash }).toEqual({ argon2: 1, hash: 1 });
-    expect((await costOf(() => stronger.verify(person.userId, password.password, GATEWAY_IP))).argon2).toBe(1);
-    expect((await costOf(() => stronger.verify(person.userId, password.password, GATEWAY_IP))).argon2).toBe(0);
+    expect(
+      (
+        await costOf(() =>
+          stronger.verify({ user: person.userId, password: password.password, clientIp: GATEWAY_IP, protocol: "imap" }),
+        )
+      ).argon2,
+    ).toBe(1);
+    expect(
+      (
+        await costOf(() =>
+          stronger.verify({ user: person.userId, password: password.password, clientIp: GATEWAY_IP, protocol: "imap" }),
+        )
+      ).argon2,
+    ).toBe(0);
   });
 
   it("goes to argon2 again once the lifetime is over", async () => {
@@ -179,9 +236,15 @@ describe("verify with the repeat-login memory", () => {
     const { person, passwords } = await personWith(service, 1);
     const [password] = passwords;
     if (!password) throw new Error("no app password");
-    await service.verify(person.userId, password.password, GATEWAY_IP);
+    await service.verify({ user: person.userId, password: password.password, clientIp: GATEWAY_IP, protocol: "imap" });
     later(MEMORY.lifetimeMs);
-    expect((await costOf(() => service.verify(person.userId, password.password, GATEWAY_IP))).argon2).toBe(1);
+    expect(
+      (
+        await costOf(() =>
+          service.verify({ user: person.userId, password: password.password, clientIp: GATEWAY_IP, protocol: "imap" }),
+        )
+      ).argon2,
+    ).toBe(1);
   });
 
   it("runs argon2 on every verify when it is off", async () => {
@@ -190,7 +253,9 @@ describe("verify with the repeat-login memory", () => {
     const [password] = passwords;
     if (!password) throw new Error("no app password");
     for (let i = 0; i < 3; i++) {
-      const cost = await costOf(() => service.verify(person.loginName, password.password, GATEWAY_IP));
+      const cost = await costOf(() =>
+        service.verify({ user: person.loginName, password: password.password, clientIp: GATEWAY_IP, protocol: "imap" }),
+      );
       expect({ argon2: cost.argon2, reads: cost.reads }).toEqual({ argon2: 1, reads: 2 });
     }
   });
@@ -202,11 +267,25 @@ describe("verify with the repeat-login memory", () => {
     const [password] = passwords;
     if (!password) throw new Error("no app password");
     for (const instance of [one, other, one, other]) {
-      expect(await instance.verify(person.loginName, password.password, GATEWAY_IP)).toEqual(valid(person, password));
+      expect(
+        await instance.verify({
+          user: person.loginName,
+          password: password.password,
+          clientIp: GATEWAY_IP,
+          protocol: "imap",
+        }),
+      ).toEqual(valid(person, password));
     }
     expect(await other.remove(person, person.userId, password.id)).toMatchObject({ code: "REMOVED" });
     for (const instance of [one, other]) {
-      const after = await costOf(() => instance.verify(person.loginName, password.password, GATEWAY_IP));
+      const after = await costOf(() =>
+        instance.verify({
+          user: person.loginName,
+          password: password.password,
+          clientIp: GATEWAY_IP,
+          protocol: "imap",
+        }),
+      );
       expect({ result: after.result, argon2: after.argon2 }).toEqual({ result: { code: "INVALID" }, argon2: 1 });
     }
   });
@@ -216,16 +295,56 @@ describe("verify with the repeat-login memory", () => {
     const { person, passwords } = await personWith(service, 1);
     const [password] = passwords;
     if (!password) throw new Error("no app password");
-    await service.verify(person.loginName, password.password, GATEWAY_IP);
+    await service.verify({
+      user: person.loginName,
+      password: password.password,
+      clientIp: GATEWAY_IP,
+      protocol: "imap",
+    });
     // The name now belongs to another account (released by an admin, then proved by someone else).
     const newcomer = principal(person.loginName, { userId: "00000000-0000-4000-8000-00000000beef" });
     await store.saveLoginName(person.loginName, newcomer.userId);
     later(MEMORY.loginNameLifetimeMs);
-    const after = await costOf(() => service.verify(person.loginName, password.password, GATEWAY_IP));
+    const after = await costOf(() =>
+      service.verify({ user: person.loginName, password: password.password, clientIp: GATEWAY_IP, protocol: "imap" }),
+    );
     expect({ result: after.result, reads: after.reads }).toEqual({ result: { code: "INVALID" }, reads: 2 });
     // Its holder still signs in by object id, from memory.
-    const byId = await costOf(() => service.verify(person.userId, password.password, GATEWAY_IP));
+    const byId = await costOf(() =>
+      service.verify({ user: person.userId, password: password.password, clientIp: GATEWAY_IP, protocol: "imap" }),
+    );
     expect({ result: byId.result, argon2: byId.argon2 }).toEqual({ result: valid(person, password), argon2: 0 });
+  });
+
+  it("does not resolve a remembered login name to an account that was renamed away from it", async () => {
+    const service = newService();
+    const { person, passwords } = await personWith(service, 1);
+    const [password] = passwords;
+    if (!password) throw new Error("no app password");
+    await service.verify({
+      user: person.loginName,
+      password: password.password,
+      clientIp: GATEWAY_IP,
+      protocol: "imap",
+    });
+    // Renamed in Entra ID, and recorded as registration does: the record and the name rows follow.
+    const renamed = uniqueLogin("renamed");
+    const user = await store.getUser(person.userId);
+    if (!user) throw new Error("no user");
+    await store.setLoginName(user, renamed);
+    await store.saveLoginName(renamed, person.userId);
+    await store.deleteLoginName(person.loginName, person.userId);
+    const old = await costOf(() =>
+      service.verify({ user: person.loginName, password: password.password, clientIp: GATEWAY_IP, protocol: "imap" }),
+    );
+    expect(old.result).toEqual({ code: "INVALID" });
+    const current = await service.verify({
+      user: renamed,
+      password: password.password,
+      clientIp: GATEWAY_IP,
+      protocol: "imap",
+    });
+    expect(current).toEqual({ code: "VALID", userId: person.userId, loginName: renamed, appPasswordId: password.id });
   });
 
   it("forgets a remembered login name as soon as a verify through it fails", async () => {
@@ -233,15 +352,25 @@ describe("verify with the repeat-login memory", () => {
     const { person, passwords } = await personWith(service, 2);
     const [kept, deleted] = passwords;
     if (!kept || !deleted) throw new Error("no app passwords");
-    for (const password of [kept, deleted]) await service.verify(person.loginName, password.password, GATEWAY_IP);
+    for (const password of [kept, deleted])
+      await service.verify({
+        user: person.loginName,
+        password: password.password,
+        clientIp: GATEWAY_IP,
+        protocol: "imap",
+      });
     // Remembered for this instance, so deleted directly in storage: the memory cannot have heard of it.
     const user = await store.getUser(person.userId);
     if (!user) throw new Error("no user");
     await store.removeAppPasswords(user, [deleted.id]);
     expect(appPasswordTag(person.userId, deleted.password)).toBe(deleted.id);
-    const failed = await costOf(() => service.verify(person.loginName, deleted.password, GATEWAY_IP));
+    const failed = await costOf(() =>
+      service.verify({ user: person.loginName, password: deleted.password, clientIp: GATEWAY_IP, protocol: "imap" }),
+    );
     expect({ result: failed.result, reads: failed.reads }).toEqual({ result: { code: "INVALID" }, reads: 1 });
-    const next = await costOf(() => service.verify(person.loginName, kept.password, GATEWAY_IP));
+    const next = await costOf(() =>
+      service.verify({ user: person.loginName, password: kept.password, clientIp: GATEWAY_IP, protocol: "imap" }),
+    );
     expect({ result: next.result, reads: next.reads }).toEqual({ result: valid(person, kept), reads: 2 });
   });
 });
