@@ -52,7 +52,8 @@ export async function startBenchFixture(): Promise<BenchFixture> {
     await azurite.stop();
     throw error;
   }
-  const agent = new Agent({ keepAlive: true });
+  // Idle sockets are closed after 2 s, before the server's keep-alive timeout (5 s) closes them under a request.
+  const agent = new Agent({ keepAlive: true, timeout: 2000 });
   const { hostname, port } = new URL(service.url);
 
   function call(method: string, path: string, options: { token?: string; body?: unknown; key?: boolean } = {}) {
