@@ -62,8 +62,8 @@ export type RepeatLoginMemory = ReturnType<typeof createRepeatLoginMemory>;
 /**
  * The repeat-login memory of one instance: which (owner, app password) a password was last proved right
  * for, as a MAC under a key that lives only in this process, against the row's {@link verifyVersion}; and
- * which user id a login name was last read to map to. Never the password, never a hash that a stolen
- * memory dump could be attacked with offline without the key.
+ * which user id a login name was last read to map to. It never holds a password; the key is made here, at
+ * random, and is never stored, logged or sent.
  */
 export function createRepeatLoginMemory(settings: RepeatLoginMemorySettings, now: Clock) {
   const key = randomBytes(32);
