@@ -53,7 +53,12 @@ function dovecotConfig(dir: string, imapPort: number, submissionPort: number, re
   // As root, Dovecot's own unprivileged users (made by the Debian package) run the login and auth processes,
   // and the auth-worker that runs the passdb stays root, as installed; as anyone else, everything runs as
   // that user, so a developer needs no root to run the test.
-  const users = me.uid === 0 ? "" : `default_internal_user = ${me.username}\ndefault_login_user = ${me.username}\n`;
+  const asMe = me.uid !== 0;
+  const users = asMe
+    ? `default_internal_user = ${me.username}\ndefault_internal_group = ${groupName()}\ndefault_login_user = ${me.username}\n`
+    : "";
+  // Only root can chroot, which the login processes and anvil do by default.
+  const chroot = asMe ? "  chroot =\n" : "";
   return `# Written by test/gateways/dovecot/startDovecot.ts for one test run.
 base_dir = ${dir}/run
 state_dir = ${dir}/state
@@ -84,7 +89,7 @@ userdb {
 }
 
 service imap-login {
-  inet_listener imap {
+${chroot}  inet_listener imap {
     address = 127.0.0.1
     port = ${imapPort}
   }
@@ -94,17 +99,22 @@ service imap-login {
 }
 # Dovecot's own penalty delays failed logins from one address by up to 15 s each; the lockout test makes ten.
 service anvil {
-  unix_listener anvil-auth-penalty {
+${chroot}  unix_listener anvil-auth-penalty {
     mode = 0
   }
 }
 service submission-login {
-  inet_listener submission {
+${chroot}  inet_listener submission {
     address = 127.0.0.1
     port = ${submissionPort}
   }
 }
 `;
+}
+
+/** The name of this process's group. */
+function groupName(): string {
+  return execFileSync("id", ["-gn"], { encoding: "utf8" }).trim();
 }
 
 /** The group of Dovecot's unprivileged internal user (made by the Debian package), which runs the auth process. */
