@@ -65,7 +65,7 @@ local function read_function_key(path)
   if file == nil then
     return nil, "cannot read the function key file: " .. open_error
   end
-  local key = (file:read("a") or ""):match("^%s*(.-)%s*$")
+  local key = (file:read("*a") or ""):match("^%s*(.-)%s*$")
   file:close()
   if key == "" then
     return nil, "the function key file " .. path .. " is empty"
