@@ -4,6 +4,7 @@ import { countedWrongPasswords } from "../../support/countedWrongPasswords";
 import { startTestService, type TestService } from "../../support/testService";
 import { imapLogin, smtpAuthPlain } from "./mailClients";
 import { startDovecot, type RunningDovecot } from "./startDovecot";
+import { startTlsProxy } from "./startTlsProxy";
 
 /** "abcdefghijklmnop" → "abcd efgh ijkl mnop", as a person types it from the page. */
 const inGroups = (password: string) => password.replace(/(.{4})(?!$)/g, "$1 ");
@@ -122,6 +123,22 @@ describe("Dovecot with the app passwords passdb", () => {
       await misconfigured.waitForLog(/app-passwords: unexpected answer HTTP 401 \(code INVALID_FUNCTION_KEY\)/);
     } finally {
       await misconfigured.stop();
+    }
+  });
+
+  it("calls an https service by name, trusting its certificate through ssl_client_ca_file, and only then", async () => {
+    const proxy = await startTlsProxy(service.url);
+    const verifyUrl = `${proxy.url}/api/verify`;
+    const trusting = await startDovecot({ verifyUrl, functionKey: service.functionKey, sslClientCaFile: proxy.caFile });
+    const distrusting = await startDovecot({ verifyUrl, functionKey: service.functionKey });
+    try {
+      expect((await imapLogin(trusting.imapPort, login, password)).login).toMatch(loggedIn);
+      expect(await smtpAuthPlain(trusting.submissionPort, login, password)).toMatch(/^235 /);
+      expect((await imapLogin(distrusting.imapPort, login, password)).login).toMatch(unavailable);
+      await distrusting.waitForLog(/app-passwords: no answer from https:\/\/localhost:\d+\/api\/verify: SSL/);
+    } finally {
+      await Promise.all([trusting.stop(), distrusting.stop()]);
+      await proxy.stop();
     }
   });
 

@@ -9,13 +9,15 @@ import { freePort } from "../../../dev/azurite";
 
 /** The passdb script as shipped, copied into each test Dovecot's folder the way a mail admin installs it. */
 const PASSDB_SCRIPT = path.join(__dirname, "..", "..", "..", "gateways", "dovecot", "app-passwords.lua");
-const PACKAGES = "dovecot-imapd dovecot-submissiond dovecot-auth-lua lua-cjson";
+const PACKAGES = "dovecot-imapd dovecot-submissiond dovecot-auth-lua lua-cjson openssl";
 
 export interface DovecotOptions {
   /** The verify endpoint, `http://127.0.0.1:<port>/api/verify`. */
   readonly verifyUrl: string;
   readonly functionKey: string;
   readonly timeoutMs?: number;
+  /** The CA that Dovecot's HTTP client trusts for an https `verifyUrl` (Dovecot's `ssl_client_ca_file`). */
+  readonly sslClientCaFile?: string;
 }
 
 export interface RunningDovecot {
@@ -47,7 +49,11 @@ function mailOwner(): { uid: number; gid: number } {
   return uid === 0 ? { uid: 65534, gid: 65534 } : { uid, gid };
 }
 
-function dovecotConfig(dir: string, imapPort: number, submissionPort: number, relayPort: number): string {
+function dovecotConfig(
+  dir: string,
+  ports: { imap: number; submission: number; relay: number },
+  sslClientCaFile: string | undefined,
+): string {
   const { uid, gid } = mailOwner();
   const me = os.userInfo();
   // As root, Dovecot's own unprivileged users (made by the Debian package) run the login and auth processes,
@@ -67,7 +73,7 @@ instance_name = app-passwords-test-${path.basename(dir)}
 ${users}protocols = imap submission
 listen = 127.0.0.1
 ssl = no
-disable_plaintext_auth = no
+${sslClientCaFile === undefined ? "" : `ssl_client_ca_file = ${sslClientCaFile}\n`}disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_verbose = yes
 # Dovecot waits 2 s before every failed login; the test makes a dozen on purpose.
@@ -77,7 +83,7 @@ hostname = localhost
 first_valid_uid = ${uid}
 mail_location = maildir:${dir}/mail/%u
 submission_relay_host = 127.0.0.1
-submission_relay_port = ${relayPort}
+submission_relay_port = ${ports.relay}
 
 passdb {
   driver = lua
@@ -91,7 +97,7 @@ userdb {
 service imap-login {
 ${chroot}  inet_listener imap {
     address = 127.0.0.1
-    port = ${imapPort}
+    port = ${ports.imap}
   }
   inet_listener imaps {
     port = 0
@@ -106,7 +112,7 @@ ${chroot}  unix_listener anvil-auth-penalty {
 service submission-login {
 ${chroot}  inet_listener submission {
     address = 127.0.0.1
-    port = ${submissionPort}
+    port = ${ports.submission}
   }
 }
 `;
@@ -168,7 +174,10 @@ export async function startDovecot(options: DovecotOptions): Promise<RunningDove
   if (os.userInfo().uid === 0) await chown(settings, 0, dovecotGroupId());
   const [imapPort, submissionPort, relayPort] = [await freePort(), await freePort(), await freePort()];
   const configFile = path.join(dir, "dovecot.conf");
-  await writeFile(configFile, dovecotConfig(dir, imapPort, submissionPort, relayPort));
+  await writeFile(
+    configFile,
+    dovecotConfig(dir, { imap: imapPort, submission: submissionPort, relay: relayPort }, options.sslClientCaFile),
+  );
   const logFile = path.join(dir, "dovecot.log");
   const log = () => readFile(logFile, "utf8").catch(() => "");
 
