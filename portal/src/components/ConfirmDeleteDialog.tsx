@@ -1,0 +1,60 @@
+import { useState } from "react";
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Text,
+} from "@fluentui/react-components";
+import { ProblemMessage } from "./ProblemMessage";
+
+export interface ConfirmDeleteDialogProps {
+  /** "Delete Alice's iPhone?" */
+  readonly title: string;
+  /** "Are you sure…?": what stops working. */
+  readonly question: string;
+  /** Deletes; the dialog closes when it resolves and shows the problem when it rejects. */
+  readonly onYes: () => Promise<void>;
+  readonly onClose: () => void;
+}
+
+/** "Are you sure…?" with Yes and No, before anything is deleted. Open while it is rendered. */
+export function ConfirmDeleteDialog({ title, question, onYes, onClose }: ConfirmDeleteDialogProps) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+
+  async function yes() {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await onYes();
+      onClose();
+    } catch (failure) {
+      setError(failure);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog open modalType="alert" onOpenChange={(_, data) => (data.open ? undefined : onClose())}>
+      <DialogSurface>
+        <DialogBody>
+          <DialogTitle>{title}</DialogTitle>
+          <DialogContent>
+            <Text as="p">{question}</Text>
+            {error === undefined ? null : <ProblemMessage error={error} />}
+          </DialogContent>
+          <DialogActions>
+            <Button appearance="primary" disabled={busy} onClick={() => void yes()}>
+              Yes
+            </Button>
+            <Button onClick={onClose}>No</Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
