@@ -1,4 +1,4 @@
-import { useState, type SyntheticEvent } from "react";
+import { useRef, useState, type SyntheticEvent } from "react";
 import {
   Button,
   Checkbox,
@@ -47,6 +47,7 @@ export function CreateAppPasswordDialog({ api, restrictions, disabled, onFinishe
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [created, setCreated] = useState<NewAppPassword>();
+  const createButton = useRef<HTMLButtonElement>(null);
 
   function reset() {
     setName("");
@@ -61,6 +62,8 @@ export function CreateAppPasswordDialog({ api, restrictions, disabled, onFinishe
     setOpen(false);
     reset();
     if (hadPassword) onFinished();
+    // Back where the person started, once the dialog has let go of the focus.
+    setTimeout(() => createButton.current?.focus(), 0);
   }
 
   async function next(event: SyntheticEvent) {
@@ -92,11 +95,9 @@ export function CreateAppPasswordDialog({ api, restrictions, disabled, onFinishe
       modalType={created === undefined ? "modal" : "alert"}
       onOpenChange={(_, data) => (data.open ? setOpen(true) : close())}
     >
-      <DialogTrigger disableButtonEnhancement>
-        <Button appearance="primary" disabledFocusable={disabled}>
-          Create
-        </Button>
-      </DialogTrigger>
+      <Button ref={createButton} appearance="primary" disabledFocusable={disabled} onClick={() => setOpen(true)}>
+        Create
+      </Button>
       <DialogSurface aria-describedby={undefined}>
         {created === undefined ? (
           <form onSubmit={(event) => void next(event)}>
