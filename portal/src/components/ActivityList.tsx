@@ -102,9 +102,18 @@ export function ActivityList({ api, user, caption, version }: ActivityListProps)
   );
 }
 
+/** Who acted, in words: the service names the owner, an administrator or the clean-up timer. */
+function describeActor(by: string | undefined): string {
+  if (by === undefined) return "";
+  if (/^(?:user|owner|self|me)$/i.test(by)) return "";
+  if (/^admin/i.test(by)) return " by an administrator";
+  if (/^clean-?up|^timer/i.test(by)) return " by the automatic clean-up";
+  return ` by ${by}`;
+}
+
 /** One event in words. */
 export function describeEvent(event: ActivityEvent): string {
-  const by = event.by === undefined ? "" : ` by ${event.by}`;
+  const by = describeActor(event.by);
   switch (event.event) {
     case "created":
       return `Created${by}`;
