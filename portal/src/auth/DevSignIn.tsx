@@ -1,4 +1,4 @@
-import { useState, type SyntheticEvent, type ReactNode } from "react";
+import { useMemo, useState, type SyntheticEvent, type ReactNode } from "react";
 import { Button, Checkbox, Field, Input, Text, Title1 } from "@fluentui/react-components";
 import { ADMIN_ROLE, type Session } from "./session";
 import { useStyles } from "../useStyles";
@@ -17,16 +17,21 @@ interface StoredDevSession {
  */
 export function DevSignIn({ children }: { children: (session: Session) => ReactNode }) {
   const [stored, setStored] = useState<StoredDevSession | undefined>(readStored);
-  if (stored === undefined) return <SignInAsForm onSignedIn={setStored} />;
-  const session: Session = {
-    loginName: stored.loginName,
-    isAdmin: stored.isAdmin,
-    getToken: () => Promise.resolve(stored.token),
-    signOut: () => {
-      sessionStorage.removeItem(STORAGE_KEY);
-      setStored(undefined);
-    },
-  };
+  // One session object per sign-in, so what the page derives from it (the API client) is made once.
+  const session = useMemo<Session | undefined>(
+    () =>
+      stored && {
+        loginName: stored.loginName,
+        isAdmin: stored.isAdmin,
+        getToken: () => Promise.resolve(stored.token),
+        signOut: () => {
+          sessionStorage.removeItem(STORAGE_KEY);
+          setStored(undefined);
+        },
+      },
+    [stored],
+  );
+  if (session === undefined) return <SignInAsForm onSignedIn={setStored} />;
   return <>{children(session)}</>;
 }
 

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
 import {
   InteractionRequiredAuthError,
   InteractionStatus,
@@ -32,19 +32,6 @@ function SignedInWithMsal({ apiScope, children }: Omit<MsalSignInProps, "instanc
   const account: AccountInfo | undefined = instance.getActiveAccount() ?? accounts[0];
   const [isAdmin, setIsAdmin] = useState<boolean>();
 
-  const getToken = async () => {
-    if (account === undefined) throw new Error("Not signed in.");
-    const request = { scopes: [apiScope], account };
-    try {
-      return (await instance.acquireTokenSilent(request)).accessToken;
-    } catch (error) {
-      if (error instanceof InteractionRequiredAuthError) {
-        await instance.acquireTokenRedirect(request);
-      }
-      throw error;
-    }
-  };
-
   useEffect(() => {
     if (account === undefined) return;
     instance.setActiveAccount(account);
@@ -54,6 +41,25 @@ function SignedInWithMsal({ apiScope, children }: Omit<MsalSignInProps, "instanc
       // Without a token now, the first API call asks for one interactively; the admin view waits till then.
       .catch(() => setIsAdmin(false));
   }, [instance, account, apiScope]);
+
+  // One session object per signed-in account, so what the page derives from it (the API client) is made once.
+  const session = useMemo<Session | undefined>(() => {
+    if (account === undefined || isAdmin === undefined) return undefined;
+    const request = { scopes: [apiScope], account };
+    return {
+      loginName: account.username,
+      isAdmin,
+      getToken: async () => {
+        try {
+          return (await instance.acquireTokenSilent(request)).accessToken;
+        } catch (error) {
+          if (error instanceof InteractionRequiredAuthError) await instance.acquireTokenRedirect(request);
+          throw error;
+        }
+      },
+      signOut: () => void instance.logoutRedirect({ account }),
+    };
+  }, [instance, account, isAdmin, apiScope]);
 
   if (account === undefined) {
     return (
@@ -72,12 +78,6 @@ function SignedInWithMsal({ apiScope, children }: Omit<MsalSignInProps, "instanc
       </main>
     );
   }
-  if (isAdmin === undefined) return <Spinner label="Signing in…" />;
-  const session: Session = {
-    loginName: account.username,
-    isAdmin,
-    getToken,
-    signOut: () => void instance.logoutRedirect({ account }),
-  };
+  if (session === undefined) return <Spinner label="Signing in…" />;
   return <>{children(session)}</>;
 }

@@ -1,6 +1,13 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { MessageBar, MessageBarBody, MessageBarTitle, Spinner, Text, Title2 } from "@fluentui/react-components";
-import { ApiError, type ApiClient, type AppPassword, type Capabilities, type NewAppPassword } from "../api";
+import {
+  ApiError,
+  type ApiClient,
+  type AppPassword,
+  type Capabilities,
+  type NewAppPassword,
+  type Registration,
+} from "../api";
 import { useNotify } from "../notify";
 import { useAppPasswords } from "../useAppPasswords";
 import { useStyles } from "../useStyles";
@@ -32,9 +39,14 @@ export function MyAppPasswords({ api, capabilities, onRenameUnsupported }: MyApp
 
   const [attempt, setAttempt] = useState(0);
 
+  // The first registration answers the only copy of the first password: it is never sent twice for one attempt,
+  // not even when React runs this effect twice in development.
+  const pending = useRef<{ readonly attempt: number; readonly answer: Promise<Registration> }>(undefined);
+
   useEffect(() => {
     let current = true;
-    api.register("me").then(
+    if (pending.current?.attempt !== attempt) pending.current = { attempt, answer: api.register("me") };
+    pending.current.answer.then(
       (registration) => {
         if (!current) return;
         setRegistrationError(undefined);
