@@ -95,6 +95,7 @@ describe("the self-service page, for the person", () => {
     await page.reload();
     await row(page, "Alice's iPhone").waitFor();
     await expectGone(page, password);
+    expect(browser.cspViolations).toEqual([]);
     await page.close();
   });
 
@@ -154,6 +155,7 @@ describe("the self-service page, for the person", () => {
     await confirm.getByRole("button", { name: "No" }).click();
     await confirm.waitFor({ state: "detached" });
     await row(page, "Initial app password").waitFor();
+    await expect.poll(() => focusedText(page)).toBe("Delete");
     expect((await service.verify(login, password, { clientIp: "198.51.100.3" })).json.valid).toBe(true);
 
     await page.getByRole("button", { name: "Delete Initial app password" }).click();

@@ -27,6 +27,8 @@ const FLAGS = [
 
 export interface TestBrowser {
   readonly context: BrowserContext;
+  /** What Chromium reported as blocked by the page's Content-Security-Policy, on any page opened. */
+  readonly cspViolations: string[];
   /** A new tab (its own session storage, so its own signed-in person) at `url`. */
   open(url: string): Promise<Page>;
   close(): Promise<void>;
@@ -51,10 +53,15 @@ export async function startBrowser(origins: readonly string[]): Promise<TestBrow
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });
   }
   context.setDefaultTimeout(30_000);
+  const cspViolations: string[] = [];
   return {
     context,
+    cspViolations,
     open: async (url) => {
       const page = await context.newPage();
+      page.on("console", (message) => {
+        if (message.text().includes("Content Security Policy")) cspViolations.push(message.text());
+      });
       await page.goto(url);
       return page;
     },

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import {
   Button,
   Dialog,
@@ -25,6 +25,17 @@ export interface ConfirmDeleteDialogProps {
 export function ConfirmDeleteDialog({ title, question, onYes, onClose }: ConfirmDeleteDialogProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
+
+  // Back to the button that asked, when it is still there (after No), once the dialog has let go of the focus.
+  // Read while rendering, before the dialog's own effects move the focus inside it.
+  const [opener] = useState(() => document.activeElement);
+  useEffect(() => {
+    return () => {
+      setTimeout(() => {
+        if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+      }, 0);
+    };
+  }, [opener]);
 
   async function yes() {
     setBusy(true);

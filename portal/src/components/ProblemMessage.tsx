@@ -13,8 +13,18 @@ export interface ProblemMessageProps {
  */
 export function ProblemMessage({ error, onRetry }: ProblemMessageProps) {
   const unavailable = error instanceof ApiError && error.isUnavailable;
-  const title = unavailable ? "The service is unavailable right now" : "That did not work";
-  const detail = error instanceof Error ? error.message : "Something went wrong.";
+  const signedOut = error instanceof ApiError && error.status === 401;
+  const title = unavailable
+    ? "The service is unavailable right now"
+    : signedOut
+      ? "Your sign-in has expired"
+      : "That did not work";
+  const fields = error instanceof ApiError ? (error.problem.errors ?? []) : [];
+  const detail = [
+    error instanceof Error ? error.message : "Something went wrong.",
+    ...fields.map((field) => `${field.field}: ${field.message}.`),
+    ...(signedOut ? ["Sign out and sign in again."] : []),
+  ].join(" ");
   return (
     <MessageBar intent={unavailable ? "warning" : "error"} role="alert" layout="multiline">
       <MessageBarBody>
