@@ -1,12 +1,25 @@
 import js from "@eslint/js";
+import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", ".azurite/", "coverage/", "bench-results/", "eslint.config.mjs"] },
+  {
+    ignores: [
+      "dist/",
+      "node_modules/",
+      ".azurite/",
+      "coverage/",
+      "bench-results/",
+      "portal/dist/",
+      "portal/node_modules/",
+      "eslint.config.mjs",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
+      // Each file is checked with its nearest tsconfig.json: portal/ has its own (DOM, JSX, bundler resolution).
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
@@ -33,6 +46,10 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ["portal/**/*.{ts,tsx}"],
+    ...reactHooks.configs.flat.recommended,
   },
   {
     files: ["test/**/*.ts"],

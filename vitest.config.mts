@@ -3,8 +3,8 @@ import { configDefaults, defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // Needs Debian's Dovecot packages: `npm run test:gateway` runs it.
-    exclude: [...configDefaults.exclude, "test/gateways/**"],
+    // Need Debian's Dovecot and Chromium: `npm run test:gateway` and `npm run test:browser` run them.
+    exclude: [...configDefaults.exclude, "test/gateways/**", "test/browser/**"],
     globalSetup: ["test/support/globalSetup.ts"],
     pool: "forks",
     testTimeout: 120_000,

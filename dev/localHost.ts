@@ -14,6 +14,7 @@ import {
 import { z } from "zod";
 import { BASE_HEADERS, problemResponse, jsonResponse, type ProblemCode } from "../shared/adapters/problemResponse";
 import type { DevTokenIssuer } from "./devTokenIssuer";
+import { servePortal } from "./servePortal";
 
 /** A function as the Functions host knows it: its name (the file's) and its `app.http` options. */
 export interface HostedFunction {
@@ -44,6 +45,8 @@ export interface LocalHostOptions {
   readonly hostname?: string;
   /** Receives every line a function logs (default: the console). */
   readonly onLog?: (level: LogLevel, message: string) => void;
+  /** The built self-service page (portal/dist), served at `/` with its `/config.json`; not served when left out. */
+  readonly portalDir?: string;
 }
 
 export interface LocalHost {
@@ -128,8 +131,9 @@ const tokenRequest = z.strictObject({
 });
 
 /**
- * Serves the functions at the Functions host's routes (`/api/...`), enforces the function key, and runs the
- * development token issuer at `/dev/token` and `/dev/jwks`. Local development and tests only.
+ * Serves the functions at the Functions host's routes (`/api/...`), enforces the function key, runs the
+ * development token issuer at `/dev/token` and `/dev/jwks`, and serves the self-service page at `/` when given
+ * its folder. Local development and tests only.
  */
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   const routes = options.functions.http.map(compileRoute);
@@ -200,6 +204,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     if (url.pathname === "/dev/token" && method === "POST") return issueToken(body);
     const admin = /^\/admin\/functions\/([^/]+)$/.exec(url.pathname);
     if (admin?.[1] !== undefined && method === "POST") return runTimer(admin[1], request, url);
+    if (options.portalDir !== undefined && (method === "GET" || method === "HEAD") && isPagePath(url.pathname)) {
+      return servePortal(options.portalDir, url.pathname);
+    }
     if (!url.pathname.startsWith(ROUTE_PREFIX)) return notFound();
 
     const rest = url.pathname.slice(ROUTE_PREFIX.length);
@@ -278,6 +285,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       }),
   };
 }
+
+/** Paths of the self-service page: everything but the API, the development issuer and the admin endpoints. */
+const isPagePath = (pathname: string) => !/^\/(?:api|dev|admin)(?:\/|$)/i.test(pathname);
 
 const problem = (code: ProblemCode, detail: string) => problemResponse(code, detail);
 const notFound = () => problem("NOT_FOUND", "No such route. The API lives under /api; see the README.");

@@ -28,6 +28,7 @@ async function main() {
       // The embedded Azurite always holds the data under `npm start`, whatever local.settings.json says.
       env: { ...env, APP_PASSWORDS_TABLE_CONNECTION_STRING: azurite.connectionString },
       functionKey,
+      portalDir: path.join(root, "portal", "dist"),
     });
   } catch (error) {
     await azurite.stop();
@@ -37,6 +38,8 @@ async function main() {
   const base = `http://localhost:${port}`;
   console.log(`
 App passwords service running at ${base}/api  (Azurite table storage on port ${azurite.port}, data in .azurite/)
+
+The self-service page: ${base}/  (sign in as any login name; tick "Administrator" for the admin view)
 
 1. Get a development access token (any login name; add "roles":["AppPasswords.Admin"] for an admin):
    TOKEN=$(curl -s -X POST ${base}/dev/token -H 'Content-Type: application/json' \\

@@ -15,6 +15,8 @@ export interface LocalServiceOptions extends ServiceOverrides {
   readonly env?: NodeJS.ProcessEnv;
   readonly functionKey?: string;
   readonly onLog?: LocalHostOptions["onLog"];
+  /** The built self-service page (portal/dist) to serve at `/`. */
+  readonly portalDir?: string;
 }
 
 export interface LocalService {
@@ -51,6 +53,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     issuer,
     port: options.port,
     ...(options.onLog && { onLog: options.onLog }),
+    ...(options.portalDir !== undefined && { portalDir: options.portalDir }),
   });
   return { host, issuer, config, services, functionKey };
 }

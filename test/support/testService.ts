@@ -67,6 +67,8 @@ export async function startTestService(
     env?: Record<string, string>;
     wrapHasher?: (hasher: PasswordHasher) => PasswordHasher;
     now?: () => Date;
+    /** A built self-service page to serve at `/`. */
+    portalDir?: string;
   } = {},
 ): Promise<TestService> {
   const logs: { level: LogLevel; message: string }[] = [];
@@ -79,6 +81,7 @@ export async function startTestService(
     onLog: (level, message) => logs.push({ level, message }),
     ...(options.wrapHasher && { wrapHasher: options.wrapHasher }),
     ...(options.now && { now: options.now }),
+    ...(options.portalDir !== undefined && { portalDir: options.portalDir }),
   });
   const url = service.host.url;
 

@@ -1,0 +1,165 @@
+import { useRef, useState, type SyntheticEvent } from "react";
+import {
+  Button,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  DialogTrigger,
+  Field,
+  Input,
+  Select,
+} from "@fluentui/react-components";
+import { PROTOCOLS, type ApiClient, type NewAppPassword, type Protocol } from "../api";
+import { protocolName } from "../format";
+import { useStyles } from "../useStyles";
+import { PasswordOnce } from "./PasswordOnce";
+import { ProblemMessage } from "./ProblemMessage";
+
+export interface CreateAppPasswordDialogProps {
+  readonly api: ApiClient;
+  /** Offer expiry and protocols: the service supports them. */
+  readonly restrictions: boolean;
+  /** At the limit: the button stays focusable and says why it does nothing. */
+  readonly disabled: boolean;
+  /** After Done: the list reloads. The password is not passed on. */
+  readonly onFinished: () => void;
+}
+
+const EXPIRY_CHOICES = [
+  { days: 0, label: "Never" },
+  { days: 30, label: "In 30 days" },
+  { days: 90, label: "In 90 days" },
+  { days: 180, label: "In 180 days" },
+  { days: 365, label: "In a year" },
+] as const;
+
+/** Create → a name (and optional expiry and protocols) → Next → the password once → Done. */
+export function CreateAppPasswordDialog({ api, restrictions, disabled, onFinished }: CreateAppPasswordDialogProps) {
+  const styles = useStyles();
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState("");
+  const [expiresInDays, setExpiresInDays] = useState(0);
+  const [protocols, setProtocols] = useState<Protocol[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [created, setCreated] = useState<NewAppPassword>();
+  const createButton = useRef<HTMLButtonElement>(null);
+
+  function reset() {
+    setName("");
+    setExpiresInDays(0);
+    setProtocols([]);
+    setError(undefined);
+    setCreated(undefined);
+  }
+
+  function close() {
+    const hadPassword = created !== undefined;
+    setOpen(false);
+    reset();
+    if (hadPassword) onFinished();
+    // Back where the person started, once the dialog has let go of the focus.
+    setTimeout(() => createButton.current?.focus(), 0);
+  }
+
+  async function next(event: SyntheticEvent) {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      setCreated(
+        await api.create("me", {
+          name: name.trim(),
+          ...(restrictions && expiresInDays > 0 && { expiresInDays }),
+          ...(restrictions && protocols.length > 0 && { protocols }),
+        }),
+      );
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const toggle = (protocol: Protocol, on: boolean) =>
+    setProtocols((current) => (on ? [...current, protocol] : current.filter((p) => p !== protocol)));
+
+  return (
+    <Dialog
+      open={open}
+      modalType={created === undefined ? "modal" : "alert"}
+      onOpenChange={(_, data) => (data.open ? setOpen(true) : close())}
+    >
+      <Button ref={createButton} appearance="primary" disabledFocusable={disabled} onClick={() => setOpen(true)}>
+        Create
+      </Button>
+      <DialogSurface aria-describedby={undefined}>
+        {created === undefined ? (
+          <form onSubmit={(event) => void next(event)}>
+            <DialogBody>
+              <DialogTitle>Create an app password</DialogTitle>
+              <DialogContent className={styles.form}>
+                <Field label="Name" required hint="The device or app it is for, such as “Alice’s iPhone”.">
+                  <Input value={name} maxLength={100} onChange={(_, data) => setName(data.value)} />
+                </Field>
+                {restrictions ? (
+                  <>
+                    <Field label="Expires">
+                      <Select
+                        value={String(expiresInDays)}
+                        onChange={(_, data) => setExpiresInDays(Number(data.value))}
+                      >
+                        {EXPIRY_CHOICES.map((choice) => (
+                          <option key={choice.days} value={choice.days}>
+                            {choice.label}
+                          </option>
+                        ))}
+                      </Select>
+                    </Field>
+                    <fieldset className={styles.fieldset}>
+                      <legend className={styles.legend}>Only for (leave all unticked to allow any)</legend>
+                      {PROTOCOLS.map((protocol) => (
+                        <Checkbox
+                          key={protocol}
+                          label={protocolName(protocol)}
+                          checked={protocols.includes(protocol)}
+                          onChange={(_, data) => toggle(protocol, data.checked === true)}
+                        />
+                      ))}
+                    </fieldset>
+                  </>
+                ) : null}
+                {error === undefined ? null : <ProblemMessage error={error} />}
+              </DialogContent>
+              <DialogActions>
+                <DialogTrigger disableButtonEnhancement>
+                  <Button>Cancel</Button>
+                </DialogTrigger>
+                <Button appearance="primary" type="submit" disabled={busy || name.trim() === ""}>
+                  Next
+                </Button>
+              </DialogActions>
+            </DialogBody>
+          </form>
+        ) : (
+          <DialogBody>
+            <DialogTitle>Your new app password for {created.name}</DialogTitle>
+            <DialogContent className={styles.form}>
+              <PasswordOnce password={created.password} name={created.name} />
+            </DialogContent>
+            <DialogActions>
+              <Button appearance="primary" onClick={close}>
+                Done
+              </Button>
+            </DialogActions>
+          </DialogBody>
+        )}
+      </DialogSurface>
+    </Dialog>
+  );
+}

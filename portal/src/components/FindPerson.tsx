@@ -1,0 +1,51 @@
+import { useState, type SyntheticEvent } from "react";
+import { Button, Field, Input, Text, Title2 } from "@fluentui/react-components";
+import type { ApiClient, Capabilities } from "../api";
+import { useStyles } from "../useStyles";
+import { PersonAppPasswords } from "./PersonAppPasswords";
+
+export interface FindPersonProps {
+  readonly api: ApiClient;
+  readonly capabilities: Capabilities;
+}
+
+/** The admin view: find a person by login name (or object id), then see and manage their app passwords. */
+export function FindPerson({ api, capabilities }: FindPersonProps) {
+  const styles = useStyles();
+  const [query, setQuery] = useState("");
+  const [person, setPerson] = useState<string>();
+
+  function find(event: SyntheticEvent) {
+    event.preventDefault();
+    const wanted = query.trim();
+    if (wanted !== "") setPerson(wanted);
+  }
+
+  return (
+    <section aria-labelledby="find-person" className={styles.section}>
+      <Title2 as="h2" id="find-person">
+        Find a person
+      </Title2>
+      <Text as="p">
+        As an administrator you can see anyone&apos;s app passwords, delete them, and lift the pause on their sign-ins
+        after too many wrong passwords. Only the owner can create app passwords.
+      </Text>
+      <form className={styles.row} onSubmit={find}>
+        <Field label="Login name or object id">
+          <Input
+            value={query}
+            placeholder="alice@contoso.com"
+            onChange={(_, data) => setQuery(data.value)}
+            style={{ minWidth: "22rem" }}
+          />
+        </Field>
+        <Button type="submit" appearance="primary" style={{ alignSelf: "flex-end" }}>
+          Find
+        </Button>
+      </form>
+      {person === undefined ? null : (
+        <PersonAppPasswords key={person} api={api} person={person} capabilities={capabilities} />
+      )}
+    </section>
+  );
+}

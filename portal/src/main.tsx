@@ -1,0 +1,58 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { FluentProvider, Toaster, webLightTheme } from "@fluentui/react-components";
+import { PublicClientApplication } from "@azure/msal-browser";
+import { DevSignIn } from "./auth/DevSignIn";
+import { MsalSignIn } from "./auth/MsalSignIn";
+import type { Session } from "./auth/session";
+import { TOASTER_ID } from "./notify";
+import { Portal } from "./Portal";
+import { loadRuntimeConfig, type RuntimeConfig } from "./runtimeConfig";
+
+/** Reads `/config.json`, sets up sign-in for it, and shows the page. */
+async function start(container: HTMLElement) {
+  const root = createRoot(container);
+  let config: RuntimeConfig;
+  try {
+    config = await loadRuntimeConfig();
+  } catch (error) {
+    root.render(
+      <p role="alert">The page could not load its configuration: {error instanceof Error ? error.message : ""}</p>,
+    );
+    return;
+  }
+  const page = (session: Session) => <Portal session={session} apiBaseUrl={config.apiBaseUrl} />;
+  let signIn;
+  if (config.auth === "dev") {
+    signIn = <DevSignIn>{page}</DevSignIn>;
+  } else {
+    const instance = new PublicClientApplication({
+      auth: {
+        clientId: config.clientId,
+        authority: `https://login.microsoftonline.com/${config.tenantId}`,
+        redirectUri: window.location.origin,
+        postLogoutRedirectUri: window.location.origin,
+      },
+      cache: { cacheLocation: "sessionStorage" },
+    });
+    await instance.initialize();
+    const result = await instance.handleRedirectPromise();
+    if (result?.account) instance.setActiveAccount(result.account);
+    signIn = (
+      <MsalSignIn instance={instance} apiScope={config.apiScope}>
+        {page}
+      </MsalSignIn>
+    );
+  }
+  root.render(
+    <StrictMode>
+      <FluentProvider theme={webLightTheme}>
+        <Toaster toasterId={TOASTER_ID} position="bottom-end" />
+        {signIn}
+      </FluentProvider>
+    </StrictMode>,
+  );
+}
+
+const container = document.getElementById("root");
+if (container !== null) void start(container);

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  PORTAL_DIST,
+  expectAccessible,
+  row,
+  screenshot,
+  signInAs,
+  startBrowser,
+  type TestBrowser,
+} from "../support/browser";
+import { uniqueLogin } from "../support/fixtures";
+import { startTestService, type TestService } from "../support/testService";
+
+/**
+ * The page's side of the lifecycle API (DESIGN.md "Restrictions and lifetime", "Activity", rename, admins by
+ * login name): what the page offers once the service's OpenAPI document lists it. Written against the
+ * contract; it passes once the service implements that part of it.
+ */
+describe("the self-service page with the lifecycle API", () => {
+  let service: TestService;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    service = await startTestService({ portalDir: PORTAL_DIST });
+    browser = await startBrowser([service.url]);
+  });
+  afterAll(async () => {
+    await browser.close();
+    await service.close();
+  });
+
+  /** The person's items as the API lists them. */
+  async function itemsOf(login: string) {
+    const token = await service.token({ upn: login });
+    const list = await service.call("GET", "/api/users/me/app-passwords", { token });
+    expect(list.status).toBe(200);
+    return list.json.items as { id: string; name: string; expiresAt?: string; protocols?: string[] }[];
+  }
+
+  it("creates one with an expiry and protocols, and lists both", async () => {
+    const login = uniqueLogin("restrict");
+    const page = await browser.open(service.url);
+    await signInAs(page, login);
+    await page.getByRole("button", { name: "Done" }).click();
+    await page.getByRole("button", { name: "Create" }).click();
+    const dialog = page.getByRole("dialog", { name: "Create an app password" });
+    await dialog.getByLabel("Name").fill("Mail on the phone");
+    await dialog.getByLabel("Expires").selectOption({ label: "In 30 days" });
+    await dialog.getByLabel("IMAP").check();
+    await dialog.getByLabel("SMTP").check();
+    await expectAccessible(page);
+    await dialog.getByRole("button", { name: "Next" }).click();
+    await page.getByRole("button", { name: "Done" }).click();
+
+    const created = row(page, "Mail on the phone");
+    await created.getByText("IMAP, SMTP").waitFor();
+    const item = (await itemsOf(login)).find((candidate) => candidate.name === "Mail on the phone");
+    expect(item?.protocols?.sort()).toEqual(["imap", "smtp"]);
+    const days = (Date.parse(item?.expiresAt ?? "") - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29);
+    expect(days).toBeLessThanOrEqual(30);
+    expect(await created.getByText("Never").count()).toBe(1); // last used; the expiry is a date
+    await page.close();
+  });
+
+  it("shows when, from where and over which protocol each was last used", async () => {
+    const login = uniqueLogin("lastused");
+    const page = await browser.open(service.url);
+    await signInAs(page, login);
+    const password = ((await page.getByTestId("new-password").textContent()) ?? "").replace(/ /g, "");
+    await page.getByRole("button", { name: "Done" }).click();
+    const verified = await service.verify(login, password, { clientIp: "198.51.100.42", protocol: "imap" });
+    expect(verified.json.valid).toBe(true);
+    await page.reload();
+    await row(page, "Initial app password").getByText("from 198.51.100.42 over IMAP").waitFor();
+    await page.close();
+  });
+
+  it("renames one in place, with Enter to save and Escape to cancel", async () => {
+    const login = uniqueLogin("rename");
+    const page = await browser.open(service.url);
+    await signInAs(page, login);
+    await page.getByRole("button", { name: "Done" }).click();
+
+    await page.getByRole("button", { name: "Rename Initial app password" }).click();
+    await page.getByLabel("New name for Initial app password").fill("Not this");
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "Rename Initial app password" }).waitFor();
+
+    await page.getByRole("button", { name: "Rename Initial app password" }).click();
+    await page.getByLabel("New name for Initial app password").fill("Work laptop");
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Rename Work laptop" }).waitFor();
+    expect((await itemsOf(login)).map((item) => item.name)).toEqual(["Work laptop"]);
+    await page.close();
+  });
+
+  it("shows the person's activity, newest first", async () => {
+    const login = uniqueLogin("activity");
+    const page = await browser.open(service.url);
+    await signInAs(page, login);
+    await page.getByRole("button", { name: "Done" }).click();
+    await page.getByRole("button", { name: "Rename Initial app password" }).click();
+    await page.getByLabel("New name for Initial app password").fill("Renamed one");
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Rename Renamed one" }).waitFor();
+
+    await page.getByRole("tab", { name: "Your activity" }).click();
+    const activity = page.getByRole("table", { name: "Your activity" });
+    await activity.waitFor();
+    const events = await activity.getByRole("row").allInnerTexts();
+    // Below the header, the rename first: newest first.
+    expect(events[1]).toContain("Renamed");
+    expect(events.slice(2).some((text) => text.includes("Created"))).toBe(true);
+    await expectAccessible(page);
+    await screenshot(page, "activity");
+    await page.close();
+  });
+
+  it("lets an administrator find a person by login name in any case, with their activity", async () => {
+    const person = uniqueLogin("found");
+    const token = await service.token({ upn: person });
+    expect((await service.call("POST", "/api/users/me/registration", { token })).status).toBe(201);
+
+    const page = await browser.open(service.url);
+    await signInAs(page, uniqueLogin("admin"), { admin: true });
+    await page.getByRole("button", { name: "Done" }).click();
+    await page.getByRole("tab", { name: "Find a person" }).click();
+    await page.getByLabel("Login name or object id").fill(person.toUpperCase());
+    await page.getByRole("button", { name: "Find" }).click();
+    await row(page, "Initial app password").waitFor();
+    const activity = page.getByRole("table", { name: `Activity of ${person.toUpperCase()}` });
+    await activity.getByText("Created").first().waitFor();
+    await expectAccessible(page);
+
+    await page.getByRole("button", { name: "Delete all" }).click();
+    await page.getByRole("button", { name: "Yes" }).click();
+    await page.getByText(`${person.toUpperCase()} has no app passwords.`).waitFor();
+    expect(await itemsOf(person)).toEqual([]);
+    await page.close();
+  });
+});
