@@ -3,6 +3,7 @@ import { z } from "zod";
 import { handleErrors } from "../shared/adapters/handleErrors";
 import { callerAddress, readJsonBody } from "../shared/adapters/httpInput";
 import { jsonResponse, problemResponse, refusalResponse } from "../shared/adapters/problemResponse";
+import { PROTOCOLS } from "../shared/domain/restrictions";
 import { getServices } from "../shared/services";
 
 const body = z.strictObject({
@@ -24,8 +25,13 @@ const body = z.strictObject({
 export async function verifyAppPassword(request: HttpRequest): Promise<HttpResponseInit> {
   const input = await readJsonBody(request, body);
   if (!input.ok) return input.response;
-  const { user, password, clientIp } = input.value;
-  const outcome = await getServices().appPasswords.verify(user, password, clientIp ?? callerAddress(request));
+  const { user, password, clientIp, protocol } = input.value;
+  const outcome = await getServices().appPasswords.verify({
+    user,
+    password,
+    clientIp: clientIp ?? callerAddress(request),
+    protocol: PROTOCOLS.find((known) => known === protocol?.toLowerCase()) ?? "other",
+  });
   switch (outcome.code) {
     case "VALID":
       return jsonResponse(200, { valid: true, userId: outcome.userId, appPasswordId: outcome.appPasswordId });

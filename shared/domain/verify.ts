@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
+import type { ActivityEvent } from "./activity";
 import { appPasswordTag, generateAppPassword, normalizeAppPassword } from "./appPasswordSecret";
 import type { AppPasswordStore, StoredAppPassword, StoredThrottle } from "./appPasswordStore";
 import type { Clock } from "./clock";
 import type { PasswordHasher } from "./passwordHasher";
+import { restrictionsAllow, type Protocol } from "./restrictions";
 import { CONFLICT, retryOnConflict, type Contention } from "./retryOnConflict";
 import { afterFailure, afterSuccess, ipBucket, throttleDecision } from "./verifyThrottle";
 
@@ -16,7 +18,21 @@ export interface VerifierOptions {
   readonly store: AppPasswordStore;
   readonly hasher: PasswordHasher;
   readonly now: Clock;
+  /** Appends to an owner's activity log. */
+  readonly recordActivity: (owner: string, event: ActivityEvent) => Promise<void>;
 }
+
+/** A mail client's login as the gateway passes it on. */
+export interface LoginAttempt {
+  readonly user: string;
+  readonly password: string;
+  /** The mail client's address as the gateway saw it. */
+  readonly clientIp: string;
+  readonly protocol: Protocol;
+}
+
+/** Addresses remembered per app password to tell a new one, most recent last. */
+const SEEN_ADDRESSES = 20;
 
 /** `lastUsedAt` is written at most this often per app password, so a syncing phone does not write on every login. */
 export const LAST_USED_RESOLUTION_MS = 5 * 60 * 1000;
@@ -36,7 +52,7 @@ export const unknownOwner = (loginName: string) =>
 export type Verifier = ReturnType<typeof createVerifier>;
 
 /** Verification of a mail client's login against the user's app passwords, with its throttle bookkeeping. */
-export function createVerifier({ store, hasher, now }: VerifierOptions) {
+export function createVerifier({ store, hasher, now, recordActivity }: VerifierOptions) {
   // Checked against when there is no stored hash, so unknown users cost one argon2 verification too.
   const decoyHash = hasher.hash(generateAppPassword());
 
@@ -47,12 +63,20 @@ export function createVerifier({ store, hasher, now }: VerifierOptions) {
     normalized: string,
     familiar: boolean,
     read: StoredThrottle,
+    clientIp: string,
   ) {
     return retryOnConflict(async (attempt) => {
       const current = attempt === 0 ? read : await store.getThrottle(owner);
-      const next = afterFailure(current.state, bucket, normalized, familiar, now());
+      const at = now();
+      const next = afterFailure(current.state, bucket, normalized, familiar, at);
       if (!next) return "counted" as const;
-      return (await store.saveThrottle(owner, current, next)) === "done" ? ("counted" as const) : CONFLICT;
+      if ((await store.saveThrottle(owner, current, next)) !== "done") return CONFLICT;
+      // This failure started a lockout. Logged for unknown login names too (in a log nobody reads, pruned
+      // like any other), so the write does not tell who exists.
+      if (!throttleDecision(current.state, bucket, at).throttled && throttleDecision(next, bucket, at).throttled) {
+        await recordActivity(owner, { at, event: "verify-locked-out", ip: clientIp });
+      }
+      return "counted" as const;
     }, MAX_FAILURE_WRITE_ATTEMPTS);
   }
 
@@ -62,16 +86,30 @@ export function createVerifier({ store, hasher, now }: VerifierOptions) {
     normalized: string,
     bucket: string,
     throttle: StoredThrottle,
+    login: LoginAttempt,
   ) {
     const usedAt = now();
     const stale = !candidate.lastUsedAt || usedAt.getTime() - candidate.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
     const upgrade = hasher.needsRehash(candidate.hash);
+    // A new address is rare, so its extra writes (the row, the event) never fall on a repeat login.
+    const seen = candidate.seenAddresses ?? [];
+    const newAddress = !seen.includes(bucket);
     const throttleReset = afterSuccess(throttle.state, bucket, usedAt);
     await Promise.all([
-      (stale || upgrade) &&
+      (stale || upgrade || newAddress) &&
         store.touchAppPassword(candidate, {
-          lastUsedAt: stale ? usedAt : (candidate.lastUsedAt ?? usedAt),
+          lastUsedAt: stale || newAddress ? usedAt : (candidate.lastUsedAt ?? usedAt),
           ...(upgrade && { hash: await hasher.hash(normalized) }),
+          ...(newAddress && { seenAddresses: [...seen, bucket].slice(-SEEN_ADDRESSES) }),
+        }),
+      newAddress &&
+        recordActivity(candidate.userId, {
+          at: usedAt,
+          event: "first-use-from-new-address",
+          appPasswordId: candidate.id,
+          name: candidate.name,
+          ip: login.clientIp,
+          protocol: login.protocol,
         }),
       // Lost to a concurrent write, it is simply done again at the next success.
       throttleReset && store.saveThrottle(candidate.userId, throttle, throttleReset),
@@ -80,12 +118,15 @@ export function createVerifier({ store, hasher, now }: VerifierOptions) {
 
   return {
     /**
-     * Whether `password` is one of the user's app passwords. `user` is a login name (any case) or an object
-     * id; `clientIp` is the address of the mail client (or of the gateway). Always exactly one argon2
-     * verification and the same storage reads, whether the user exists, the password is wrong or right, so
-     * neither time nor answer tells which accounts exist; none at all when the (user, IP) is throttled.
+     * Whether `password` is one of the user's app passwords, usable now with this protocol from this address.
+     * `user` is a login name (any case) or an object id; `clientIp` is the address of the mail client (or of
+     * the gateway). Always exactly one argon2 verification and the same storage reads, whether the user
+     * exists, the password is wrong or right, or outside its restrictions (checked after argon2, and counted
+     * as a failure), so neither time nor answer tells which accounts exist; none at all when the (user, IP)
+     * is throttled.
      */
-    async verify(user: string, password: string, clientIp: string): Promise<VerifyOutcome> {
+    async verify(login: LoginAttempt): Promise<VerifyOutcome> {
+      const { user, password, clientIp, protocol } = login;
       const normalized = normalizeAppPassword(password);
       const userId = OBJECT_ID.test(user) ? user.toLowerCase() : await store.findUserIdByLoginName(user);
       const owner = userId ?? unknownOwner(user);
@@ -95,11 +136,11 @@ export function createVerifier({ store, hasher, now }: VerifierOptions) {
       if (decision.throttled) return { code: "VERIFY_THROTTLED", retryAfterSeconds: decision.retryAfterSeconds };
 
       const valid = await hasher.verify(candidate?.hash ?? (await decoyHash), normalized);
-      if (!candidate || !valid) {
-        const counted = await recordFailure(owner, bucket, normalized, decision.familiar, throttle);
+      if (!candidate || !valid || !restrictionsAllow(candidate, { clientIp, protocol, now: now() })) {
+        const counted = await recordFailure(owner, bucket, normalized, decision.familiar, throttle, clientIp);
         return counted === "counted" ? { code: "INVALID" } : counted;
       }
-      await recordSuccess(candidate, normalized, bucket, throttle);
+      await recordSuccess(candidate, normalized, bucket, throttle, login);
       return { code: "VALID", userId: candidate.userId, appPasswordId: candidate.id };
     },
   };

@@ -37,7 +37,7 @@ const admin = principal("admin@contoso.com", { isAdmin: true });
 const GATEWAY_IP = "203.0.113.7";
 
 /** Verify as a mail gateway calls it, from one client address. */
-const check = (on: AppPasswordService, user: string, password: string) => on.verify(user, password, GATEWAY_IP);
+const check = (on: AppPasswordService, user: string, password: string) => on.verify({ user, password, clientIp: GATEWAY_IP, protocol: "imap" });
 
 /** A person who registered with `on`, and their initial app password. */
 async function registered(prefix: string, on: AppPasswordService = service) {
@@ -49,7 +49,7 @@ async function registered(prefix: string, on: AppPasswordService = service) {
 
 /** Creates an app password that must succeed, and returns it with its plaintext. */
 async function created(person: Principal, name = "Phone", on: AppPasswordService = service) {
-  const outcome = await on.create(person, person.userId, name);
+  const outcome = await on.create(person, person.userId, { name });
   if (outcome.code !== "CREATED") throw new Error(`create refused: ${outcome.code}`);
   return outcome.appPassword;
 }
@@ -85,7 +85,7 @@ describe("createAppPasswordService", () => {
   describe("create", () => {
     it("refuses before registration, saying to register first", async () => {
       const person = principal(uniqueLogin("unregistered"));
-      expect(await service.create(person, person.userId, "Phone")).toMatchObject({
+      expect(await service.create(person, person.userId, { name: "Phone" })).toMatchObject({
         code: "REGISTRATION_REQUIRED",
         detail: expect.stringMatching(/registration/),
       });
@@ -97,7 +97,7 @@ describe("createAppPasswordService", () => {
       const { person } = await registered("limited", small);
       await created(person, "Two", small);
       await created(person, "Three", small);
-      const refused = await small.create(person, person.userId, "Four");
+      const refused = await small.create(person, person.userId, { name: "Four" });
       expect(refused).toMatchObject({ code: "APP_PASSWORD_LIMIT_REACHED", limit: 3 });
       if (refused.code === "APP_PASSWORD_LIMIT_REACHED") {
         expect(refused.detail).toMatch(/delete one of your existing app passwords/i);
@@ -108,7 +108,7 @@ describe("createAppPasswordService", () => {
 
     it("returns SELF_SERVICE_ONLY when an admin creates one for another user, and writes nothing", async () => {
       const { person } = await registered("target");
-      expect(await service.create(admin, person.userId, "Planted")).toMatchObject({ code: "SELF_SERVICE_ONLY" });
+      expect(await service.create(admin, person.userId, { name: "Planted" })).toMatchObject({ code: "SELF_SERVICE_ONLY" });
       expect(await countOf(person.userId)).toBe(1);
     });
   });
@@ -162,7 +162,7 @@ describe("createAppPasswordService", () => {
       const { person: victim, initial } = await registered("victim");
       const mallory = (await registered("mallory")).person;
       expect(await service.list(mallory, victim.userId)).toMatchObject({ code: "FORBIDDEN" });
-      expect(await service.create(mallory, victim.userId, "Planted")).toMatchObject({ code: "FORBIDDEN" });
+      expect(await service.create(mallory, victim.userId, { name: "Planted" })).toMatchObject({ code: "FORBIDDEN" });
       expect(await service.remove(mallory, victim.userId, initial!.id)).toMatchObject({ code: "FORBIDDEN" });
       expect(await service.removeAll(mallory, victim.userId)).toMatchObject({ code: "FORBIDDEN" });
       expect(await service.register(mallory, victim.userId)).toMatchObject({ code: "FORBIDDEN" });
@@ -189,7 +189,7 @@ describe("createAppPasswordService", () => {
   describe("with the tenant policy switched off", () => {
     it("refuses the user create, list and delete with APP_PASSWORDS_DISABLED", async () => {
       const { person, initial } = await registered("policy-user");
-      expect(await disabled.create(person, person.userId, "Phone")).toMatchObject({ code: "APP_PASSWORDS_DISABLED" });
+      expect(await disabled.create(person, person.userId, { name: "Phone" })).toMatchObject({ code: "APP_PASSWORDS_DISABLED" });
       expect(await disabled.list(person, person.userId)).toMatchObject({ code: "APP_PASSWORDS_DISABLED" });
       expect(await disabled.remove(person, person.userId, initial!.id)).toMatchObject({
         code: "APP_PASSWORDS_DISABLED",
@@ -201,7 +201,7 @@ describe("createAppPasswordService", () => {
     it("refuses an admin creating their own app password", async () => {
       const self = principal(uniqueLogin("policy-admin"), { isAdmin: true });
       await service.register(self, self.userId);
-      expect(await disabled.create(self, self.userId, "Phone")).toMatchObject({ code: "APP_PASSWORDS_DISABLED" });
+      expect(await disabled.create(self, self.userId, { name: "Phone" })).toMatchObject({ code: "APP_PASSWORDS_DISABLED" });
     });
 
     it("lets an admin still list and delete a user's app passwords", async () => {
