@@ -37,7 +37,8 @@ const admin = principal("admin@contoso.com", { isAdmin: true });
 const GATEWAY_IP = "203.0.113.7";
 
 /** Verify as a mail gateway calls it, from one client address. */
-const check = (on: AppPasswordService, user: string, password: string) => on.verify({ user, password, clientIp: GATEWAY_IP, protocol: "imap" });
+const check = (on: AppPasswordService, user: string, password: string) =>
+  on.verify({ user, password, clientIp: GATEWAY_IP, protocol: "imap" });
 
 /** A person who registered with `on`, and their initial app password. */
 async function registered(prefix: string, on: AppPasswordService = service) {
@@ -108,7 +109,9 @@ describe("createAppPasswordService", () => {
 
     it("returns SELF_SERVICE_ONLY when an admin creates one for another user, and writes nothing", async () => {
       const { person } = await registered("target");
-      expect(await service.create(admin, person.userId, { name: "Planted" })).toMatchObject({ code: "SELF_SERVICE_ONLY" });
+      expect(await service.create(admin, person.userId, { name: "Planted" })).toMatchObject({
+        code: "SELF_SERVICE_ONLY",
+      });
       expect(await countOf(person.userId)).toBe(1);
     });
   });
@@ -189,7 +192,9 @@ describe("createAppPasswordService", () => {
   describe("with the tenant policy switched off", () => {
     it("refuses the user create, list and delete with APP_PASSWORDS_DISABLED", async () => {
       const { person, initial } = await registered("policy-user");
-      expect(await disabled.create(person, person.userId, { name: "Phone" })).toMatchObject({ code: "APP_PASSWORDS_DISABLED" });
+      expect(await disabled.create(person, person.userId, { name: "Phone" })).toMatchObject({
+        code: "APP_PASSWORDS_DISABLED",
+      });
       expect(await disabled.list(person, person.userId)).toMatchObject({ code: "APP_PASSWORDS_DISABLED" });
       expect(await disabled.remove(person, person.userId, initial!.id)).toMatchObject({
         code: "APP_PASSWORDS_DISABLED",
@@ -201,7 +206,9 @@ describe("createAppPasswordService", () => {
     it("refuses an admin creating their own app password", async () => {
       const self = principal(uniqueLogin("policy-admin"), { isAdmin: true });
       await service.register(self, self.userId);
-      expect(await disabled.create(self, self.userId, { name: "Phone" })).toMatchObject({ code: "APP_PASSWORDS_DISABLED" });
+      expect(await disabled.create(self, self.userId, { name: "Phone" })).toMatchObject({
+        code: "APP_PASSWORDS_DISABLED",
+      });
     });
 
     it("lets an admin still list and delete a user's app passwords", async () => {
