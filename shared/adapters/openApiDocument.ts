@@ -8,6 +8,7 @@ import {
   registrationBody,
   renameAppPasswordBody,
   userRoute,
+  verifyRequestBody,
 } from "./requestSchemas";
 import {
   activityPage,
@@ -23,22 +24,12 @@ export const verifyAnswer = z
     z.object({
       valid: z.literal(true),
       userId: z.string(),
-      loginName: z.string().optional(),
+      loginName: z.string(),
       appPasswordId: z.string(),
     }),
     z.object({ valid: z.literal(false) }),
   ])
   .meta({ id: "VerifyAnswer" });
-
-/** The request of verify, as the OpenAPI document shows it (the function reads it leniently). */
-export const verifyRequest = z
-  .looseObject({
-    user: z.string().meta({ description: "A login name (any case) or an object id" }),
-    password: z.string(),
-    clientIp: z.string().meta({ description: "The mail client's address as the gateway saw it" }),
-    protocol: z.string().optional().meta({ description: "imap, pop3, smtp, eas, dav, other, or a gateway's name" }),
-  })
-  .meta({ id: "VerifyRequest" });
 
 type Method = "GET" | "POST" | "PATCH" | "DELETE";
 
@@ -169,7 +160,7 @@ export const API_OPERATIONS = {
     route: "verify",
     summary: "Verify a mail client's login (mail gateways, with a function key)",
     auth: "functionKey",
-    body: verifyRequest,
+    body: verifyRequestBody,
     bodyRequired: true,
     answers: { 200: { description: "`valid: true` allows, `valid: false` denies", schema: verifyAnswer } },
     problems: [...ANY_ROUTE, ...WITH_BODY, "INVALID_REQUEST", "INVALID_FUNCTION_KEY", "VERIFY_THROTTLED", "CONTENTION"],

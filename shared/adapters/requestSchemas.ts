@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { MAX_ALLOWED_IPS, MAX_LIFETIME_DAYS, PROTOCOLS, parseCidr } from "../domain/restrictions";
+import { PROTOCOLS, normalizeProtocol } from "../domain/protocols";
+import { MAX_ALLOWED_IPS, MAX_LIFETIME_DAYS, parseCidr } from "../domain/restrictions";
 
 /**
  * `me`, a user's object id (GUID), or a login name (UPN, any case; administrators only: the domain refuses
@@ -91,3 +92,19 @@ export const registrationBody = z.strictObject({ name: appPasswordName.optional(
 
 /** Route parameters of delete: one app password, or without `{id}` all of the user's. */
 export const deleteAppPasswordRoute = z.object({ user: userParam, id: appPasswordIdParam.optional() });
+
+/**
+ * What a gateway sends. Lenient where a gateway cannot do better: fields it adds are ignored, and a login
+ * name or password that could never match is a wrong password (200 `valid: false`), not a 400 the gateway
+ * would report as an outage. Strict where the gateway is misconfigured: `user` and `clientIp` are required.
+ */
+export const verifyRequestBody = z.object({
+  user: z.string().trim().meta({ description: "A login name (any case) or an object id" }),
+  password: z.string(),
+  clientIp: z.union([z.ipv4(), z.ipv6()], { error: "must be the mail client's IPv4 or IPv6 address" }),
+  protocol: z
+    .unknown()
+    .optional()
+    .transform((value) => normalizeProtocol(typeof value === "string" ? value : undefined))
+    .meta({ description: "imap, pop3, smtp, eas, dav or other, or a gateway's own name for one (imaps, submission…)" }),
+});

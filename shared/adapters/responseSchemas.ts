@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ACTIVITY_ACTORS, ACTIVITY_EVENTS, type ActivityEvent } from "../domain/activity";
 import type { AppPasswordSummary, IssuedAppPassword } from "../domain/appPasswordService";
-import { PROTOCOLS } from "../domain/restrictions";
+import { PROTOCOLS } from "../domain/protocols";
 
 /** The JSON answers of the API, declared once: the functions' answer types and the OpenAPI document. */
 
@@ -14,6 +14,8 @@ export const appPasswordItem = z
     name: z.string(),
     createdAt: timestamp,
     lastUsedAt: timestamp.optional(),
+    lastUsedIp: z.string().optional().meta({ description: "The mail client's address at that last use" }),
+    lastUsedProtocol: z.enum(PROTOCOLS).optional(),
     expiresAt: timestamp.optional(),
     expired: z.boolean().optional().meta({ description: "Present with expiresAt: whether it has passed" }),
     protocols: z.array(z.enum(PROTOCOLS)).optional(),
@@ -65,6 +67,8 @@ export const itemBody = (item: AppPasswordSummary): AppPasswordItem => ({
   name: item.name,
   createdAt: iso(item.createdAt),
   ...(item.lastUsedAt !== undefined && { lastUsedAt: iso(item.lastUsedAt) }),
+  ...(item.lastUsedIp !== undefined && { lastUsedIp: item.lastUsedIp }),
+  ...(item.lastUsedProtocol !== undefined && { lastUsedProtocol: item.lastUsedProtocol }),
   ...(item.expiresAt !== undefined && { expiresAt: iso(item.expiresAt) }),
   ...(item.expired !== undefined && { expired: item.expired }),
   ...(item.protocols !== undefined && { protocols: [...item.protocols] }),

@@ -3,7 +3,7 @@ import type { TableEntity, TableEntityResult, TransactionAction } from "@azure/d
 import { z } from "zod";
 import { ACTIVITY_ACTORS, ACTIVITY_EVENTS, type ActivityEvent } from "../domain/activity";
 import type { NewAppPassword, StoredAppPassword, StoredThrottle, UserRecord } from "../domain/appPasswordStore";
-import { PROTOCOLS, type Protocol } from "../domain/restrictions";
+import { PROTOCOLS, type Protocol } from "../domain/protocols";
 import { NO_THROTTLE, storedIpsSchema, type IpThrottle, type ThrottleState } from "../domain/verifyThrottle";
 
 /** How the domain's records are laid out as Table Storage rows, and mapped to and from them. */
@@ -29,6 +29,8 @@ export type AppPasswordEntity = {
   AllowedIps?: string;
   /** Comma-separated address buckets it verified from, most recent last. */
   SeenIps?: string;
+  LastUsedIp?: string;
+  LastUsedProtocol?: string;
 };
 export type ThrottleEntity = {
   Salt?: string;
@@ -100,7 +102,6 @@ export const toUser = (entity: TableEntityResult<UserEntity>): UserRecord => ({
 });
 
 const splitList = (value: string | undefined) => (value === undefined || value === "" ? [] : value.split(","));
-const isProtocol = (value: string): value is Protocol => (PROTOCOLS as readonly string[]).includes(value);
 
 export const toAppPassword = (entity: TableEntityResult<AppPasswordEntity>): StoredAppPassword => ({
   userId: entity.partitionKey ?? "",
@@ -114,6 +115,8 @@ export const toAppPassword = (entity: TableEntityResult<AppPasswordEntity>): Sto
   ...(entity.Protocols !== undefined && { protocols: splitList(entity.Protocols).filter(isProtocol) }),
   ...(entity.AllowedIps !== undefined && { allowedIps: splitList(entity.AllowedIps) }),
   ...(entity.SeenIps !== undefined && { seenAddresses: splitList(entity.SeenIps) }),
+  ...(entity.LastUsedIp !== undefined && { lastUsedIp: entity.LastUsedIp }),
+  ...(isProtocol(entity.LastUsedProtocol) && { lastUsedProtocol: entity.LastUsedProtocol }),
   etag: entity.etag,
 });
 
@@ -180,6 +183,8 @@ export const countUpdate = (user: UserRecord, count: number, loginName?: string)
   "Merge",
   { etag: user.etag },
 ];
+
+const isProtocol = (value: string | undefined): value is Protocol => PROTOCOLS.includes(value as Protocol);
 
 const activityRowSchema = z.object({
   At: z.date(),

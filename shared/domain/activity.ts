@@ -1,4 +1,4 @@
-import type { Protocol } from "./restrictions";
+import type { Protocol } from "./protocols";
 
 /** What happened, as the activity log names it. */
 export const ACTIVITY_EVENTS = [

@@ -11,8 +11,9 @@ import { systemClock, type Clock } from "./clock";
 import type { Refusal } from "./outcomes";
 import type { PasswordHasher } from "./passwordHasher";
 import type { Principal } from "./principal";
+import type { Protocol } from "./protocols";
 import { CONFLICT, retryOnConflict } from "./retryOnConflict";
-import { expiryAfter, isExpired, type Protocol } from "./restrictions";
+import { expiryAfter, isExpired } from "./restrictions";
 import { createVerifier } from "./verify";
 import { THROTTLE_RULES } from "./verifyThrottle";
 
@@ -22,6 +23,8 @@ export interface AppPasswordSummary {
   readonly name: string;
   readonly createdAt: Date;
   readonly lastUsedAt?: Date;
+  readonly lastUsedIp?: string;
+  readonly lastUsedProtocol?: Protocol;
   readonly expiresAt?: Date;
   /** Present with `expiresAt`: whether that time has passed (it no longer verifies, and awaits clean-up). */
   readonly expired?: boolean;
@@ -166,6 +169,8 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
     name: stored.name,
     createdAt: stored.createdAt,
     ...(stored.lastUsedAt !== undefined && { lastUsedAt: stored.lastUsedAt }),
+    ...(stored.lastUsedIp !== undefined && { lastUsedIp: stored.lastUsedIp }),
+    ...(stored.lastUsedProtocol !== undefined && { lastUsedProtocol: stored.lastUsedProtocol }),
     ...(stored.expiresAt !== undefined && { expiresAt: stored.expiresAt, expired: isExpired(stored, now()) }),
     ...(stored.protocols !== undefined && { protocols: stored.protocols }),
     ...(stored.allowedIps !== undefined && { allowedIps: stored.allowedIps }),
@@ -185,15 +190,16 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
   });
 
   /** The lifetime a new app password gets under the tenant's maximum, or the refusal of one beyond it. */
-  function lifetime(expiresInDays: number | undefined): { days?: number } | Refusal {
+  function lifetime(asked: number | undefined): { days?: number } | Refusal {
     const max = policy.maxLifetimeDays;
-    if (max === undefined || expiresInDays === undefined)
-      return { ...((expiresInDays ?? max) !== undefined && { days: expiresInDays ?? max }) };
-    if (expiresInDays <= max) return { days: expiresInDays };
-    return {
-      ...refuse("LIFETIME_TOO_LONG", `Your organization allows app passwords to live at most ${max} days.`),
-      maxDays: max,
-    };
+    if (max !== undefined && asked !== undefined && asked > max) {
+      return {
+        ...refuse("LIFETIME_TOO_LONG", `Your organization allows app passwords to live at most ${max} days.`),
+        maxDays: max,
+      };
+    }
+    const days = asked ?? max;
+    return days === undefined ? {} : { days };
   }
 
   /** Who may read the activity of `targetUserId`: its owner and administrators. */

@@ -1,4 +1,5 @@
 import type { ActivityEvent, ActivityPage } from "./activity";
+import type { Protocol } from "./protocols";
 import type { Restrictions } from "./restrictions";
 import type { ThrottleState } from "./verifyThrottle";
 
@@ -22,12 +23,23 @@ export interface StoredAppPassword extends Restrictions {
   readonly hash: string;
   readonly createdAt: Date;
   readonly lastUsedAt?: Date;
+  /** The mail client's address at that last use. */
+  readonly lastUsedIp?: string;
+  /** The protocol of that last use. */
+  readonly lastUsedProtocol?: Protocol;
   /** The address buckets (see `ipBucket`) it verified from, most recent last: what makes an address new. */
   readonly seenAddresses?: readonly string[];
   readonly etag: string;
 }
 
-export type NewAppPassword = Omit<StoredAppPassword, "etag" | "lastUsedAt" | "seenAddresses">;
+/** When, from where and how an app password was last used. */
+export interface LastUse {
+  readonly lastUsedAt: Date;
+  readonly lastUsedIp?: string;
+  readonly lastUsedProtocol?: Protocol;
+}
+
+export type NewAppPassword = Omit<StoredAppPassword, "etag" | "seenAddresses" | keyof LastUse>;
 
 /**
  * Outcome of a conditional write: `conflict` when the user record changed since it was read (read it again
@@ -68,11 +80,12 @@ export interface AppPasswordStore {
   /** Records use of an app password (and an upgraded hash), unless it was deleted or changed meanwhile. */
   touchAppPassword(
     appPassword: StoredAppPassword,
-    changes: { lastUsedAt: Date; hash?: string; seenAddresses?: readonly string[] },
+    changes: LastUse & { hash?: string; seenAddresses?: readonly string[] },
   ): Promise<void>;
   /**
-   * What verify needs, in one request: the app password `id` of `owner`, if there is one, and the owner's
-   * throttling state. `owner` is a user id, or the key verify counts an unknown login name under.
+   * What verify needs, in one request: the app password `id` of `owner`, if there is one, the owner's current
+   * login name, and the owner's throttling state. `owner` is a user id, or the key verify counts an unknown
+   * login name under.
    */
   getVerifyRows(owner: string, id: string): Promise<VerifyRows>;
   /** The throttling state of `owner` alone, read again after a write lost a race. */
@@ -102,6 +115,8 @@ export interface StoredThrottle {
 
 export interface VerifyRows {
   readonly candidate?: StoredAppPassword;
+  /** The owner's login name, from their user record (absent for an unknown owner). */
+  readonly loginName?: string;
   readonly throttle: StoredThrottle;
 }
 

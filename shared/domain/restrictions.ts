@@ -1,8 +1,5 @@
 import { BlockList, isIPv4, isIPv6 } from "node:net";
-
-/** The protocols an app password can be limited to; verify names every login with one of them. */
-export const PROTOCOLS = ["imap", "pop3", "smtp", "eas", "dav", "other"] as const;
-export type Protocol = (typeof PROTOCOLS)[number];
+import type { Protocol } from "./protocols";
 
 /** Longest lifetime a person can give an app password, in days. */
 export const MAX_LIFETIME_DAYS = 365;

@@ -4,12 +4,30 @@ import { appPasswordTag, generateAppPassword, normalizeAppPassword } from "./app
 import type { AppPasswordStore, StoredAppPassword, StoredThrottle } from "./appPasswordStore";
 import type { Clock } from "./clock";
 import type { PasswordHasher } from "./passwordHasher";
-import { restrictionsAllow, type Protocol } from "./restrictions";
+import type { Protocol } from "./protocols";
+import { restrictionsAllow } from "./restrictions";
 import { CONFLICT, retryOnConflict, type Contention } from "./retryOnConflict";
 import { afterFailure, afterSuccess, ipBucket, throttleDecision } from "./verifyThrottle";
 
+/** A login as a mail gateway reports it. */
+export interface VerifyRequest {
+  /** A login name (any case) or an object id, as the mail client sent it. */
+  readonly user: string;
+  /** As typed: any case, spaces or hyphens between the groups. */
+  readonly password: string;
+  /** The mail client's address, as the gateway saw it. */
+  readonly clientIp: string;
+  readonly protocol: Protocol;
+}
+
 export type VerifyOutcome =
-  | { readonly code: "VALID"; readonly userId: string; readonly appPasswordId: string }
+  | {
+      readonly code: "VALID";
+      readonly userId: string;
+      /** The person's current login name: every login maps to one mailbox, whichever name or id it used. */
+      readonly loginName: string;
+      readonly appPasswordId: string;
+    }
   | { readonly code: "INVALID" }
   | { readonly code: "VERIFY_THROTTLED"; readonly retryAfterSeconds: number }
   | Contention;
@@ -20,15 +38,6 @@ export interface VerifierOptions {
   readonly now: Clock;
   /** Appends to an owner's activity log. */
   readonly recordActivity: (owner: string, event: ActivityEvent) => Promise<void>;
-}
-
-/** A mail client's login as the gateway passes it on. */
-export interface LoginAttempt {
-  readonly user: string;
-  readonly password: string;
-  /** The mail client's address as the gateway saw it. */
-  readonly clientIp: string;
-  readonly protocol: Protocol;
 }
 
 /** Addresses remembered per app password to tell a new one, most recent last. */
@@ -83,10 +92,10 @@ export function createVerifier({ store, hasher, now, recordActivity }: VerifierO
   /** Bookkeeping after a success, written only when something changed: a syncing phone writes rarely. */
   async function recordSuccess(
     candidate: StoredAppPassword,
+    request: VerifyRequest,
     normalized: string,
     bucket: string,
     throttle: StoredThrottle,
-    login: LoginAttempt,
   ) {
     const usedAt = now();
     const stale = !candidate.lastUsedAt || usedAt.getTime() - candidate.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
@@ -95,10 +104,15 @@ export function createVerifier({ store, hasher, now, recordActivity }: VerifierO
     const seen = candidate.seenAddresses ?? [];
     const newAddress = !seen.includes(bucket);
     const throttleReset = afterSuccess(throttle.state, bucket, usedAt);
+    // Where and how it was last used is written with when, so no more often than that (or a new address).
+    const lastUse =
+      stale || newAddress
+        ? { lastUsedAt: usedAt, lastUsedIp: request.clientIp, lastUsedProtocol: request.protocol }
+        : { lastUsedAt: candidate.lastUsedAt ?? usedAt };
     await Promise.all([
       (stale || upgrade || newAddress) &&
         store.touchAppPassword(candidate, {
-          lastUsedAt: stale || newAddress ? usedAt : (candidate.lastUsedAt ?? usedAt),
+          ...lastUse,
           ...(upgrade && { hash: await hasher.hash(normalized) }),
           ...(newAddress && { seenAddresses: [...seen, bucket].slice(-SEEN_ADDRESSES) }),
         }),
@@ -108,8 +122,8 @@ export function createVerifier({ store, hasher, now, recordActivity }: VerifierO
           event: "first-use-from-new-address",
           appPasswordId: candidate.id,
           name: candidate.name,
-          ip: login.clientIp,
-          protocol: login.protocol,
+          ip: request.clientIp,
+          protocol: request.protocol,
         }),
       // Lost to a concurrent write, it is simply done again at the next success.
       throttleReset && store.saveThrottle(candidate.userId, throttle, throttleReset),
@@ -119,19 +133,18 @@ export function createVerifier({ store, hasher, now, recordActivity }: VerifierO
   return {
     /**
      * Whether `password` is one of the user's app passwords, usable now with this protocol from this address.
-     * `user` is a login name (any case) or an object id; `clientIp` is the address of the mail client (or of
-     * the gateway). Always exactly one argon2 verification and the same storage reads, whether the user
-     * exists, the password is wrong or right, or outside its restrictions (checked after argon2, and counted
-     * as a failure), so neither time nor answer tells which accounts exist; none at all when the (user, IP)
-     * is throttled.
+     * Always exactly one argon2 verification and the same storage reads, whether the user exists, the password
+     * is wrong or right (or could never be an app password), or outside its restrictions (checked after
+     * argon2, and counted as a failure), so neither time nor answer tells which accounts exist; none at all
+     * when the (user, IP) is throttled.
      */
-    async verify(login: LoginAttempt): Promise<VerifyOutcome> {
-      const { user, password, clientIp, protocol } = login;
+    async verify(request: VerifyRequest): Promise<VerifyOutcome> {
+      const { user, password, clientIp, protocol } = request;
       const normalized = normalizeAppPassword(password);
       const userId = OBJECT_ID.test(user) ? user.toLowerCase() : await store.findUserIdByLoginName(user);
       const owner = userId ?? unknownOwner(user);
       const bucket = ipBucket(clientIp);
-      const { candidate, throttle } = await store.getVerifyRows(owner, appPasswordTag(owner, normalized));
+      const { candidate, loginName, throttle } = await store.getVerifyRows(owner, appPasswordTag(owner, normalized));
       const decision = throttleDecision(throttle.state, bucket, now());
       if (decision.throttled) return { code: "VERIFY_THROTTLED", retryAfterSeconds: decision.retryAfterSeconds };
 
@@ -140,8 +153,8 @@ export function createVerifier({ store, hasher, now, recordActivity }: VerifierO
         const counted = await recordFailure(owner, bucket, normalized, decision.familiar, throttle, clientIp);
         return counted === "counted" ? { code: "INVALID" } : counted;
       }
-      await recordSuccess(candidate, normalized, bucket, throttle, login);
-      return { code: "VALID", userId: candidate.userId, appPasswordId: candidate.id };
+      await recordSuccess(candidate, request, normalized, bucket, throttle);
+      return { code: "VALID", userId: candidate.userId, loginName: loginName ?? user, appPasswordId: candidate.id };
     },
   };
 }

@@ -232,6 +232,7 @@ describe("createAppPasswordService", () => {
       expect(await check(disabled, person.loginName, initial!.password)).toEqual({
         code: "VALID",
         userId: person.userId,
+        loginName: person.loginName,
         appPasswordId: initial!.id,
       });
       expect(await check(disabled, person.userId, initial!.password)).toMatchObject({ code: "VALID" });
@@ -242,7 +243,12 @@ describe("createAppPasswordService", () => {
     it("accepts the login name or the object id, in any case, and the password as typed on a phone", async () => {
       const { person, initial } = await registered("typist");
       const grouped = initial!.password.replace(/(.{4})(?!$)/g, "$1 ").toUpperCase();
-      const expected = { code: "VALID", userId: person.userId, appPasswordId: initial!.id };
+      const expected = {
+        code: "VALID",
+        userId: person.userId,
+        loginName: person.loginName,
+        appPasswordId: initial!.id,
+      };
       expect(await check(service, person.loginName.toUpperCase(), grouped)).toEqual(expected);
       expect(await check(service, person.userId.toUpperCase(), initial!.password)).toEqual(expected);
     });
