@@ -12,6 +12,7 @@ import type { Refusal } from "./outcomes";
 import type { PasswordHasher } from "./passwordHasher";
 import type { Principal } from "./principal";
 import type { Protocol } from "./protocols";
+import type { RepeatLoginMemorySettings } from "./repeatLoginMemory";
 import { CONFLICT, retryOnConflict } from "./retryOnConflict";
 import { expiryAfter, isExpired } from "./restrictions";
 import { createVerifier } from "./verify";
@@ -77,6 +78,8 @@ export interface AppPasswordServiceOptions {
    * the change stands, and the caller gets its answer.
    */
   readonly onActivityLost?: (event: ActivityEvent, error: Error) => void;
+  /** Bounds of verify's repeat-login memory; without them it is off. */
+  readonly repeatLoginMemory?: RepeatLoginMemorySettings;
 }
 
 /** Tenant policy. */
@@ -225,7 +228,13 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
   }
 
   const service = {
-    ...createVerifier({ store, hasher, now, recordActivity }),
+    ...createVerifier({
+      store,
+      hasher,
+      now,
+      recordActivity,
+      ...(options.repeatLoginMemory && { repeatLoginMemory: options.repeatLoginMemory }),
+    }),
 
     /**
      * Records that the person registered for two-step verification. The first time, and while the tenant
