@@ -48,15 +48,20 @@ The self-service page: ${base}/  (sign in as any login name; tick "Administrator
 2. Register for two-step verification: the first time answers 201 with your first app password.
    curl -s -X POST ${base}/api/users/me/registration -H "Authorization: Bearer $TOKEN"
 
-3. Create, list and delete app passwords:
+3. Create, list, rename and delete app passwords, and read your activity:
    curl -s -X POST ${base}/api/users/me/app-passwords -H "Authorization: Bearer $TOKEN" \\
      -H 'Content-Type: application/json' -d '{"name":"Alice'"'"'s iPhone"}'
    curl -s ${base}/api/users/me/app-passwords -H "Authorization: Bearer $TOKEN"
+   curl -s -X PATCH ${base}/api/users/me/app-passwords/<id> -H "Authorization: Bearer $TOKEN" \\
+     -H 'Content-Type: application/json' -d '{"name":"Work phone"}'
    curl -s -X DELETE ${base}/api/users/me/app-passwords/<id> -H "Authorization: Bearer $TOKEN"
+   curl -s ${base}/api/users/me/activity -H "Authorization: Bearer $TOKEN"
 
 4. Verify a login as a mail gateway does (function key: ${functionKey === DEFAULT_FUNCTION_KEY ? DEFAULT_FUNCTION_KEY : "$LOCAL_FUNCTION_KEY"}):
    curl -s -X POST ${base}/api/verify -H 'x-functions-key: ${functionKey === DEFAULT_FUNCTION_KEY ? DEFAULT_FUNCTION_KEY : "<LOCAL_FUNCTION_KEY>"}' \\
-     -H 'Content-Type: application/json' -d '{"user":"alice@contoso.com","password":"<password>","clientIp":"203.0.113.7"}'
+     -H 'Content-Type: application/json' -d '{"user":"alice@contoso.com","password":"<password>","clientIp":"203.0.113.7","protocol":"imap"}'
+
+5. The OpenAPI document of every endpoint: ${base}/api/openapi.json
 
 The README walks through every endpoint. Ctrl-C stops the service and Azurite.
 `);

@@ -1,28 +1,30 @@
 import { app, type HttpFunctionOptions, type HttpRequest, type HttpResponseInit } from "@azure/functions";
-import { z } from "zod";
 import { handleErrors } from "../shared/adapters/handleErrors";
-import { authenticate, readJsonBody, readRouteParams } from "../shared/adapters/httpInput";
+import { authenticate, readJsonBody, readRouteParams, targetUser } from "../shared/adapters/httpInput";
 import { jsonResponse, refusalResponse } from "../shared/adapters/problemResponse";
-import { appPasswordName, targetUserId, userParam } from "../shared/adapters/requestSchemas";
+import { createAppPasswordBody, userRoute } from "../shared/adapters/requestSchemas";
+import { issuedBody } from "../shared/adapters/responseSchemas";
 import { getServices } from "../shared/services";
 
-const params = z.object({ user: userParam });
-const body = z.strictObject({ name: appPasswordName });
-
-/** `POST /api/users/{user}/app-passwords`: creates an app password and shows it, this once. */
+/**
+ * `POST /api/users/{user}/app-passwords`: creates an app password, with the lifetime, protocols and address
+ * ranges asked for, and shows it, this once.
+ */
 export async function createAppPassword(request: HttpRequest): Promise<HttpResponseInit> {
   const caller = await authenticate(request);
   if (!caller.ok) return caller.response;
-  const route = readRouteParams(request, params);
+  const route = readRouteParams(request, userRoute);
   if (!route.ok) return route.response;
-  const input = await readJsonBody(request, body);
+  const input = await readJsonBody(request, createAppPasswordBody);
   if (!input.ok) return input.response;
 
-  const userId = targetUserId(route.value.user, caller.value.userId);
-  const outcome = await getServices().appPasswords.create(caller.value, userId, input.value.name);
+  const target = await targetUser(caller.value, route.value.user);
+  if (!target.ok) return target.response;
+  const userId = target.value;
+  const outcome = await getServices().appPasswords.create(caller.value, userId, input.value);
   if (outcome.code !== "CREATED") return refusalResponse(outcome);
   const { appPassword } = outcome;
-  return jsonResponse(201, appPassword, {
+  return jsonResponse(201, issuedBody(appPassword), {
     Location: `/api/users/${route.value.user}/app-passwords/${appPassword.id}`,
   });
 }

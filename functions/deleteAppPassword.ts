@@ -1,12 +1,9 @@
 import { app, type HttpFunctionOptions, type HttpRequest, type HttpResponseInit } from "@azure/functions";
-import { z } from "zod";
 import { handleErrors } from "../shared/adapters/handleErrors";
-import { authenticate, readRouteParams } from "../shared/adapters/httpInput";
+import { authenticate, readRouteParams, targetUser } from "../shared/adapters/httpInput";
 import { BASE_HEADERS, problemResponse, refusalResponse } from "../shared/adapters/problemResponse";
-import { appPasswordIdParam, targetUserId, userParam } from "../shared/adapters/requestSchemas";
+import { deleteAppPasswordRoute } from "../shared/adapters/requestSchemas";
 import { getServices } from "../shared/services";
-
-const params = z.object({ user: userParam, id: appPasswordIdParam.optional() });
 
 /**
  * `DELETE /api/users/{user}/app-passwords/{id}`: deletes one app password, which stops working at once;
@@ -15,7 +12,7 @@ const params = z.object({ user: userParam, id: appPasswordIdParam.optional() });
 export async function deleteAppPassword(request: HttpRequest): Promise<HttpResponseInit> {
   const caller = await authenticate(request);
   if (!caller.ok) return caller.response;
-  const route = readRouteParams(request, params);
+  const route = readRouteParams(request, deleteAppPasswordRoute);
   if (!route.ok) return route.response;
 
   // "/app-passwords/" (an empty id, as a client bug would send) must not mean "delete them all".
@@ -25,7 +22,9 @@ export async function deleteAppPassword(request: HttpRequest): Promise<HttpRespo
     });
   }
   const { appPasswords } = getServices();
-  const userId = targetUserId(route.value.user, caller.value.userId);
+  const target = await targetUser(caller.value, route.value.user);
+  if (!target.ok) return target.response;
+  const userId = target.value;
   const { id } = route.value;
   const outcome =
     id === undefined

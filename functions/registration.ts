@@ -1,13 +1,10 @@
 import { app, type HttpFunctionOptions, type HttpRequest, type HttpResponseInit } from "@azure/functions";
-import { z } from "zod";
 import { handleErrors } from "../shared/adapters/handleErrors";
-import { authenticate, readJsonBody, readRouteParams } from "../shared/adapters/httpInput";
+import { authenticate, readJsonBody, readRouteParams, targetUser } from "../shared/adapters/httpInput";
 import { jsonResponse, refusalResponse } from "../shared/adapters/problemResponse";
-import { appPasswordName, targetUserId, userParam } from "../shared/adapters/requestSchemas";
+import { registrationBody, userRoute } from "../shared/adapters/requestSchemas";
+import { issuedBody } from "../shared/adapters/responseSchemas";
 import { getServices } from "../shared/services";
-
-const params = z.object({ user: userParam });
-const body = z.strictObject({ name: appPasswordName.optional() });
 
 /**
  * `POST /api/users/{user}/registration`: the person registered for two-step verification. The first time
@@ -16,16 +13,22 @@ const body = z.strictObject({ name: appPasswordName.optional() });
 export async function registration(request: HttpRequest): Promise<HttpResponseInit> {
   const caller = await authenticate(request);
   if (!caller.ok) return caller.response;
-  const route = readRouteParams(request, params);
+  const route = readRouteParams(request, userRoute);
   if (!route.ok) return route.response;
-  const input = await readJsonBody(request, body, { emptyAllowed: true });
+  const input = await readJsonBody(request, registrationBody, { emptyAllowed: true });
   if (!input.ok) return input.response;
 
-  const userId = targetUserId(route.value.user, caller.value.userId);
+  const target = await targetUser(caller.value, route.value.user);
+  if (!target.ok) return target.response;
+  const userId = target.value;
   const outcome = await getServices().appPasswords.register(caller.value, userId, input.value.name);
   switch (outcome.code) {
     case "REGISTERED":
-      return jsonResponse(201, { userId, registeredAt: outcome.registeredAt, appPassword: outcome.appPassword });
+      return jsonResponse(201, {
+        userId,
+        registeredAt: outcome.registeredAt,
+        ...(outcome.appPassword && { appPassword: issuedBody(outcome.appPassword) }),
+      });
     case "ALREADY_REGISTERED":
       return jsonResponse(200, { userId, registeredAt: outcome.registeredAt });
     default:

@@ -1,25 +1,9 @@
 import { app, type HttpFunctionOptions, type HttpRequest, type HttpResponseInit } from "@azure/functions";
-import { z } from "zod";
-import { normalizeProtocol } from "../shared/domain/protocols";
 import { handleErrors } from "../shared/adapters/handleErrors";
 import { readJsonBody } from "../shared/adapters/httpInput";
 import { jsonResponse, problemResponse, refusalResponse } from "../shared/adapters/problemResponse";
+import { verifyRequestBody } from "../shared/adapters/requestSchemas";
 import { getServices } from "../shared/services";
-
-/**
- * What a gateway sends. Lenient where a gateway cannot do better: fields it adds are ignored, and a login
- * name or password that could never match is a wrong password (200 `valid: false`), not a 400 the gateway
- * would report as an outage. Strict where the gateway is misconfigured: `user` and `clientIp` are required.
- */
-export const verifyRequestBody = z.object({
-  user: z.string().trim(),
-  password: z.string(),
-  clientIp: z.union([z.ipv4(), z.ipv6()], { error: "must be the mail client's IPv4 or IPv6 address" }),
-  protocol: z
-    .unknown()
-    .optional()
-    .transform((value) => normalizeProtocol(typeof value === "string" ? value : undefined)),
-});
 
 /**
  * `POST /api/verify` (function key): is this one of the user's app passwords? 200 with `valid: true|false`

@@ -54,6 +54,9 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       store,
       hasher,
       policy: config.policy,
+      // The change an event records stands; the log line says which event is missing (it holds no secret).
+      onActivityLost: (event, error) =>
+        console.warn(`Activity event "${event.event}" not recorded: ${error.name}: ${error.message}`),
       repeatLoginMemory: config.repeatLoginMemory,
       ...(overrides.now && { now: overrides.now }),
     }),

@@ -55,6 +55,16 @@ param appPasswordsAllowed bool = true
 @description('Most app passwords one user may hold. At most 99: deleting all of a user\'s app passwords is one transaction of at most 100 operations.')
 param maxAppPasswordsPerUser int = 40
 
+@minValue(0)
+@maxValue(365)
+@description('Tenant policy: longest lifetime of a new app password in days, and the lifetime of one created without. 0: no limit.')
+param maxAppPasswordLifetimeDays int = 0
+
+@minValue(0)
+@maxValue(3650)
+@description('Tenant policy: the daily clean-up deletes app passwords unused for this many days. 0: never.')
+param deleteUnusedAppPasswordsAfterDays int = 0
+
 @allowed([
   '20'
   '22'
@@ -187,6 +197,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       // Lowercase on purpose: string(true) would give 'True', which the config does not accept.
       APP_PASSWORDS_ALLOWED: appPasswordsAllowed ? 'true' : 'false'
       APP_PASSWORDS_MAX_PER_USER: string(maxAppPasswordsPerUser)
+      // Empty is unset (no limit), which the config reads as such.
+      APP_PASSWORDS_MAX_LIFETIME_DAYS: maxAppPasswordLifetimeDays == 0 ? '' : string(maxAppPasswordLifetimeDays)
+      APP_PASSWORDS_DELETE_UNUSED_AFTER_DAYS: deleteUnusedAppPasswordsAfterDays == 0
+        ? ''
+        : string(deleteUnusedAppPasswordsAfterDays)
       ARGON2_MEMORY_KIB: string(argon2MemoryKib)
       ARGON2_TIME_COST: string(argon2TimeCost)
       ARGON2_PARALLELISM: string(argon2Parallelism)

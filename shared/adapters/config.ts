@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { AppPasswordPolicy } from "../domain/appPasswordService";
 import type { RepeatLoginMemorySettings } from "../domain/repeatLoginMemory";
 
 const booleanSetting = z
@@ -47,6 +48,10 @@ export const configSchema = z
     APP_PASSWORDS_ALLOWED: booleanSetting.default(true),
     /** At most 99: deleting all of a user's app passwords is one transaction of at most 100 operations. */
     APP_PASSWORDS_MAX_PER_USER: positiveInteger(1, 99).default(40),
+    /** Longest lifetime of a new app password in days, and the lifetime of one created without; unset: none. */
+    APP_PASSWORDS_MAX_LIFETIME_DAYS: positiveInteger(1, 365).optional(),
+    /** The daily clean-up deletes app passwords unused (by last use, else creation) this many days; unset: never. */
+    APP_PASSWORDS_DELETE_UNUSED_AFTER_DAYS: positiveInteger(1, 3650).optional(),
     ARGON2_MEMORY_KIB: positiveInteger(8192, 4 * 1024 * 1024).default(19456),
     ARGON2_TIME_COST: positiveInteger(1, 100).default(2),
     ARGON2_PARALLELISM: positiveInteger(1, 16).default(1),
@@ -82,7 +87,7 @@ export interface Config {
     | { readonly kind: "endpoint"; readonly endpoint: string; readonly tableName: string; readonly clientId?: string }
     | { readonly kind: "connectionString"; readonly connectionString: string; readonly tableName: string };
   readonly auth: { readonly issuers: string[]; readonly audiences: string[]; readonly jwksUri: string };
-  readonly policy: { readonly appPasswordsAllowed: boolean; readonly maxPerUser: number };
+  readonly policy: AppPasswordPolicy;
   readonly argon2: { readonly memoryKib: number; readonly timeCost: number; readonly parallelism: number };
   readonly storageTimeoutMs: number;
   readonly repeatLoginMemory: RepeatLoginMemorySettings;
@@ -128,7 +133,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             tableName: e.APP_PASSWORDS_TABLE_NAME,
           },
     auth: { issuers: e.AUTH_ISSUER, audiences: e.AUTH_AUDIENCE, jwksUri: e.AUTH_JWKS_URI },
-    policy: { appPasswordsAllowed: e.APP_PASSWORDS_ALLOWED, maxPerUser: e.APP_PASSWORDS_MAX_PER_USER },
+    policy: {
+      appPasswordsAllowed: e.APP_PASSWORDS_ALLOWED,
+      maxPerUser: e.APP_PASSWORDS_MAX_PER_USER,
+      ...(e.APP_PASSWORDS_MAX_LIFETIME_DAYS !== undefined && { maxLifetimeDays: e.APP_PASSWORDS_MAX_LIFETIME_DAYS }),
+      ...(e.APP_PASSWORDS_DELETE_UNUSED_AFTER_DAYS !== undefined && {
+        deleteUnusedAfterDays: e.APP_PASSWORDS_DELETE_UNUSED_AFTER_DAYS,
+      }),
+    },
     argon2: { memoryKib: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
     storageTimeoutMs: e.STORAGE_TIMEOUT_MS,
     repeatLoginMemory: {

@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { z } from "zod";
 import type { Principal } from "../domain/principal";
-import { problemResponse } from "./problemResponse";
+import { problemResponse, refusalResponse } from "./problemResponse";
 import { getServices } from "../services";
 
 /** Parsed input, or the problem answer that explains what is wrong with it. */
@@ -57,6 +57,23 @@ export async function readJsonBody<S extends z.ZodType>(
 export function readRouteParams<S extends z.ZodType>(request: HttpRequest, schema: S): Parsed<z.infer<S>> {
   const parsed = schema.safeParse(request.params);
   return parsed.success ? { ok: true, value: parsed.data } : invalid(parsed.error.issues, "route");
+}
+
+/** Validates the query string. */
+export function readQuery<S extends z.ZodType>(request: HttpRequest, schema: S): Parsed<z.infer<S>> {
+  const parsed = schema.safeParse(Object.fromEntries(request.query.entries()));
+  return parsed.success ? { ok: true, value: parsed.data } : invalid(parsed.error.issues, "query");
+}
+
+/**
+ * The user id a route's `{user}` names for this caller: `me`, an object id, or (for an administrator) a
+ * login name; the problem answer when it names nobody or someone the caller may not name.
+ */
+export async function targetUser(caller: Principal, user: string): Promise<Parsed<string>> {
+  const outcome = await getServices().appPasswords.resolveUser(caller, user);
+  return outcome.code === "RESOLVED"
+    ? { ok: true, value: outcome.userId }
+    : { ok: false, response: refusalResponse(outcome) };
 }
 
 /** The signed-in person, from the bearer token. */

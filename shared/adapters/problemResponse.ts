@@ -21,6 +21,10 @@ export function problemStatus(code: ProblemCode): { status: number; title: strin
   switch (code) {
     case "INVALID_REQUEST":
       return { status: 400, title: "The request is not valid" };
+    case "LIFETIME_TOO_LONG":
+      return { status: 400, title: "The lifetime is longer than allowed" };
+    case "INVALID_CONTINUATION":
+      return { status: 400, title: "The continuation is not valid" };
     case "MALFORMED_JSON":
       return { status: 400, title: "The request body is not valid JSON" };
     case "UNAUTHENTICATED":
@@ -37,6 +41,8 @@ export function problemStatus(code: ProblemCode): { status: number; title: strin
       return { status: 404, title: "Not found" };
     case "APP_PASSWORD_NOT_FOUND":
       return { status: 404, title: "App password not found" };
+    case "USER_NOT_FOUND":
+      return { status: 404, title: "User not found" };
     case "METHOD_NOT_ALLOWED":
       return { status: 405, title: "Method not allowed" };
     case "REGISTRATION_REQUIRED":
@@ -106,6 +112,15 @@ export function refusalResponse(refusal: Refusal): HttpResponseInit {
   switch (refusal.code) {
     case "APP_PASSWORD_LIMIT_REACHED":
       return problemResponse(refusal.code, refusal.detail, { limit: refusal.limit });
+    case "LIFETIME_TOO_LONG":
+      return problemResponse(refusal.code, refusal.detail, {
+        maxDays: refusal.maxDays,
+        errors: [{ field: "expiresInDays", message: `must be at most ${refusal.maxDays}` }],
+      });
+    case "INVALID_CONTINUATION":
+      return problemResponse(refusal.code, refusal.detail, {
+        errors: [{ field: "continuation", message: "must be a continuation this endpoint handed out" }],
+      });
     case "CONTENTION":
       return problemResponse(refusal.code, refusal.detail, { retryAfterSeconds: 1 });
     default:

@@ -1,13 +1,25 @@
 import { z } from "zod";
+import { PROTOCOLS, normalizeProtocol } from "../domain/protocols";
+import { MAX_ALLOWED_IPS, MAX_LIFETIME_DAYS, parseCidr } from "../domain/restrictions";
 
-/** `me`, or a user's object id (GUID), lowercased. */
+/**
+ * `me`, a user's object id (GUID), or a login name (UPN, any case; administrators only: the domain refuses
+ * anyone else naming another person). Exactly `me` means the caller; anything else is lowercased. What
+ * cannot be a login name (a slash, a control character, white space, a dot segment) is refused here.
+ */
 export const userParam = z
   .string()
-  .regex(
-    /^(me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/,
-    'must be "me" or an object id',
+  .min(1, "must not be empty")
+  .max(256, "must be at most 256 characters")
+  .regex(/^[^\s\p{Cc}\p{Cf}\p{Z}/\\]+$/u, 'must be "me", an object id or a login name')
+  .refine(
+    // "ME" and the like would read as "me" once lowercased: refused rather than guessed.
+    (value) =>
+      value.isWellFormed() && value !== "." && value !== ".." && (value === "me" || value.toLowerCase() !== "me"),
+    'must be "me", an object id or a login name',
   )
-  .transform((value) => value.toLowerCase());
+  .transform((value) => (value === "me" ? value : value.toLowerCase()))
+  .meta({ description: '"me", an object id, or (for administrators) a login name in any case' });
 
 /** An app password id: 8 lowercase hex digits. */
 export const appPasswordIdParam = z.string().regex(/^[0-9a-f]{8}$/, "must be an app password id (8 hex digits)");
@@ -29,5 +41,70 @@ export const appPasswordName = z
   )
   .refine((name) => /[^\p{Cf}\p{Z}\s]/u.test(name), "must contain a visible character");
 
-/** Resolves `me` to the caller's own id. */
-export const targetUserId = (param: string, callerId: string) => (param === "me" ? callerId : param);
+/** The body of `POST /users/{user}/app-passwords`. */
+export const createAppPasswordBody = z.strictObject({
+  name: appPasswordName,
+  expiresInDays: z
+    .number()
+    .int("must be a whole number of days")
+    .min(1, "must be at least 1")
+    .max(MAX_LIFETIME_DAYS, `must be at most ${MAX_LIFETIME_DAYS}`)
+    .optional(),
+  protocols: z.array(z.enum(PROTOCOLS)).min(1, "must name at least one protocol").max(PROTOCOLS.length).optional(),
+  allowedIps: z
+    .array(
+      z
+        .string()
+        .max(64)
+        .refine((value) => parseCidr(value) !== undefined, "must be an IPv4 or IPv6 CIDR range, like 203.0.113.0/24")
+        .transform((value) => {
+          const [network, prefix] = parseCidr(value) ?? ["", 0];
+          return `${network}/${prefix}`;
+        }),
+    )
+    .min(1, "must list at least one range")
+    .max(MAX_ALLOWED_IPS, `must list at most ${MAX_ALLOWED_IPS} ranges`)
+    .optional(),
+});
+
+/** The body of `PATCH /users/{user}/app-passwords/{id}`. */
+export const renameAppPasswordBody = z.strictObject({ name: appPasswordName });
+
+/** The query of `GET /users/{user}/activity`. */
+export const activityQuery = z.strictObject({
+  limit: z.coerce.number().int("must be a whole number").min(1).max(100).default(50),
+  continuation: z
+    .string()
+    .min(1)
+    .max(512)
+    .regex(/^[A-Za-z0-9_-]+$/, "must be a continuation")
+    .optional(),
+});
+
+/** Route parameters of the routes about one user. */
+export const userRoute = z.object({ user: userParam });
+
+/** Route parameters of the routes about one app password. */
+export const appPasswordRoute = z.object({ user: userParam, id: appPasswordIdParam });
+
+/** The body of `POST /users/{user}/registration`, which may also be empty. */
+export const registrationBody = z.strictObject({ name: appPasswordName.optional() });
+
+/** Route parameters of delete: one app password, or without `{id}` all of the user's. */
+export const deleteAppPasswordRoute = z.object({ user: userParam, id: appPasswordIdParam.optional() });
+
+/**
+ * What a gateway sends. Lenient where a gateway cannot do better: fields it adds are ignored, and a login
+ * name or password that could never match is a wrong password (200 `valid: false`), not a 400 the gateway
+ * would report as an outage. Strict where the gateway is misconfigured: `user` and `clientIp` are required.
+ */
+export const verifyRequestBody = z.object({
+  user: z.string().trim().meta({ description: "A login name (any case) or an object id" }),
+  password: z.string(),
+  clientIp: z.union([z.ipv4(), z.ipv6()], { error: "must be the mail client's IPv4 or IPv6 address" }),
+  protocol: z
+    .unknown()
+    .optional()
+    .transform((value) => normalizeProtocol(typeof value === "string" ? value : undefined))
+    .meta({ description: "imap, pop3, smtp, eas, dav or other, or a gateway's own name for one (imaps, submission…)" }),
+});

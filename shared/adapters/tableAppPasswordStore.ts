@@ -1,19 +1,28 @@
+import { randomBytes } from "node:crypto";
 import { odata, type TableEntity, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
 import type { AppPasswordStore, StoredAppPassword } from "../domain/appPasswordStore";
 import { createTableCalls, type TableLocation, type TableStoreOptions } from "./tableCalls";
 import {
+  ACTIVITY_PARTITION_PREFIX,
+  ACTIVITY_ROW_PREFIX,
   APP_PASSWORD_ROW_PREFIX,
   LOGIN_ROW,
   THROTTLE_ROW,
   USER_ROW,
+  activityEntity,
+  activityPartition,
+  activityRow,
+  activityRowBefore,
   appPasswordEntity,
   appPasswordRow,
   countUpdate,
   loginPartition,
   throttleEntity,
+  toActivity,
   toAppPassword,
   toThrottle,
   toUser,
+  type ActivityEntity,
   type AppPasswordEntity,
   type LoginEntity,
   type ThrottleEntity,
@@ -22,8 +31,10 @@ import {
 
 export type { TableLocation, TableStoreOptions } from "./tableCalls";
 
-/** Rows read, and then deleted together, per page of `forgetQuietThrottles`. */
-const QUIET_THROTTLES_PAGE = 100;
+/** Rows read, and then deleted together, per page of a clean-up scan. */
+const CLEAN_UP_PAGE = 100;
+/** The row key range of app passwords: `ap_` up to the next character after `_`. */
+const APP_PASSWORD_ROWS_END = "ap`";
 /**
  * Time budget of one page of a table scan: Table Storage may work up to 5 s on a page before answering
  * (with fewer rows, or none, and a continuation), well past the 2 s that suits a point read.
@@ -36,6 +47,44 @@ const SCAN_PAGE_TIMEOUT_MS = 30_000;
  */
 export function createTableAppPasswordStore(location: TableLocation, options: TableStoreOptions): AppPasswordStore {
   const { client, call, write, read } = createTableCalls(location, options);
+
+  /** The rows matching `filter`, a page at a time, each page read within its own time budget. */
+  async function* scan<T extends object>(filter: string, select?: string[]) {
+    let continuationToken: string | undefined;
+    do {
+      // One page per call: the scan as a whole may take long, and each page as long as storage needs.
+      const page = await call(
+        async (abortSignal) => {
+          const pages = client
+            .listEntities<T>({ queryOptions: { filter, ...(select && { select }) }, abortSignal })
+            .byPage({ maxPageSize: CLEAN_UP_PAGE, ...(continuationToken !== undefined && { continuationToken }) });
+          const next = await pages.next();
+          return next.done === true ? undefined : next.value;
+        },
+        Math.max(options.timeoutMs, SCAN_PAGE_TIMEOUT_MS),
+      );
+      yield page ?? [];
+      continuationToken = page?.continuationToken;
+    } while (continuationToken !== undefined);
+  }
+
+  /**
+   * Deletes every row matching `filter`; how many. The rows of one page are in different partitions: deleted
+   * together. The ETag keeps a row written since the scan read it (412), and one deleted meanwhile (404) is
+   * simply gone.
+   */
+  async function deleteScanned(filter: string): Promise<number> {
+    let deleted = 0;
+    for await (const page of scan(filter, ["PartitionKey", "RowKey"])) {
+      const outcomes = await Promise.all(
+        page.map(({ partitionKey = "", rowKey = "", etag }) =>
+          write((abortSignal) => client.deleteEntity(partitionKey, rowKey, { etag, abortSignal })),
+        ),
+      );
+      deleted += outcomes.filter((outcome) => outcome === "done").length;
+    }
+    return deleted;
+  }
 
   return {
     async getUser(userId) {
@@ -124,13 +173,34 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
         const found: StoredAppPassword[] = [];
         const entities = client.listEntities<AppPasswordEntity>({
           queryOptions: {
-            filter: odata`PartitionKey eq ${userId} and RowKey ge ${APP_PASSWORD_ROW_PREFIX} and RowKey lt ${"ap`"}`,
+            filter: odata`PartitionKey eq ${userId} and RowKey ge ${APP_PASSWORD_ROW_PREFIX} and RowKey lt ${APP_PASSWORD_ROWS_END}`,
           },
           abortSignal,
         });
         for await (const entity of entities) found.push(toAppPassword(entity));
         return found;
       });
+    },
+
+    async getAppPassword(userId, id) {
+      const entity = await read<AppPasswordEntity>(userId, appPasswordRow(id));
+      return entity && toAppPassword(entity);
+    },
+
+    renameAppPassword(userId, id, name) {
+      // A merge of the name alone, on any version of the row: verify's view of it (hash, restrictions) and
+      // the repeat-login memory keyed on that view stay as they were.
+      const entity: TableEntity<Pick<AppPasswordEntity, "Name">> = {
+        partitionKey: userId,
+        rowKey: appPasswordRow(id),
+        Name: name,
+      };
+      return write((abortSignal) => client.updateEntity(entity, "Merge", { etag: "*", abortSignal }));
+    },
+
+    async *scanAppPasswords() {
+      const filter = odata`RowKey ge ${APP_PASSWORD_ROW_PREFIX} and RowKey lt ${APP_PASSWORD_ROWS_END}`;
+      for await (const page of scan<AppPasswordEntity>(filter)) yield page.map(toAppPassword);
     },
 
     removeAppPasswords(user, ids) {
@@ -149,6 +219,7 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
         ...(changes.lastUsedIp !== undefined && { LastUsedIp: changes.lastUsedIp }),
         ...(changes.lastUsedProtocol !== undefined && { LastUsedProtocol: changes.lastUsedProtocol }),
         ...(changes.hash !== undefined && { Hash: changes.hash }),
+        ...(changes.seenAddresses !== undefined && { SeenIps: changes.seenAddresses.join(",") }),
       };
       await write((abortSignal) => client.updateEntity(entity, "Merge", { etag: appPassword.etag, abortSignal }));
     },
@@ -173,36 +244,45 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
       return outcome === "done" ? 1 : 0;
     },
 
-    async forgetQuietThrottles(quietSince) {
-      const filter = odata`RowKey eq ${THROTTLE_ROW} and Timestamp lt ${quietSince}`;
-      let forgotten = 0;
-      let continuationToken: string | undefined;
-      do {
-        // One page per call: the scan as a whole may take long, and each page as long as storage needs.
-        const page = await call(
-          async (abortSignal) => {
-            const pages = client
-              .listEntities({ queryOptions: { filter, select: ["PartitionKey", "RowKey"] }, abortSignal })
-              .byPage({
-                maxPageSize: QUIET_THROTTLES_PAGE,
-                ...(continuationToken !== undefined && { continuationToken }),
-              });
-            const next = await pages.next();
-            return next.done === true ? undefined : next.value;
-          },
-          Math.max(options.timeoutMs, SCAN_PAGE_TIMEOUT_MS),
-        );
-        // The rows of one page are in different partitions: deleted together. The ETag keeps a row written
-        // since the scan read it (412), and one deleted meanwhile (404) is simply gone.
-        const outcomes = await Promise.all(
-          (page ?? []).map(({ partitionKey = "", rowKey = "", etag }) =>
-            write((abortSignal) => client.deleteEntity(partitionKey, rowKey, { etag, abortSignal })),
-          ),
-        );
-        forgotten += outcomes.filter((outcome) => outcome === "done").length;
-        continuationToken = page?.continuationToken;
-      } while (continuationToken !== undefined);
-      return forgotten;
+    forgetQuietThrottles(quietSince) {
+      return deleteScanned(odata`RowKey eq ${THROTTLE_ROW} and Timestamp lt ${quietSince}`);
+    },
+
+    async addActivity(owner, event) {
+      const entity = activityEntity(owner, activityRow(event.at, randomBytes(4).toString("hex")), event);
+      await call((abortSignal) => client.createEntity(entity, { abortSignal }));
+    },
+
+    async listActivity(userId, limit, continuation) {
+      const partition = activityPartition(userId);
+      // The continuation is the row key of the last event handed out: the next page starts after it.
+      const after = continuation === undefined ? undefined : Buffer.from(continuation, "base64url").toString();
+      if (after !== undefined && !after.startsWith(ACTIVITY_ROW_PREFIX)) return "bad-continuation";
+      const filter =
+        after === undefined
+          ? odata`PartitionKey eq ${partition} and RowKey ge ${ACTIVITY_ROW_PREFIX}`
+          : odata`PartitionKey eq ${partition} and RowKey gt ${after}`;
+      return call(async (abortSignal) => {
+        const rows: TableEntityResult<ActivityEntity>[] = [];
+        // One more than asked for, to know whether there is a next page.
+        for await (const entity of client.listEntities<ActivityEntity>({ queryOptions: { filter }, abortSignal })) {
+          rows.push(entity);
+          if (rows.length > limit) break;
+        }
+        const page = rows.slice(0, limit);
+        const last = page.at(-1)?.rowKey;
+        return {
+          items: page.flatMap((entity) => toActivity(entity) ?? []),
+          ...(rows.length > limit && last !== undefined && { continuation: Buffer.from(last).toString("base64url") }),
+        };
+      });
+    },
+
+    pruneActivity(before) {
+      const end = ACTIVITY_PARTITION_PREFIX.slice(0, -1) + "`";
+      return deleteScanned(
+        odata`PartitionKey ge ${ACTIVITY_PARTITION_PREFIX} and PartitionKey lt ${end} and RowKey gt ${activityRowBefore(before)}`,
+      );
     },
   };
 }

@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import type { TableEntity, TableEntityResult, TransactionAction } from "@azure/data-tables";
+import { z } from "zod";
+import { ACTIVITY_ACTORS, ACTIVITY_EVENTS, type ActivityEvent } from "../domain/activity";
 import type { NewAppPassword, StoredAppPassword, StoredThrottle, UserRecord } from "../domain/appPasswordStore";
 import { PROTOCOLS, type Protocol } from "../domain/protocols";
 import { NO_THROTTLE, storedIpsSchema, type IpThrottle, type ThrottleState } from "../domain/verifyThrottle";
@@ -20,6 +22,13 @@ export type AppPasswordEntity = {
   Hash: string;
   CreatedAt: Date;
   LastUsedAt?: Date;
+  ExpiresAt?: Date;
+  /** Comma-separated protocols; absent: any. */
+  Protocols?: string;
+  /** Comma-separated CIDR ranges; absent: any address. */
+  AllowedIps?: string;
+  /** Comma-separated address buckets it verified from, most recent last. */
+  SeenIps?: string;
   LastUsedIp?: string;
   LastUsedProtocol?: string;
 };
@@ -92,6 +101,8 @@ export const toUser = (entity: TableEntityResult<UserEntity>): UserRecord => ({
   etag: entity.etag,
 });
 
+const splitList = (value: string | undefined) => (value === undefined || value === "" ? [] : value.split(","));
+
 export const toAppPassword = (entity: TableEntityResult<AppPasswordEntity>): StoredAppPassword => ({
   userId: entity.partitionKey ?? "",
   id: (entity.rowKey ?? "").slice(APP_PASSWORD_ROW_PREFIX.length),
@@ -99,6 +110,11 @@ export const toAppPassword = (entity: TableEntityResult<AppPasswordEntity>): Sto
   hash: entity.Hash,
   createdAt: entity.CreatedAt,
   ...(entity.LastUsedAt !== undefined && { lastUsedAt: entity.LastUsedAt }),
+  ...(entity.ExpiresAt !== undefined && { expiresAt: entity.ExpiresAt }),
+  // A stored protocol this version does not know allows nothing rather than everything.
+  ...(entity.Protocols !== undefined && { protocols: splitList(entity.Protocols).filter(isProtocol) }),
+  ...(entity.AllowedIps !== undefined && { allowedIps: splitList(entity.AllowedIps) }),
+  ...(entity.SeenIps !== undefined && { seenAddresses: splitList(entity.SeenIps) }),
   ...(entity.LastUsedIp !== undefined && { lastUsedIp: entity.LastUsedIp }),
   ...(isProtocol(entity.LastUsedProtocol) && { lastUsedProtocol: entity.LastUsedProtocol }),
   etag: entity.etag,
@@ -110,6 +126,50 @@ export const appPasswordEntity = (appPassword: NewAppPassword): TableEntity<AppP
   Name: appPassword.name,
   Hash: appPassword.hash,
   CreatedAt: appPassword.createdAt,
+  ...(appPassword.expiresAt !== undefined && { ExpiresAt: appPassword.expiresAt }),
+  ...(appPassword.protocols !== undefined && { Protocols: appPassword.protocols.join(",") }),
+  ...(appPassword.allowedIps !== undefined && { AllowedIps: appPassword.allowedIps.join(",") }),
+});
+
+/**
+ * The activity log of an owner: a partition of its own, so verify's read of the owner's partition never
+ * grows with it, and a person's log is one range query.
+ */
+export const activityPartition = (owner: string) => `activity_${owner}`;
+export const ACTIVITY_PARTITION_PREFIX = "activity_";
+export const ACTIVITY_ROW_PREFIX = "ev_";
+
+/** Milliseconds that sort newest first: the row key of an event starts with them. */
+const invertedTime = (at: Date) => String(8_640_000_000_000_000 - at.getTime()).padStart(16, "0");
+
+/** Row key of an event at `at`: newest first, and a random tail so two events in one millisecond both stay. */
+export const activityRow = (at: Date, random: string) => `${ACTIVITY_ROW_PREFIX}${invertedTime(at)}_${random}`;
+
+/** The smallest row key of an event from before `at`: every older event sorts after it. */
+export const activityRowBefore = (at: Date) => `${ACTIVITY_ROW_PREFIX}${invertedTime(at)}~`;
+
+export type ActivityEntity = {
+  At: Date;
+  Event: string;
+  AppPasswordId?: string;
+  Name?: string;
+  PreviousName?: string;
+  By?: string;
+  Ip?: string;
+  Protocol?: string;
+};
+
+export const activityEntity = (owner: string, rowKey: string, event: ActivityEvent): TableEntity<ActivityEntity> => ({
+  partitionKey: activityPartition(owner),
+  rowKey,
+  At: event.at,
+  Event: event.event,
+  ...(event.appPasswordId !== undefined && { AppPasswordId: event.appPasswordId }),
+  ...(event.name !== undefined && { Name: event.name }),
+  ...(event.previousName !== undefined && { PreviousName: event.previousName }),
+  ...(event.by !== undefined && { By: event.by }),
+  ...(event.ip !== undefined && { Ip: event.ip }),
+  ...(event.protocol !== undefined && { Protocol: event.protocol }),
 });
 
 export const countUpdate = (user: UserRecord, count: number, loginName?: string): TransactionAction => [
@@ -125,3 +185,31 @@ export const countUpdate = (user: UserRecord, count: number, loginName?: string)
 ];
 
 const isProtocol = (value: string | undefined): value is Protocol => PROTOCOLS.includes(value as Protocol);
+
+const activityRowSchema = z.object({
+  At: z.date(),
+  Event: z.enum(ACTIVITY_EVENTS),
+  AppPasswordId: z.string().optional(),
+  Name: z.string().optional(),
+  PreviousName: z.string().optional(),
+  By: z.enum(ACTIVITY_ACTORS).optional(),
+  Ip: z.string().optional(),
+  Protocol: z.enum(PROTOCOLS).optional(),
+});
+
+/** The event a row holds; undefined for a row this version cannot read (written by a later one). */
+export function toActivity(entity: TableEntityResult<ActivityEntity>): ActivityEvent | undefined {
+  const parsed = activityRowSchema.safeParse(entity);
+  if (!parsed.success) return undefined;
+  const row = parsed.data;
+  return {
+    at: row.At,
+    event: row.Event,
+    ...(row.AppPasswordId !== undefined && { appPasswordId: row.AppPasswordId }),
+    ...(row.Name !== undefined && { name: row.Name }),
+    ...(row.PreviousName !== undefined && { previousName: row.PreviousName }),
+    ...(row.By !== undefined && { by: row.By }),
+    ...(row.Ip !== undefined && { ip: row.Ip }),
+    ...(row.Protocol !== undefined && { protocol: row.Protocol }),
+  };
+}

@@ -1,5 +1,12 @@
+import { ACTIVITY_RETENTION_MS, type ActivityActor, type ActivityEvent, type ActivityPage } from "./activity";
 import { appPasswordTag, generateAppPassword } from "./appPasswordSecret";
-import type { AppPasswordStore, NewAppPassword, StoredAppPassword, UserRecord } from "./appPasswordStore";
+import {
+  StorageUnavailableError,
+  type AppPasswordStore,
+  type NewAppPassword,
+  type StoredAppPassword,
+  type UserRecord,
+} from "./appPasswordStore";
 import { systemClock, type Clock } from "./clock";
 import type { Refusal } from "./outcomes";
 import type { PasswordHasher } from "./passwordHasher";
@@ -7,6 +14,7 @@ import type { Principal } from "./principal";
 import type { Protocol } from "./protocols";
 import type { RepeatLoginMemorySettings } from "./repeatLoginMemory";
 import { CONFLICT, retryOnConflict } from "./retryOnConflict";
+import { expiryAfter, isExpired } from "./restrictions";
 import { createVerifier } from "./verify";
 import { THROTTLE_RULES } from "./verifyThrottle";
 
@@ -18,6 +26,19 @@ export interface AppPasswordSummary {
   readonly lastUsedAt?: Date;
   readonly lastUsedIp?: string;
   readonly lastUsedProtocol?: Protocol;
+  readonly expiresAt?: Date;
+  /** Present with `expiresAt`: whether that time has passed (it no longer verifies, and awaits clean-up). */
+  readonly expired?: boolean;
+  readonly protocols?: readonly Protocol[];
+  readonly allowedIps?: readonly string[];
+}
+
+/** What a person chooses when creating an app password; absent limits do not limit. */
+export interface AppPasswordRequest {
+  readonly name: string;
+  readonly expiresInDays?: number;
+  readonly protocols?: readonly Protocol[];
+  readonly allowedIps?: readonly string[];
 }
 
 /** A freshly made app password, with the plaintext: returned once, by create or the first registration. */
@@ -30,6 +51,18 @@ export type RegisterOutcome =
   | { readonly code: "ALREADY_REGISTERED"; readonly registeredAt: Date }
   | Refusal;
 export type CreateOutcome = { readonly code: "CREATED"; readonly appPassword: IssuedAppPassword } | Refusal;
+export type GetOutcome = { readonly code: "FOUND"; readonly item: AppPasswordSummary } | Refusal;
+export type RenameOutcome = { readonly code: "RENAMED"; readonly item: AppPasswordSummary } | Refusal;
+export type ResolveOutcome = { readonly code: "RESOLVED"; readonly userId: string } | Refusal;
+export type ActivityOutcome = { readonly code: "ACTIVITY"; readonly page: ActivityPage } | Refusal;
+/** What one run of the daily clean-up deleted. */
+export interface CleanUpReport {
+  readonly expired: number;
+  readonly unused: number;
+  /** Users whose due app passwords kept losing races to other changes: left for the next run. */
+  readonly contended: number;
+  readonly events: number;
+}
 export type ListOutcome =
   { readonly code: "LISTED"; readonly items: AppPasswordSummary[]; readonly limit: number } | Refusal;
 export type RemoveOutcome = { readonly code: "REMOVED"; readonly count: number } | Refusal;
@@ -38,11 +71,32 @@ export type ResetThrottleOutcome = { readonly code: "RESET"; readonly rows: numb
 export interface AppPasswordServiceOptions {
   readonly store: AppPasswordStore;
   readonly hasher: PasswordHasher;
-  readonly policy: { readonly appPasswordsAllowed: boolean; readonly maxPerUser: number };
+  readonly policy: AppPasswordPolicy;
   readonly now?: Clock;
+  /**
+   * Told when an activity event could not be written (storage failed after the change it records was made):
+   * the change stands, and the caller gets its answer.
+   */
+  readonly onActivityLost?: (event: ActivityEvent, error: Error) => void;
   /** Bounds of verify's repeat-login memory; without them it is off. */
   readonly repeatLoginMemory?: RepeatLoginMemorySettings;
 }
+
+/** Tenant policy. */
+export interface AppPasswordPolicy {
+  readonly appPasswordsAllowed: boolean;
+  readonly maxPerUser: number;
+  /** Longest lifetime of a new app password in days, and its lifetime when none is asked for; absent: no limit. */
+  readonly maxLifetimeDays?: number;
+  /** Delete app passwords unused for this many days; absent: never. */
+  readonly deleteUnusedAfterDays?: number;
+}
+
+/** Expired app passwords are deleted this long after they expired. */
+export const DELETE_EXPIRED_AFTER_MS = 30 * 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Name of the app password given at the first registration when the person names none. */
 export const INITIAL_APP_PASSWORD_NAME = "Initial app password";
@@ -56,6 +110,22 @@ export type AppPasswordService = ReturnType<typeof createAppPasswordService>;
 export function createAppPasswordService(options: AppPasswordServiceOptions) {
   const { store, hasher, policy } = options;
   const now = options.now ?? systemClock;
+
+  /**
+   * Appends to the log after the change it records. A storage failure then loses the event, not the
+   * change: a person who just created an app password must still see it.
+   */
+  async function recordActivity(owner: string, event: ActivityEvent) {
+    try {
+      await store.addActivity(owner, event);
+    } catch (error) {
+      if (!(error instanceof StorageUnavailableError)) throw error;
+      options.onActivityLost?.(event, error);
+    }
+  }
+
+  const actorRole = (actor: Principal, targetUserId: string): ActivityActor =>
+    actor.userId === targetUserId ? "user" : "admin";
 
   const refuse = <C extends Refusal["code"]>(code: C, detail: string) => ({ code, detail }) as const;
 
@@ -81,32 +151,73 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
       : refuse("FORBIDDEN", "Only an administrator can act on another user's app passwords.");
   }
 
-  async function issue(userId: string, name: string) {
+  async function issue(userId: string, request: AppPasswordRequest, lifetimeDays?: number) {
     const password = generateAppPassword();
+    const createdAt = now();
     const record: NewAppPassword = {
       userId,
       id: appPasswordTag(userId, password),
-      name,
+      name: request.name,
       hash: await hasher.hash(password),
-      createdAt: now(),
+      createdAt,
+      ...(lifetimeDays !== undefined && { expiresAt: expiryAfter(createdAt, lifetimeDays) }),
+      ...(request.protocols !== undefined && { protocols: [...new Set(request.protocols)] }),
+      ...(request.allowedIps !== undefined && { allowedIps: request.allowedIps }),
     };
     return { record, password };
   }
 
-  const issued = (record: NewAppPassword, password: string): IssuedAppPassword => ({
-    id: record.id,
-    name: record.name,
-    password,
-    createdAt: record.createdAt,
-  });
-
-  const summary = (stored: StoredAppPassword): AppPasswordSummary => ({
+  const summary = (stored: Omit<StoredAppPassword, "etag" | "hash">): AppPasswordSummary => ({
     id: stored.id,
     name: stored.name,
     createdAt: stored.createdAt,
     ...(stored.lastUsedAt !== undefined && { lastUsedAt: stored.lastUsedAt }),
     ...(stored.lastUsedIp !== undefined && { lastUsedIp: stored.lastUsedIp }),
     ...(stored.lastUsedProtocol !== undefined && { lastUsedProtocol: stored.lastUsedProtocol }),
+    ...(stored.expiresAt !== undefined && { expiresAt: stored.expiresAt, expired: isExpired(stored, now()) }),
+    ...(stored.protocols !== undefined && { protocols: stored.protocols }),
+    ...(stored.allowedIps !== undefined && { allowedIps: stored.allowedIps }),
+  });
+
+  const issued = (record: NewAppPassword, password: string): IssuedAppPassword => ({
+    ...summary(record),
+    password,
+  });
+
+  const createdEvent = (record: NewAppPassword): ActivityEvent => ({
+    at: record.createdAt,
+    event: "created",
+    appPasswordId: record.id,
+    name: record.name,
+    by: "user",
+  });
+
+  /** The lifetime a new app password gets under the tenant's maximum, or the refusal of one beyond it. */
+  function lifetime(asked: number | undefined): { days?: number } | Refusal {
+    const max = policy.maxLifetimeDays;
+    if (max !== undefined && asked !== undefined && asked > max) {
+      return {
+        ...refuse("LIFETIME_TOO_LONG", `Your organization allows app passwords to live at most ${max} days.`),
+        maxDays: max,
+      };
+    }
+    const days = asked ?? max;
+    return days === undefined ? {} : { days };
+  }
+
+  /** Who may read the activity of `targetUserId`: its owner and administrators. */
+  function mayReadActivity(actor: Principal, targetUserId: string): Refusal | undefined {
+    return targetUserId === actor.userId || actor.isAdmin
+      ? undefined
+      : refuse("FORBIDDEN", "Only an administrator can read another user's activity.");
+  }
+
+  const deletedEvent = (stored: StoredAppPassword, by: ActivityActor): ActivityEvent => ({
+    at: now(),
+    event: "deleted",
+    appPasswordId: stored.id,
+    name: stored.name,
+    by,
   });
 
   /** Points the login name at the user, and frees the one they had before when it changed. */
@@ -121,6 +232,7 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
       store,
       hasher,
       now,
+      recordActivity,
       ...(options.repeatLoginMemory && { repeatLoginMemory: options.repeatLoginMemory }),
     }),
 
@@ -140,9 +252,10 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
       const registeredAt = now();
       const user = { userId: actor.userId, loginName: actor.loginName, registeredAt };
       const first = policy.appPasswordsAllowed
-        ? await issue(actor.userId, name ?? INITIAL_APP_PASSWORD_NAME)
+        ? await issue(actor.userId, { name: name ?? INITIAL_APP_PASSWORD_NAME }, policy.maxLifetimeDays)
         : undefined;
       if ((await store.register(user, first?.record)) === "done") {
+        if (first) await recordActivity(actor.userId, createdEvent(first.record));
         return {
           code: "REGISTERED",
           registeredAt,
@@ -156,15 +269,20 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
         : refuse("CONTENTION", "The registration changed while it was being recorded. Try again.");
     },
 
-    /** Creates an app password, unless the user already has the maximum. */
-    async create(actor: Principal, targetUserId: string, name: string): Promise<CreateOutcome> {
+    /** Creates an app password, with the restrictions asked for, unless the user already has the maximum. */
+    async create(actor: Principal, targetUserId: string, request: AppPasswordRequest): Promise<CreateOutcome> {
       const refusal = mayIssue(actor, targetUserId);
       if (refusal) return refusal;
       if (!policy.appPasswordsAllowed) {
         return refuse("APP_PASSWORDS_DISABLED", "Your organization does not allow app passwords.");
       }
+      const days = lifetime(request.expiresInDays);
+      if ("code" in days) return days;
       // The hash, which is what a create costs, runs while the user record is read the first time.
-      const [first, firstRead] = await Promise.all([issue(actor.userId, name), store.getUser(actor.userId)]);
+      const [first, firstRead] = await Promise.all([
+        issue(actor.userId, request, days.days),
+        store.getUser(actor.userId),
+      ]);
       let fresh = first;
       let attempts = 0;
       return retryOnConflict<CreateOutcome>(async () => {
@@ -189,10 +307,11 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
         switch (outcome) {
           case "done":
             if (loginName !== undefined) await recordLoginName(actor, user.loginName);
+            await recordActivity(actor.userId, createdEvent(fresh.record));
             return { code: "CREATED", appPassword: issued(fresh.record, fresh.password) };
           case "taken":
             // Another of this user's app passwords has the same 32-bit id: draw again (about 1 in 10^8).
-            fresh = await issue(actor.userId, name);
+            fresh = await issue(actor.userId, request, days.days);
             return CONFLICT;
           case "conflict":
           case "not-found":
@@ -215,27 +334,144 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
       const refusal = mayManage(actor, targetUserId);
       if (refusal) return refusal;
       const notFound = refuse("APP_PASSWORD_NOT_FOUND", `This user has no app password with id "${id}".`);
-      return retryOnConflict<RemoveOutcome>(async () => {
-        const user = await store.getUser(targetUserId);
-        if (!user) return notFound;
-        const outcome = await store.removeAppPasswords(user, [id]);
-        if (outcome === "done") return { code: "REMOVED", count: 1 };
-        return outcome === "not-found" ? notFound : CONFLICT;
+      const outcome = await retryOnConflict(async () => {
+        const [user, stored] = await Promise.all([store.getUser(targetUserId), store.getAppPassword(targetUserId, id)]);
+        if (!user || !stored) return notFound;
+        const removed = await store.removeAppPasswords(user, [id]);
+        if (removed === "done") return stored;
+        return removed === "not-found" ? notFound : CONFLICT;
       });
+      if ("code" in outcome) return outcome;
+      await recordActivity(targetUserId, deletedEvent(outcome, actorRole(actor, targetUserId)));
+      return { code: "REMOVED", count: 1 };
     },
 
     /** Deletes all of a user's app passwords at once. */
     async removeAll(actor: Principal, targetUserId: string): Promise<RemoveOutcome> {
       const refusal = mayManage(actor, targetUserId);
       if (refusal) return refusal;
-      return retryOnConflict<RemoveOutcome>(async () => {
+      const outcome = await retryOnConflict(async () => {
         const user = await store.getUser(targetUserId);
-        if (!user) return { code: "REMOVED", count: 0 };
-        const ids = (await store.listAppPasswords(targetUserId)).map((stored) => stored.id);
-        if (ids.length === 0) return { code: "REMOVED", count: 0 };
-        const outcome = await store.removeAppPasswords(user, ids);
-        return outcome === "done" ? { code: "REMOVED", count: ids.length } : CONFLICT;
+        if (!user) return [];
+        const removed = await store.listAppPasswords(targetUserId);
+        if (removed.length === 0) return [];
+        const written = await store.removeAppPasswords(
+          user,
+          removed.map((stored) => stored.id),
+        );
+        return written === "done" ? removed : CONFLICT;
       });
+      if ("code" in outcome) return outcome;
+      const by = actorRole(actor, targetUserId);
+      for (const stored of outcome) await recordActivity(targetUserId, deletedEvent(stored, by));
+      return { code: "REMOVED", count: outcome.length };
+    },
+
+    /** One app password of the user, without secrets. */
+    async get(actor: Principal, targetUserId: string, id: string): Promise<GetOutcome> {
+      const refusal = mayManage(actor, targetUserId);
+      if (refusal) return refusal;
+      const stored = await store.getAppPassword(targetUserId, id);
+      if (!stored) return refuse("APP_PASSWORD_NOT_FOUND", `This user has no app password with id "${id}".`);
+      return { code: "FOUND", item: summary(stored) };
+    },
+
+    /** Gives an app password another name; nothing else about it changes, and it keeps working as before. */
+    async rename(actor: Principal, targetUserId: string, id: string, name: string): Promise<RenameOutcome> {
+      const refusal = mayManage(actor, targetUserId);
+      if (refusal) return refusal;
+      const notFound = refuse("APP_PASSWORD_NOT_FOUND", `This user has no app password with id "${id}".`);
+      const stored = await store.getAppPassword(targetUserId, id);
+      if (!stored) return notFound;
+      if ((await store.renameAppPassword(targetUserId, id, name)) !== "done") return notFound;
+      await recordActivity(targetUserId, {
+        at: now(),
+        event: "renamed",
+        appPasswordId: id,
+        name,
+        previousName: stored.name,
+        by: actorRole(actor, targetUserId),
+      });
+      return { code: "RENAMED", item: summary({ ...stored, name }) };
+    },
+
+    /**
+     * The user a route's `{user}` names: `me`, an object id, or (for an administrator) a login name in any
+     * case. Anyone else naming another person is refused before anything is looked up, so the answer tells
+     * them nothing about who exists.
+     */
+    async resolveUser(actor: Principal, param: string): Promise<ResolveOutcome> {
+      const value = param.toLowerCase();
+      if (param === "me" || value === actor.loginName) return { code: "RESOLVED", userId: actor.userId };
+      if (OBJECT_ID.test(value)) return { code: "RESOLVED", userId: value };
+      if (!actor.isAdmin) return refuse("FORBIDDEN", "Only an administrator can name another user.");
+      const userId = await store.findUserIdByLoginName(value);
+      return userId === undefined
+        ? refuse("USER_NOT_FOUND", `Nobody with the login name "${value}" has registered.`)
+        : { code: "RESOLVED", userId };
+    },
+
+    /** The user's activity, newest first, a page of at most `limit` events. */
+    async listActivity(
+      actor: Principal,
+      targetUserId: string,
+      limit: number,
+      continuation?: string,
+    ): Promise<ActivityOutcome> {
+      const refusal = mayReadActivity(actor, targetUserId);
+      if (refusal) return refusal;
+      const page = await store.listActivity(targetUserId, limit, continuation);
+      if (page === "bad-continuation") {
+        return refuse("INVALID_CONTINUATION", "The continuation does not come from this user's activity.");
+      }
+      return { code: "ACTIVITY", page };
+    },
+
+    /**
+     * The daily clean-up: deletes app passwords 30 days after they expired and, under the tenant policy,
+     * those unused for that many days (each deletion uncounted in the same transaction and logged), and
+     * activity older than 90 days.
+     */
+    async cleanUp(): Promise<CleanUpReport> {
+      const at = now();
+      const unusedSince =
+        policy.deleteUnusedAfterDays === undefined ? undefined : at.getTime() - policy.deleteUnusedAfterDays * DAY_MS;
+      const reason = (stored: StoredAppPassword): "expired" | "unused" | undefined => {
+        if (stored.expiresAt !== undefined && stored.expiresAt.getTime() <= at.getTime() - DELETE_EXPIRED_AFTER_MS) {
+          return "expired";
+        }
+        const lastUsed = stored.lastUsedAt ?? stored.createdAt;
+        return unusedSince !== undefined && lastUsed.getTime() <= unusedSince ? "unused" : undefined;
+      };
+      const users = new Set<string>();
+      for await (const page of store.scanAppPasswords()) {
+        for (const stored of page) if (reason(stored) !== undefined) users.add(stored.userId);
+      }
+      const report = { expired: 0, unused: 0, contended: 0, events: 0 };
+      for (const userId of users) {
+        const removed = await retryOnConflict(async () => {
+          const user = await store.getUser(userId);
+          if (!user) return [];
+          // Read again under the user record just read: one used or deleted since the scan is left alone.
+          const due = (await store.listAppPasswords(userId)).filter((stored) => reason(stored) !== undefined);
+          if (due.length === 0) return [];
+          const written = await store.removeAppPasswords(
+            user,
+            due.map((stored) => stored.id),
+          );
+          return written === "done" ? due : CONFLICT;
+        });
+        if ("code" in removed) {
+          report.contended++;
+          continue;
+        }
+        for (const stored of removed) {
+          report[reason(stored) ?? "unused"]++;
+          await recordActivity(userId, { ...deletedEvent(stored, "clean-up"), at });
+        }
+      }
+      report.events = await store.pruneActivity(new Date(at.getTime() - ACTIVITY_RETENTION_MS));
+      return report;
     },
 
     /** Lifts every verify lockout of a user (admin only): their per-IP and user-wide failure counts. */

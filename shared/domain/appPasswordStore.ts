@@ -1,4 +1,6 @@
+import type { ActivityEvent, ActivityPage } from "./activity";
 import type { Protocol } from "./protocols";
+import type { Restrictions } from "./restrictions";
 import type { ThrottleState } from "./verifyThrottle";
 
 /** A person who has registered for two-step verification, with the bookkeeping for their app passwords. */
@@ -14,7 +16,7 @@ export interface UserRecord {
 }
 
 /** An app password as stored: its argon2id PHC string, never the password. */
-export interface StoredAppPassword {
+export interface StoredAppPassword extends Restrictions {
   readonly userId: string;
   readonly id: string;
   readonly name: string;
@@ -25,6 +27,8 @@ export interface StoredAppPassword {
   readonly lastUsedIp?: string;
   /** The protocol of that last use. */
   readonly lastUsedProtocol?: Protocol;
+  /** The address buckets (see `ipBucket`) it verified from, most recent last: what makes an address new. */
+  readonly seenAddresses?: readonly string[];
   readonly etag: string;
 }
 
@@ -35,7 +39,7 @@ export interface LastUse {
   readonly lastUsedProtocol?: Protocol;
 }
 
-export type NewAppPassword = Omit<StoredAppPassword, "etag" | keyof LastUse>;
+export type NewAppPassword = Omit<StoredAppPassword, "etag" | "seenAddresses" | keyof LastUse>;
 
 /**
  * Outcome of a conditional write: `conflict` when the user record changed since it was read (read it again
@@ -59,13 +63,25 @@ export interface AppPasswordStore {
   /** Adds an app password and counts it, provided the user record is unchanged since `user` was read. */
   addAppPassword(user: UserRecord, appPassword: NewAppPassword, loginName?: string): Promise<WriteOutcome>;
   listAppPasswords(userId: string): Promise<StoredAppPassword[]>;
+  /** One app password of the user, if there is one. */
+  getAppPassword(userId: string, id: string): Promise<StoredAppPassword | undefined>;
+  /**
+   * Renames an app password, changing nothing else (its hash and restrictions, which verify depends on,
+   * stay as they are); `not-found` if it no longer exists.
+   */
+  renameAppPassword(userId: string, id: string, name: string): Promise<WriteOutcome>;
+  /** Every app password of every user, a page at a time: for the daily clean-up. */
+  scanAppPasswords(): AsyncIterable<readonly StoredAppPassword[]>;
   /**
    * Deletes the given app passwords and uncounts them, provided the user record is unchanged since `user`
    * was read; `not-found` if one of them no longer exists.
    */
   removeAppPasswords(user: UserRecord, ids: readonly string[]): Promise<WriteOutcome>;
   /** Records use of an app password (and an upgraded hash), unless it was deleted or changed meanwhile. */
-  touchAppPassword(appPassword: StoredAppPassword, changes: LastUse & { hash?: string }): Promise<void>;
+  touchAppPassword(
+    appPassword: StoredAppPassword,
+    changes: LastUse & { hash?: string; seenAddresses?: readonly string[] },
+  ): Promise<void>;
   /**
    * What verify needs, in one request: the app password `id` of `owner`, if there is one, the owner's current
    * login name, and the owner's throttling state. `owner` is a user id, or the key verify counts an unknown
@@ -83,6 +99,12 @@ export interface AppPasswordStore {
    * `quietSince`; how many. A row written again meanwhile is kept. Scans the table a page at a time.
    */
   forgetQuietThrottles(quietSince: Date): Promise<number>;
+  /** Appends an event to the activity log of `owner` (a user id, or the key of an unknown login name). */
+  addActivity(owner: string, event: ActivityEvent): Promise<void>;
+  /** The activity of `userId`, newest first, `limit` at most, from where `continuation` left off. */
+  listActivity(userId: string, limit: number, continuation?: string): Promise<ActivityPage | "bad-continuation">;
+  /** Deletes every activity event of everyone from before `before`; how many. */
+  pruneActivity(before: Date): Promise<number>;
 }
 
 /** Throttling state as read, with the concurrency token of its row (absent when there is no row yet). */

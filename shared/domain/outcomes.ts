@@ -9,4 +9,7 @@ export type Refusal =
   | { readonly code: "REGISTRATION_REQUIRED"; readonly detail: string }
   | { readonly code: "APP_PASSWORD_NOT_FOUND"; readonly detail: string }
   | { readonly code: "APP_PASSWORD_LIMIT_REACHED"; readonly detail: string; readonly limit: number }
+  | { readonly code: "LIFETIME_TOO_LONG"; readonly detail: string; readonly maxDays: number }
+  | { readonly code: "USER_NOT_FOUND"; readonly detail: string }
+  | { readonly code: "INVALID_CONTINUATION"; readonly detail: string }
   | { readonly code: "CONTENTION"; readonly detail: string };

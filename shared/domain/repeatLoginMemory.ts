@@ -14,12 +14,21 @@ export interface RepeatLoginMemorySettings {
 
 /**
  * What verify depends on in an app password row, as one value: it changes when the row is deleted and made
- * again, its hash is upgraded, or (as they are added) its expiry or restrictions change, but not when
- * `lastUsed*` is written. A success remembered against one version does not count for another.
+ * again, its hash is upgraded, or its expiry or restrictions change, but not when it is renamed or
+ * `lastUsed*` (or the addresses it was seen from) is written. A success remembered against one version does not count for another.
  */
 export function verifyVersion(stored: StoredAppPassword): string {
   return createHash("sha256")
-    .update(JSON.stringify([stored.userId, stored.id, stored.hash]))
+    .update(
+      JSON.stringify([
+        stored.userId,
+        stored.id,
+        stored.hash,
+        stored.expiresAt?.toISOString() ?? null,
+        stored.protocols ?? null,
+        stored.allowedIps ?? null,
+      ]),
+    )
     .digest("base64url");
 }
 

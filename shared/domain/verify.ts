@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
+import type { ActivityEvent } from "./activity";
 import { appPasswordTag, generateAppPassword, normalizeAppPassword } from "./appPasswordSecret";
 import type { AppPasswordStore, StoredAppPassword, StoredThrottle } from "./appPasswordStore";
 import type { Clock } from "./clock";
 import type { PasswordHasher } from "./passwordHasher";
 import type { Protocol } from "./protocols";
 import { createRepeatLoginMemory, type RepeatLoginMemorySettings } from "./repeatLoginMemory";
+import { restrictionsAllow } from "./restrictions";
 import { CONFLICT, retryOnConflict, type Contention } from "./retryOnConflict";
 import { afterFailure, afterSuccess, ipBucket, throttleDecision } from "./verifyThrottle";
 
@@ -35,11 +37,16 @@ export interface VerifierOptions {
   readonly store: AppPasswordStore;
   readonly hasher: PasswordHasher;
   readonly now: Clock;
+  /** Appends to an owner's activity log. */
+  readonly recordActivity: (owner: string, event: ActivityEvent) => Promise<void>;
   /** The repeat-login memory's bounds; without them it is off and every verify runs argon2. */
   readonly repeatLoginMemory?: RepeatLoginMemorySettings;
 }
 
 const MEMORY_OFF: RepeatLoginMemorySettings = { entries: 0, lifetimeMs: 0, loginNameLifetimeMs: 0 };
+
+/** Addresses remembered per app password to tell a new one, most recent last. */
+const SEEN_ADDRESSES = 20;
 
 /** `lastUsedAt` is written at most this often per app password, so a syncing phone does not write on every login. */
 export const LAST_USED_RESOLUTION_MS = 5 * 60 * 1000;
@@ -59,7 +66,13 @@ export const unknownOwner = (loginName: string) =>
 export type Verifier = ReturnType<typeof createVerifier>;
 
 /** Verification of a mail client's login against the user's app passwords, with its throttle bookkeeping. */
-export function createVerifier({ store, hasher, now, repeatLoginMemory = MEMORY_OFF }: VerifierOptions) {
+export function createVerifier({
+  store,
+  hasher,
+  now,
+  recordActivity,
+  repeatLoginMemory = MEMORY_OFF,
+}: VerifierOptions) {
   // Checked against when there is no stored hash, so unknown users cost one argon2 verification too.
   const decoyHash = hasher.hash(generateAppPassword());
   const memory = createRepeatLoginMemory(repeatLoginMemory, now);
@@ -85,12 +98,20 @@ export function createVerifier({ store, hasher, now, repeatLoginMemory = MEMORY_
     normalized: string,
     familiar: boolean,
     read: StoredThrottle,
+    clientIp: string,
   ) {
     return retryOnConflict(async (attempt) => {
       const current = attempt === 0 ? read : await store.getThrottle(owner);
-      const next = afterFailure(current.state, bucket, normalized, familiar, now());
+      const at = now();
+      const next = afterFailure(current.state, bucket, normalized, familiar, at);
       if (!next) return "counted" as const;
-      return (await store.saveThrottle(owner, current, next)) === "done" ? ("counted" as const) : CONFLICT;
+      if ((await store.saveThrottle(owner, current, next)) !== "done") return CONFLICT;
+      // This failure started a lockout. Logged for unknown login names too (in a log nobody reads, pruned
+      // like any other), so the write does not tell who exists.
+      if (!throttleDecision(current.state, bucket, at).throttled && throttleDecision(next, bucket, at).throttled) {
+        await recordActivity(owner, { at, event: "verify-locked-out", ip: clientIp });
+      }
+      return "counted" as const;
     }, MAX_FAILURE_WRITE_ATTEMPTS);
   }
 
@@ -105,16 +126,30 @@ export function createVerifier({ store, hasher, now, repeatLoginMemory = MEMORY_
     const usedAt = now();
     const stale = !candidate.lastUsedAt || usedAt.getTime() - candidate.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
     const upgrade = hasher.needsRehash(candidate.hash);
+    // A new address is rare, so its extra writes (the row, the event) never fall on a repeat login.
+    const seen = candidate.seenAddresses ?? [];
+    const newAddress = !seen.includes(bucket);
     const throttleReset = afterSuccess(throttle.state, bucket, usedAt);
-    // Where and how it was last used is written with when, so no more often than that.
-    const lastUse = stale
-      ? { lastUsedAt: usedAt, lastUsedIp: request.clientIp, lastUsedProtocol: request.protocol }
-      : { lastUsedAt: candidate.lastUsedAt ?? usedAt };
+    // Where and how it was last used is written with when, so no more often than that (or a new address).
+    const lastUse =
+      stale || newAddress
+        ? { lastUsedAt: usedAt, lastUsedIp: request.clientIp, lastUsedProtocol: request.protocol }
+        : { lastUsedAt: candidate.lastUsedAt ?? usedAt };
     await Promise.all([
-      (stale || upgrade) &&
+      (stale || upgrade || newAddress) &&
         store.touchAppPassword(candidate, {
           ...lastUse,
           ...(upgrade && { hash: await hasher.hash(normalized) }),
+          ...(newAddress && { seenAddresses: [...seen, bucket].slice(-SEEN_ADDRESSES) }),
+        }),
+      newAddress &&
+        recordActivity(candidate.userId, {
+          at: usedAt,
+          event: "first-use-from-new-address",
+          appPasswordId: candidate.id,
+          name: candidate.name,
+          ip: request.clientIp,
+          protocol: request.protocol,
         }),
       // Lost to a concurrent write, it is simply done again at the next success.
       throttleReset && store.saveThrottle(candidate.userId, throttle, throttleReset),
@@ -122,14 +157,16 @@ export function createVerifier({ store, hasher, now, repeatLoginMemory = MEMORY_
   }
 
   /**
-   * Whether `password` is one of the user's app passwords. A cold verify costs exactly one argon2
+   * Whether `password` is one of the user's app passwords, usable now with this protocol from this address
+   * (expiry and restrictions are checked after argon2, and a login outside them counts as a failure, at the
+   * same cost). A cold verify costs exactly one argon2
    * verification and the same storage reads, whether the user exists, the password is wrong or right (or
    * could never be an app password), so neither time nor answer tells which accounts exist; none at all when
    * the (user, IP) is throttled. Only a repeat of a success this instance remembers, for an unchanged row,
    * skips argon2 (and, by login name, the login-name read): it tells the caller nothing they did not prove.
    */
   async function verify(request: VerifyRequest): Promise<VerifyOutcome> {
-    const { user, password, clientIp } = request;
+    const { user, password, clientIp, protocol } = request;
     const normalized = normalizeAppPassword(password);
     const byLoginName = !OBJECT_ID.test(user);
     const { userId, fromMemory } = byLoginName
@@ -147,13 +184,15 @@ export function createVerifier({ store, hasher, now, repeatLoginMemory = MEMORY_
     const decision = throttleDecision(throttle.state, bucket, now());
     if (decision.throttled) return { code: "VERIFY_THROTTLED", retryAfterSeconds: decision.retryAfterSeconds };
 
-    // Only a success for the row exactly as it was proved is answered from memory; anything else pays argon2.
-    const recognized = candidate !== undefined && memory.recognizes(candidate, normalized);
+    // Only a success for the row exactly as it was proved, and usable now, is answered from memory; anything
+    // else (a failure included) pays argon2.
+    const allowed = candidate !== undefined && restrictionsAllow(candidate, { clientIp, protocol, now: now() });
+    const recognized = allowed && memory.recognizes(candidate, normalized);
     const valid = recognized || (await hasher.verify(candidate?.hash ?? (await decoyHash), normalized));
-    if (!candidate || !valid) {
+    if (!candidate || !valid || !allowed) {
       if (!candidate) memory.forget(owner, id);
       if (fromMemory) memory.forgetLoginName(user);
-      const counted = await recordFailure(owner, bucket, normalized, decision.familiar, throttle);
+      const counted = await recordFailure(owner, bucket, normalized, decision.familiar, throttle, clientIp);
       return counted === "counted" ? { code: "INVALID" } : counted;
     }
     await recordSuccess(candidate, request, normalized, bucket, throttle);

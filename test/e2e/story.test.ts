@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createOpenApiValidator } from "../support/openApiValidator";
 import { startTestService, type TestService } from "../support/testService";
 
 /** The whole story over HTTP, through the local host, as a person, a mail gateway and an admin live it. */
@@ -128,6 +129,31 @@ describe("app passwords, end to end", () => {
     expect(room.status).toBe(201);
   });
 
+  it("shows one app password, renames it, and it keeps working", async () => {
+    const last = created.at(-1)!;
+    const one = await service.call("GET", `/api/users/me/app-passwords/${last.id}`, { token: alice });
+    expect(one.json).toMatchObject({ id: last.id, name: "Device 40" });
+    const renamed = await service.call("PATCH", `/api/users/me/app-passwords/${last.id}`, {
+      token: alice,
+      body: { name: "Family tablet" },
+    });
+    expect(renamed.json).toMatchObject({ id: last.id, name: "Family tablet" });
+    expect((await service.verify("alice@contoso.com", last.password)).json.valid).toBe(true);
+  });
+
+  it("lets an admin find her by login name, in any case, and read her activity", async () => {
+    const listed = await service.call("GET", "/api/users/ALICE@contoso.com/app-passwords", { token: admin });
+    expect(listed.json.count).toBe(40);
+    const activity = await service.call("GET", "/api/users/alice@CONTOSO.com/activity?limit=3", { token: admin });
+    // Newest first: the renamed one's first use from this address, the rename, the create of "Car".
+    expect((activity.json.items as { event: string }[]).map((event) => event.event)).toEqual([
+      "first-use-from-new-address",
+      "renamed",
+      "created",
+    ]);
+    expect(activity.json.continuation).toEqual(expect.any(String));
+  });
+
   it("lets an admin list and delete all of another user's app passwords", async () => {
     const aliceId = (await service.call("POST", "/api/users/me/registration", { token: alice })).json.userId as string;
     const listed = await service.call("GET", `/api/users/${aliceId}/app-passwords`, { token: admin });
@@ -140,5 +166,10 @@ describe("app passwords, end to end", () => {
     for (const secret of [initialPassword, created[0]!.password, created.at(-1)!.password]) {
       expect((await service.verify("alice@contoso.com", secret)).json).toEqual({ valid: false });
     }
+  });
+
+  it("answered only as the OpenAPI document describes", async () => {
+    const document = (await service.call("GET", "/api/openapi.json")).json;
+    expect(createOpenApiValidator(document).problems(service.calls)).toEqual([]);
   });
 });

@@ -305,7 +305,7 @@ describe("createAppPassword: POST /api/users/{user}/app-passwords", () => {
       const responses = [
         await create({ name: "Sniff" }),
         await create({ name: "" }),
-        await create({ name: "x" }, { user: "alice" }),
+        await create({ name: "x" }, { user: "ME" }),
         await create({ name: "x" }, { token: "garbage" }),
         await create({ name: "x" }, { token: admin.token, user: alice.userId }),
         await create({ name: "n".repeat(17 * 1024) }),

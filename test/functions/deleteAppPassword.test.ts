@@ -164,7 +164,7 @@ describe("deleteAppPassword: DELETE /api/users/{user}/app-passwords/{id}", () =>
       expectProblem(response, 404, "NOT_FOUND");
     });
 
-    it.each(["PUT", "PATCH"])("returns 405 METHOD_NOT_ALLOWED problem for %s on one app password", async (method) => {
+    it.each(["PUT", "POST"])("returns 405 METHOD_NOT_ALLOWED problem for %s on one app password", async (method) => {
       const response = await refused(() =>
         service.call(method, `/api/users/me/app-passwords/${alice.initialId}`, { token: alice.token }),
       );

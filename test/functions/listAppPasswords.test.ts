@@ -112,7 +112,7 @@ describe("listAppPasswords: GET /api/users/{user}/app-passwords", () => {
     it.each([
       ["PUT", "/api/users/me/app-passwords"],
       ["PATCH", "/api/users/me/app-passwords"],
-      ["GET", "/api/users/me/app-passwords/0badc0de"],
+      ["POST", "/api/users/me/app-passwords/0badc0de"],
     ])("returns 405 METHOD_NOT_ALLOWED problem for %s %s", async (method, route) => {
       expectProblem(await service.call(method, route, { token: alice.token }), 405, "METHOD_NOT_ALLOWED");
     });
@@ -154,7 +154,7 @@ describe("listAppPasswords: GET /api/users/{user}/app-passwords", () => {
     it("answers Cache-Control: no-store and X-Content-Type-Options: nosniff on every response", async () => {
       const responses = [
         await list({ token: alice.token }),
-        await list({ token: alice.token, user: "alice" }),
+        await list({ token: alice.token, user: "ME" }),
         await list(),
         await list({ token: (await registeredUser(service, "eve")).token, user: alice.userId }),
         await service.call("PUT", "/api/users/me/app-passwords", { token: alice.token }),

@@ -20,19 +20,28 @@ export function principal(loginName: string, options: { userId?: string; isAdmin
 }
 
 /**
- * `{user}` route values every route refuses with 400 naming `user`: only `me` or an object id is accepted,
- * however the value is disguised. Percent-encoded as they go into the path.
+ * `{user}` route values every route refuses with 400 naming `user`: `me`, an object id or a login name is
+ * accepted, and nothing that could be read as a path or disguises `me`. Percent-encoded as they go into the path.
  */
 export const INVALID_USER_PARAMS = [
-  ["a login name", "alice"],
-  ["an email address", "alice@contoso.com"],
   ["an encoded slash and dot segment", "me%2F.."],
   ["encoded dots and slash", "%2E%2E%2Fme"],
-  ["a GUID with a stray letter", "00000000-0000-0000-0000-00000000000g"],
-  ["a GUID in braces", "{9a3c2f1e-0b4d-4c5e-8f60-7a1b2c3d4e5f}"],
+  ["an encoded backslash", "me%5C.."],
   ["a SQL-ish string", "me'%20or%20'1'%3D'1"],
   ["me with a NUL", "me%00"],
   ["ME in capitals", "ME"],
+  ["a name with a line break", "alice%0A@contoso.com"],
+] as const;
+
+/**
+ * `{user}` values that name someone other than the caller (a login name, or what is not an object id and so
+ * reads as one): every route refuses them with 403 for anyone but an administrator, before looking anyone up.
+ */
+export const OTHER_USER_PARAMS = [
+  ["a login name", "alice"],
+  ["an email address", "alice@contoso.com"],
+  ["a GUID with a stray letter", "00000000-0000-0000-0000-00000000000g"],
+  ["a GUID in braces", "{9a3c2f1e-0b4d-4c5e-8f60-7a1b2c3d4e5f}"],
 ] as const;
 
 /** A login name nobody else in the run uses. */

@@ -24,8 +24,17 @@ export interface CallResult {
   readonly json: any;
 }
 
+/** One request a test sent through `call`, and what it got. */
+export interface ExchangedCall {
+  readonly method: string;
+  readonly route: string;
+  readonly response: CallResult;
+}
+
 export interface TestService extends LocalService {
   readonly url: string;
+  /** Every call made so far, in order: for checking the answers against the OpenAPI document. */
+  readonly calls: ExchangedCall[];
   readonly logs: { level: LogLevel; message: string }[];
   token(request: DevTokenRequest): Promise<string>;
   call(method: string, route: string, options?: CallOptions): Promise<CallResult>;
@@ -85,6 +94,8 @@ export async function startTestService(
   });
   const url = service.host.url;
 
+  const calls: ExchangedCall[] = [];
+
   async function call(method: string, route: string, callOptions: CallOptions = {}): Promise<CallResult> {
     const headers: Record<string, string> = { ...callOptions.headers };
     if (callOptions.token !== undefined) headers.authorization = `Bearer ${callOptions.token}`;
@@ -101,13 +112,16 @@ export async function startTestService(
     } catch {
       json = undefined;
     }
-    return { status: response.status, headers: response.headers, text, json };
+    const result = { status: response.status, headers: response.headers, text, json };
+    calls.push({ method, route, response: result });
+    return result;
   }
 
   return {
     ...service,
     url,
     logs,
+    calls,
     token: (request) => service.issuer.issue(request),
     call,
     verify: (user, password, extra = {}) =>

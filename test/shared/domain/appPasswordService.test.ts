@@ -50,7 +50,7 @@ async function registered(prefix: string, on: AppPasswordService = service) {
 
 /** Creates an app password that must succeed, and returns it with its plaintext. */
 async function created(person: Principal, name = "Phone", on: AppPasswordService = service) {
-  const outcome = await on.create(person, person.userId, name);
+  const outcome = await on.create(person, person.userId, { name });
   if (outcome.code !== "CREATED") throw new Error(`create refused: ${outcome.code}`);
   return outcome.appPassword;
 }
@@ -86,7 +86,7 @@ describe("createAppPasswordService", () => {
   describe("create", () => {
     it("refuses before registration, saying to register first", async () => {
       const person = principal(uniqueLogin("unregistered"));
-      expect(await service.create(person, person.userId, "Phone")).toMatchObject({
+      expect(await service.create(person, person.userId, { name: "Phone" })).toMatchObject({
         code: "REGISTRATION_REQUIRED",
         detail: expect.stringMatching(/registration/),
       });
@@ -98,7 +98,7 @@ describe("createAppPasswordService", () => {
       const { person } = await registered("limited", small);
       await created(person, "Two", small);
       await created(person, "Three", small);
-      const refused = await small.create(person, person.userId, "Four");
+      const refused = await small.create(person, person.userId, { name: "Four" });
       expect(refused).toMatchObject({ code: "APP_PASSWORD_LIMIT_REACHED", limit: 3 });
       if (refused.code === "APP_PASSWORD_LIMIT_REACHED") {
         expect(refused.detail).toMatch(/delete one of your existing app passwords/i);
@@ -109,7 +109,9 @@ describe("createAppPasswordService", () => {
 
     it("returns SELF_SERVICE_ONLY when an admin creates one for another user, and writes nothing", async () => {
       const { person } = await registered("target");
-      expect(await service.create(admin, person.userId, "Planted")).toMatchObject({ code: "SELF_SERVICE_ONLY" });
+      expect(await service.create(admin, person.userId, { name: "Planted" })).toMatchObject({
+        code: "SELF_SERVICE_ONLY",
+      });
       expect(await countOf(person.userId)).toBe(1);
     });
   });
@@ -163,7 +165,7 @@ describe("createAppPasswordService", () => {
       const { person: victim, initial } = await registered("victim");
       const mallory = (await registered("mallory")).person;
       expect(await service.list(mallory, victim.userId)).toMatchObject({ code: "FORBIDDEN" });
-      expect(await service.create(mallory, victim.userId, "Planted")).toMatchObject({ code: "FORBIDDEN" });
+      expect(await service.create(mallory, victim.userId, { name: "Planted" })).toMatchObject({ code: "FORBIDDEN" });
       expect(await service.remove(mallory, victim.userId, initial!.id)).toMatchObject({ code: "FORBIDDEN" });
       expect(await service.removeAll(mallory, victim.userId)).toMatchObject({ code: "FORBIDDEN" });
       expect(await service.register(mallory, victim.userId)).toMatchObject({ code: "FORBIDDEN" });
@@ -190,7 +192,9 @@ describe("createAppPasswordService", () => {
   describe("with the tenant policy switched off", () => {
     it("refuses the user create, list and delete with APP_PASSWORDS_DISABLED", async () => {
       const { person, initial } = await registered("policy-user");
-      expect(await disabled.create(person, person.userId, "Phone")).toMatchObject({ code: "APP_PASSWORDS_DISABLED" });
+      expect(await disabled.create(person, person.userId, { name: "Phone" })).toMatchObject({
+        code: "APP_PASSWORDS_DISABLED",
+      });
       expect(await disabled.list(person, person.userId)).toMatchObject({ code: "APP_PASSWORDS_DISABLED" });
       expect(await disabled.remove(person, person.userId, initial!.id)).toMatchObject({
         code: "APP_PASSWORDS_DISABLED",
@@ -202,7 +206,9 @@ describe("createAppPasswordService", () => {
     it("refuses an admin creating their own app password", async () => {
       const self = principal(uniqueLogin("policy-admin"), { isAdmin: true });
       await service.register(self, self.userId);
-      expect(await disabled.create(self, self.userId, "Phone")).toMatchObject({ code: "APP_PASSWORDS_DISABLED" });
+      expect(await disabled.create(self, self.userId, { name: "Phone" })).toMatchObject({
+        code: "APP_PASSWORDS_DISABLED",
+      });
     });
 
     it("lets an admin still list and delete a user's app passwords", async () => {

@@ -50,7 +50,7 @@ async function personWith(on: AppPasswordService, devices: number) {
   if (registered.code !== "REGISTERED" || !registered.appPassword) throw new Error("registration refused");
   const passwords: IssuedAppPassword[] = [registered.appPassword];
   while (passwords.length < devices) {
-    const created = await on.create(person, person.userId, `Device ${passwords.length + 1}`);
+    const created = await on.create(person, person.userId, { name: `Device ${passwords.length + 1}` });
     if (created.code !== "CREATED") throw new Error(`create refused: ${created.code}`);
     passwords.push(created.appPassword);
   }
@@ -372,5 +372,44 @@ describe("verify with the repeat-login memory", () => {
       service.verify({ user: person.loginName, password: kept.password, clientIp: GATEWAY_IP, protocol: "imap" }),
     );
     expect({ result: next.result, reads: next.reads }).toEqual({ result: valid(person, kept), reads: 2 });
+  });
+});
+
+describe("the repeat-login memory and restrictions", () => {
+  it("never answers from memory for a login outside the app password's protocols, addresses or lifetime", async () => {
+    const service = newService();
+    const person = principal(uniqueLogin("restricted"));
+    await service.register(person, person.userId);
+    const created = await service.create(person, person.userId, {
+      name: "Phone",
+      expiresInDays: 1,
+      protocols: ["imap"],
+      allowedIps: ["203.0.113.0/24"],
+    });
+    if (created.code !== "CREATED") throw new Error(created.code);
+    const login = (protocol: "imap" | "pop3", clientIp = GATEWAY_IP) =>
+      costOf(() => service.verify({ user: person.userId, password: created.appPassword.password, clientIp, protocol }));
+
+    expect((await login("imap")).result).toMatchObject({ code: "VALID" });
+    // Remembered: a repeat skips argon2.
+    expect(await login("imap")).toMatchObject({ result: { code: "VALID" }, argon2: 0 });
+    // Outside the restrictions: a failure, with argon2 like any other.
+    expect(await login("pop3")).toMatchObject({ result: { code: "INVALID" }, argon2: 1 });
+    expect(await login("imap", "198.51.100.1")).toMatchObject({ result: { code: "INVALID" }, argon2: 1 });
+    later(24 * 60 * MINUTE_MS);
+    expect(await login("imap")).toMatchObject({ result: { code: "INVALID" }, argon2: 1 });
+  });
+
+  it("keeps remembering across a rename, which changes nothing verify depends on", async () => {
+    const service = newService();
+    const person = principal(uniqueLogin("renamed"));
+    const registered = await service.register(person, person.userId);
+    if (registered.code !== "REGISTERED" || !registered.appPassword) throw new Error("not registered");
+    const { password, id } = registered.appPassword;
+    const login = () =>
+      costOf(() => service.verify({ user: person.userId, password, clientIp: GATEWAY_IP, protocol: "imap" }));
+    expect((await login()).result).toMatchObject({ code: "VALID" });
+    expect(await service.rename(person, person.userId, id, "Renamed")).toMatchObject({ code: "RENAMED" });
+    expect(await login()).toMatchObject({ result: { code: "VALID" }, argon2: 0 });
   });
 });
