@@ -225,9 +225,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       }
       return invoke(fn, request, url, params, body);
     }
-    return pathMatched
-      ? hostProblem("METHOD_NOT_ALLOWED", `${method} is not allowed on ${url.pathname}.`)
-      : notFound();
+    return pathMatched ? hostProblem("METHOD_NOT_ALLOWED", `${method} is not allowed on ${url.pathname}.`) : notFound();
   }
 
   async function issueToken(body: Buffer): Promise<HttpResponseInit> {
@@ -253,7 +251,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     let answer: HttpResponseInit;
     try {
       const body = await readBody(request);
-      answer = body === undefined ? problemResponse("PAYLOAD_TOO_LARGE", "The body is too large.") : await route(request, body);
+      answer =
+        body === undefined
+          ? problemResponse("PAYLOAD_TOO_LARGE", "The body is too large.")
+          : await route(request, body);
     } catch (error) {
       log("error", `Local host error: ${error instanceof Error ? (error.stack ?? error.message) : "unknown"}`);
       answer = problemResponse("INTERNAL_ERROR", "Something went wrong on our side.");

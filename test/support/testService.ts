@@ -2,34 +2,16 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { inject } from "vitest";
 import { freePort } from "../../dev/azurite";
-import type { DevTokenRequest } from "../../dev/devTokenIssuer";
 import type { LogLevel } from "../../dev/localHost";
 import { startLocalService, type LocalService } from "../../dev/startLocalService";
 import type { PasswordHasher } from "../../shared/domain/passwordHasher";
 import { createTableAppPasswordStore } from "../../shared/adapters/tableAppPasswordStore";
+import { parseJson, type CallOptions, type CallResult, type ServiceClient } from "./serviceClient";
 
-export interface CallOptions {
-  readonly token?: string;
-  readonly body?: unknown;
-  /** Sent as is, instead of JSON-encoding `body`. */
-  readonly rawBody?: string;
-  readonly headers?: Record<string, string>;
-}
-
-export interface CallResult {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response bodies freely
-  readonly json: any;
-}
-
-export interface TestService extends LocalService {
+/** The service behind the local host, called over HTTP: for end-to-end tests. */
+export interface TestService extends LocalService, ServiceClient {
   readonly url: string;
   readonly logs: { level: LogLevel; message: string }[];
-  token(request: DevTokenRequest): Promise<string>;
-  call(method: string, route: string, options?: CallOptions): Promise<CallResult>;
-  verify(user: string, password: string, extra?: Record<string, unknown>): Promise<CallResult>;
   close(): Promise<void>;
 }
 
@@ -89,13 +71,7 @@ export async function startTestService(
     }
     const response = await fetch(`${url}${route}`, { method, headers, ...(body !== undefined && { body }) });
     const text = await response.text();
-    let json: unknown;
-    try {
-      json = text === "" ? undefined : JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, headers: response.headers, text, json };
+    return { status: response.status, headers: response.headers, text, json: parseJson(text) };
   }
 
   return {
