@@ -7,6 +7,8 @@ import {
   type HttpFunctionOptions,
   type HttpResponseInit,
   type LogLevel,
+  type Timer,
+  type TimerFunctionOptions,
 } from "@azure/functions";
 import { createLocalJWKSet } from "jose";
 import { inject } from "vitest";
@@ -29,8 +31,15 @@ export interface FunctionHarness extends ServiceClient {
   readonly services: Services;
   /** Every line a function logged through its InvocationContext. */
   readonly logs: { level: LogLevel; message: string }[];
+  /** Runs a timer function now, as its schedule would. */
+  runTimer(name: string): Promise<void>;
   /** Nothing to stop: kept so a test reads the same with either harness. */
   close(): Promise<void>;
+}
+
+interface TimerFunction {
+  readonly name: string;
+  readonly options: TimerFunctionOptions;
 }
 
 interface HttpFunction {
@@ -40,8 +49,8 @@ interface HttpFunction {
   readonly paramNames: readonly string[];
 }
 
-/** The HTTP functions of functions/, each with its `<name>Options`, as the Functions host reads them. */
-async function httpFunctions(): Promise<HttpFunction[]> {
+/** The functions of functions/, each with its `<name>Options`, as the Functions host reads them. */
+async function loadFunctions(): Promise<{ http: HttpFunction[]; timers: TimerFunction[] }> {
   const files = readdirSync(FUNCTIONS_DIR).filter((file) => file.endsWith(".ts"));
   // Outside the Functions host, @azure/functions warns that it skips each registration: expected, so quiet.
   const warn = console.warn;
@@ -52,12 +61,16 @@ async function httpFunctions(): Promise<HttpFunction[]> {
     files.map(async (file) => {
       const name = path.basename(file, ".ts");
       const module = (await import(path.join(FUNCTIONS_DIR, file))) as Record<string, unknown>;
-      return { name, options: module[`${name}Options`] as HttpFunctionOptions | { schedule: string } };
+      return { name, options: module[`${name}Options`] as HttpFunctionOptions | TimerFunctionOptions };
     }),
   ).finally(() => (console.warn = warn));
-  return loaded.flatMap(({ name, options }) =>
-    "schedule" in options ? [] : [{ name, options, ...matcher(options.route ?? name) }],
-  );
+  const http: HttpFunction[] = [];
+  const timers: TimerFunction[] = [];
+  for (const { name, options } of loaded) {
+    if ("schedule" in options) timers.push({ name, options });
+    else http.push({ name, options, ...matcher(options.route ?? name) });
+  }
+  return { http, timers };
 }
 
 /** The route template's matcher: `{name}` is one segment, `{name?}` an optional last one, as in Azure. */
@@ -115,8 +128,14 @@ export async function startFunctionHarness(
     validateToken: createTokenValidator(config.auth, createLocalJWKSet(await issuer.jwks())),
   };
   setServices(services);
-  const functions = await httpFunctions();
+  const { http: functions, timers } = await loadFunctions();
   const logs: { level: LogLevel; message: string }[] = [];
+  const contextFor = (functionName: string) =>
+    new InvocationContext({
+      functionName,
+      invocationId: randomUUID(),
+      logHandler: (level, ...args) => logs.push({ level, message: args.map(String).join(" ") }),
+    });
 
   async function call(method: string, route: string, callOptions: CallOptions = {}): Promise<CallResult> {
     const url = new URL(route, "http://127.0.0.1:7071");
@@ -145,12 +164,19 @@ export async function startFunctionHarness(
       params,
       ...(body !== undefined && { body: { string: body } }),
     });
-    const context = new InvocationContext({
-      functionName: fn.name,
-      invocationId: randomUUID(),
-      logHandler: (level, ...args) => logs.push({ level, message: args.map(String).join(" ") }),
-    });
-    return resultOf(await fn.options.handler(request, context));
+    return resultOf(await fn.options.handler(request, contextFor(fn.name)));
+  }
+
+  async function runTimer(name: string): Promise<void> {
+    const timer = timers.find((candidate) => candidate.name === name);
+    if (!timer) throw new Error(`No timer function named ${name}`);
+    const now = new Date().toISOString();
+    const due: Timer = {
+      isPastDue: false,
+      schedule: { adjustForDST: false },
+      scheduleStatus: { last: now, next: now, lastUpdated: now },
+    };
+    await timer.options.handler(due, contextFor(name));
   }
 
   return {
@@ -161,6 +187,7 @@ export async function startFunctionHarness(
     logs,
     token: (request) => issuer.issue(request),
     call,
+    runTimer,
     verify: (user, password, extra = {}) =>
       call("POST", "/api/verify", { body: { user, password, ...extra }, headers: { "x-functions-key": FUNCTION_KEY } }),
     close: () => Promise.resolve(),
