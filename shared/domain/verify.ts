@@ -3,11 +3,29 @@ import { appPasswordTag, generateAppPassword, normalizeAppPassword } from "./app
 import type { AppPasswordStore, StoredAppPassword, StoredThrottle } from "./appPasswordStore";
 import type { Clock } from "./clock";
 import type { PasswordHasher } from "./passwordHasher";
+import type { Protocol } from "./protocols";
 import { CONFLICT, retryOnConflict, type Contention } from "./retryOnConflict";
 import { afterFailure, afterSuccess, ipBucket, throttleDecision } from "./verifyThrottle";
 
+/** A login as a mail gateway reports it. */
+export interface VerifyRequest {
+  /** A login name (any case) or an object id, as the mail client sent it. */
+  readonly user: string;
+  /** As typed: any case, spaces or hyphens between the groups. */
+  readonly password: string;
+  /** The mail client's address, as the gateway saw it. */
+  readonly clientIp: string;
+  readonly protocol: Protocol;
+}
+
 export type VerifyOutcome =
-  | { readonly code: "VALID"; readonly userId: string; readonly appPasswordId: string }
+  | {
+      readonly code: "VALID";
+      readonly userId: string;
+      /** The person's current login name: every login maps to one mailbox, whichever name or id it used. */
+      readonly loginName: string;
+      readonly appPasswordId: string;
+    }
   | { readonly code: "INVALID" }
   | { readonly code: "VERIFY_THROTTLED"; readonly retryAfterSeconds: number }
   | Contention;
@@ -59,6 +77,7 @@ export function createVerifier({ store, hasher, now }: VerifierOptions) {
   /** Bookkeeping after a success, written only when something changed: a syncing phone writes rarely. */
   async function recordSuccess(
     candidate: StoredAppPassword,
+    request: VerifyRequest,
     normalized: string,
     bucket: string,
     throttle: StoredThrottle,
@@ -67,10 +86,14 @@ export function createVerifier({ store, hasher, now }: VerifierOptions) {
     const stale = !candidate.lastUsedAt || usedAt.getTime() - candidate.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
     const upgrade = hasher.needsRehash(candidate.hash);
     const throttleReset = afterSuccess(throttle.state, bucket, usedAt);
+    // Where and how it was last used is written with when, so no more often than that.
+    const lastUse = stale
+      ? { lastUsedAt: usedAt, lastUsedIp: request.clientIp, lastUsedProtocol: request.protocol }
+      : { lastUsedAt: candidate.lastUsedAt ?? usedAt };
     await Promise.all([
       (stale || upgrade) &&
         store.touchAppPassword(candidate, {
-          lastUsedAt: stale ? usedAt : (candidate.lastUsedAt ?? usedAt),
+          ...lastUse,
           ...(upgrade && { hash: await hasher.hash(normalized) }),
         }),
       // Lost to a concurrent write, it is simply done again at the next success.
@@ -80,17 +103,18 @@ export function createVerifier({ store, hasher, now }: VerifierOptions) {
 
   return {
     /**
-     * Whether `password` is one of the user's app passwords. `user` is a login name (any case) or an object
-     * id; `clientIp` is the address of the mail client (or of the gateway). Always exactly one argon2
-     * verification and the same storage reads, whether the user exists, the password is wrong or right, so
-     * neither time nor answer tells which accounts exist; none at all when the (user, IP) is throttled.
+     * Whether `password` is one of the user's app passwords. Always exactly one argon2 verification and the
+     * same storage reads, whether the user exists, the password is wrong or right (or could never be an app
+     * password), so neither time nor answer tells which accounts exist; none at all when the (user, IP) is
+     * throttled.
      */
-    async verify(user: string, password: string, clientIp: string): Promise<VerifyOutcome> {
+    async verify(request: VerifyRequest): Promise<VerifyOutcome> {
+      const { user, password, clientIp } = request;
       const normalized = normalizeAppPassword(password);
       const userId = OBJECT_ID.test(user) ? user.toLowerCase() : await store.findUserIdByLoginName(user);
       const owner = userId ?? unknownOwner(user);
       const bucket = ipBucket(clientIp);
-      const { candidate, throttle } = await store.getVerifyRows(owner, appPasswordTag(owner, normalized));
+      const { candidate, loginName, throttle } = await store.getVerifyRows(owner, appPasswordTag(owner, normalized));
       const decision = throttleDecision(throttle.state, bucket, now());
       if (decision.throttled) return { code: "VERIFY_THROTTLED", retryAfterSeconds: decision.retryAfterSeconds };
 
@@ -99,8 +123,8 @@ export function createVerifier({ store, hasher, now }: VerifierOptions) {
         const counted = await recordFailure(owner, bucket, normalized, decision.familiar, throttle);
         return counted === "counted" ? { code: "INVALID" } : counted;
       }
-      await recordSuccess(candidate, normalized, bucket, throttle);
-      return { code: "VALID", userId: candidate.userId, appPasswordId: candidate.id };
+      await recordSuccess(candidate, request, normalized, bucket, throttle);
+      return { code: "VALID", userId: candidate.userId, loginName: loginName ?? user, appPasswordId: candidate.id };
     },
   };
 }

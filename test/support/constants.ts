@@ -31,3 +31,6 @@ export const INVALID_USER_PARAMS = [
   ["me with a NUL", "me%00"],
   ["ME in capitals", "ME"],
 ] as const;
+
+/** The mail client address `verify` reports unless a test gives another (`clientIp: undefined` sends none). */
+export const DEFAULT_CLIENT_IP = "198.51.100.1";

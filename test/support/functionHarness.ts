@@ -17,6 +17,7 @@ import { createDevTokenIssuer, type DevTokenIssuer } from "../../dev/devTokenIss
 import { loadConfig } from "../../shared/adapters/config";
 import { createTokenValidator } from "../../shared/adapters/tokenValidator";
 import { createServices, setServices, type ServiceOverrides, type Services } from "../../shared/services";
+import { DEFAULT_CLIENT_IP } from "./constants";
 import { parseJson, type CallOptions, type CallResult, type ServiceClient } from "./serviceClient";
 import { freshTableName } from "./testService";
 
@@ -149,8 +150,7 @@ export async function startFunctionHarness(
       const value = match[index + 1];
       if (value !== undefined && value !== "") params[name] = decodeURIComponent(value);
     });
-    // As the platform's front end does, the caller's address arrives as the last X-Forwarded-For entry.
-    const headers: Record<string, string> = { "x-forwarded-for": "127.0.0.1", ...callOptions.headers };
+    const headers: Record<string, string> = { ...callOptions.headers };
     if (callOptions.token !== undefined) headers.authorization = `Bearer ${callOptions.token}`;
     let body = callOptions.rawBody;
     if (body === undefined && callOptions.body !== undefined) {
@@ -189,7 +189,10 @@ export async function startFunctionHarness(
     call,
     runTimer,
     verify: (user, password, extra = {}) =>
-      call("POST", "/api/verify", { body: { user, password, ...extra }, headers: { "x-functions-key": FUNCTION_KEY } }),
+      call("POST", "/api/verify", {
+        body: { user, password, clientIp: DEFAULT_CLIENT_IP, ...extra },
+        headers: { "x-functions-key": FUNCTION_KEY },
+      }),
     close: () => Promise.resolve(),
   };
 }

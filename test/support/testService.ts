@@ -6,6 +6,7 @@ import type { LogLevel } from "../../dev/localHost";
 import { startLocalService, type LocalService } from "../../dev/startLocalService";
 import type { PasswordHasher } from "../../shared/domain/passwordHasher";
 import { createTableAppPasswordStore } from "../../shared/adapters/tableAppPasswordStore";
+import { DEFAULT_CLIENT_IP } from "./constants";
 import { parseJson, type CallOptions, type CallResult, type ServiceClient } from "./serviceClient";
 
 /** The service behind the local host, called over HTTP: for end-to-end tests. */
@@ -82,7 +83,7 @@ export async function startTestService(
     call,
     verify: (user, password, extra = {}) =>
       call("POST", "/api/verify", {
-        body: { user, password, ...extra },
+        body: { user, password, clientIp: DEFAULT_CLIENT_IP, ...extra },
         headers: { "x-functions-key": service.functionKey },
       }),
     close: () => service.host.close(),
