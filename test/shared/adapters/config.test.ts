@@ -48,6 +48,9 @@ describe("loadConfig", () => {
         ARGON2_TIME_COST: "3",
         ARGON2_PARALLELISM: "4",
         STORAGE_TIMEOUT_MS: "5000",
+        REPEAT_LOGIN_MEMORY_ENTRIES: "0",
+        REPEAT_LOGIN_MEMORY_SECONDS: "600",
+        LOGIN_NAME_MEMORY_SECONDS: "30",
       });
       expect(config).toEqual({
         table: {
@@ -64,6 +67,7 @@ describe("loadConfig", () => {
         policy: { appPasswordsAllowed: false, maxPerUser: 12 },
         argon2: { memoryKib: 65536, timeCost: 3, parallelism: 4 },
         storageTimeoutMs: 5000,
+        repeatLoginMemory: { entries: 0, lifetimeMs: 600_000, loginNameLifetimeMs: 30_000 },
       });
     });
 
