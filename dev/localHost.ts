@@ -12,7 +12,8 @@ import {
   type TimerFunctionOptions,
 } from "@azure/functions";
 import { z } from "zod";
-import { BASE_HEADERS, problemResponse, jsonResponse, type ProblemCode } from "../shared/adapters/problemResponse";
+import { BASE_HEADERS, problemResponse, jsonResponse } from "../shared/adapters/problemResponse";
+import { hostProblem } from "./hostProblem";
 import type { DevTokenIssuer } from "./devTokenIssuer";
 import { servePortal } from "./servePortal";
 
@@ -186,7 +187,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   async function runTimer(name: string, request: IncomingMessage, url: URL): Promise<HttpResponseInit> {
     if (!hasFunctionKey(request, url)) return missingFunctionKey();
     const timer = timers.get(name.toLowerCase());
-    if (!timer) return problem("NOT_FOUND", `No timer function named ${name}.`);
+    if (!timer) return hostProblem("NOT_FOUND", `No timer function named ${name}.`);
     const now = new Date().toISOString();
     const due: Timer = {
       isPastDue: false,
@@ -231,9 +232,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       }
       return invoke(fn, request, url, params, body);
     }
-    return pathMatched
-      ? problemResponse("METHOD_NOT_ALLOWED", `${method} is not allowed on ${url.pathname}.`)
-      : notFound();
+    return pathMatched ? hostProblem("METHOD_NOT_ALLOWED", `${method} is not allowed on ${url.pathname}.`) : notFound();
   }
 
   async function issueToken(body: Buffer): Promise<HttpResponseInit> {
@@ -259,10 +258,13 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     let answer: HttpResponseInit;
     try {
       const body = await readBody(request);
-      answer = body === undefined ? problem("PAYLOAD_TOO_LARGE", "The body is too large.") : await route(request, body);
+      answer =
+        body === undefined
+          ? problemResponse("PAYLOAD_TOO_LARGE", "The body is too large.")
+          : await route(request, body);
     } catch (error) {
       log("error", `Local host error: ${error instanceof Error ? (error.stack ?? error.message) : "unknown"}`);
-      answer = problem("INTERNAL_ERROR", "Something went wrong on our side.");
+      answer = problemResponse("INTERNAL_ERROR", "Something went wrong on our side.");
     }
     try {
       send(response, answer);
@@ -289,10 +291,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
 /** Paths of the self-service page: everything but the API, the development issuer and the admin endpoints. */
 const isPagePath = (pathname: string) => !/^\/(?:api|dev|admin)(?:\/|$)/i.test(pathname);
 
-const problem = (code: ProblemCode, detail: string) => problemResponse(code, detail);
-const notFound = () => problem("NOT_FOUND", "No such route. The API lives under /api; see the README.");
+const notFound = () => hostProblem("NOT_FOUND", "No such route. The API lives under /api; see the README.");
 const missingFunctionKey = () =>
-  problem("INVALID_FUNCTION_KEY", "Send the function key in the x-functions-key header.");
+  hostProblem("INVALID_FUNCTION_KEY", "Send the function key in the x-functions-key header.");
 
 /** The whole body, or undefined past 1 MiB. */
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {

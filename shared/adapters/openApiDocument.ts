@@ -50,7 +50,9 @@ export interface ApiOperation {
 }
 
 /** What any route can answer: the host's own, and infrastructure faults. */
-const ANY_ROUTE: readonly ProblemCode[] = ["NOT_FOUND", "METHOD_NOT_ALLOWED", "STORAGE_UNAVAILABLE", "INTERNAL_ERROR"];
+// No route, a wrong method and a missing function key are the Functions host's answers, not the API's: the
+// document lists only what the functions emit.
+const ANY_ROUTE: readonly ProblemCode[] = ["STORAGE_UNAVAILABLE", "INTERNAL_ERROR"];
 /** What every route about a user can answer. */
 const USER_ROUTE: readonly ProblemCode[] = [
   ...ANY_ROUTE,
@@ -163,7 +165,7 @@ export const API_OPERATIONS = {
     body: verifyRequestBody,
     bodyRequired: true,
     answers: { 200: { description: "`valid: true` allows, `valid: false` denies", schema: verifyAnswer } },
-    problems: [...ANY_ROUTE, ...WITH_BODY, "INVALID_REQUEST", "INVALID_FUNCTION_KEY", "VERIFY_THROTTLED", "CONTENTION"],
+    problems: [...ANY_ROUTE, ...WITH_BODY, "INVALID_REQUEST", "VERIFY_THROTTLED", "CONTENTION"],
   },
   openApi: {
     method: "GET",

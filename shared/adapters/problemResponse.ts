@@ -1,16 +1,17 @@
 import type { HttpResponseInit } from "@azure/functions";
 import type { Refusal } from "../domain/outcomes";
 
-/** Every stable `code` a problem+json answer can carry. */
+/**
+ * Every stable `code` a function's problem+json answer can carry. The host's own answers (no such route,
+ * wrong method, missing function key) are not here: in Azure the Functions host gives them, and the local
+ * host mimics them in `dev/hostProblem.ts`.
+ */
 export type ProblemCode =
   | Refusal["code"]
   | "INVALID_REQUEST"
   | "MALFORMED_JSON"
   | "PAYLOAD_TOO_LARGE"
   | "UNAUTHENTICATED"
-  | "INVALID_FUNCTION_KEY"
-  | "NOT_FOUND"
-  | "METHOD_NOT_ALLOWED"
   | "VERIFY_THROTTLED"
   | "STORAGE_UNAVAILABLE"
   | "IDENTITY_UNAVAILABLE"
@@ -29,22 +30,16 @@ export function problemStatus(code: ProblemCode): { status: number; title: strin
       return { status: 400, title: "The request body is not valid JSON" };
     case "UNAUTHENTICATED":
       return { status: 401, title: "Authentication required" };
-    case "INVALID_FUNCTION_KEY":
-      return { status: 401, title: "A valid function key is required" };
     case "FORBIDDEN":
       return { status: 403, title: "Not allowed" };
     case "SELF_SERVICE_ONLY":
       return { status: 403, title: "Only the owner can create app passwords" };
     case "APP_PASSWORDS_DISABLED":
       return { status: 403, title: "App passwords are turned off" };
-    case "NOT_FOUND":
-      return { status: 404, title: "Not found" };
     case "APP_PASSWORD_NOT_FOUND":
       return { status: 404, title: "App password not found" };
     case "USER_NOT_FOUND":
       return { status: 404, title: "User not found" };
-    case "METHOD_NOT_ALLOWED":
-      return { status: 405, title: "Method not allowed" };
     case "REGISTRATION_REQUIRED":
       return { status: 409, title: "Register for two-step verification first" };
     case "APP_PASSWORD_LIMIT_REACHED":
@@ -83,9 +78,16 @@ export interface ProblemExtras {
   readonly [member: string]: unknown;
 }
 
-/** An RFC 9457 problem+json answer with a stable `code`. */
-export function problemResponse(code: ProblemCode, detail: string, extras: ProblemExtras = {}): HttpResponseInit {
-  const { status, title } = problemStatus(code);
+/** What identifies a problem: its stable code, and the HTTP status and title that go with it. */
+export interface ProblemKind {
+  readonly code: string;
+  readonly status: number;
+  readonly title: string;
+}
+
+/** An RFC 9457 problem+json answer of any kind: the one shape every problem answer has. */
+export function problemAnswer(kind: ProblemKind, detail: string, extras: ProblemExtras = {}): HttpResponseInit {
+  const { code, status, title } = kind;
   const { retryAfterSeconds, headers, ...members } = extras;
   const body = {
     type: `urn:app-passwords:problem:${code.toLowerCase().replace(/_/g, "-")}`,
@@ -105,6 +107,11 @@ export function problemResponse(code: ProblemCode, detail: string, extras: Probl
     },
     body: JSON.stringify(body),
   };
+}
+
+/** A function's RFC 9457 problem+json answer with a stable `code`. */
+export function problemResponse(code: ProblemCode, detail: string, extras: ProblemExtras = {}): HttpResponseInit {
+  return problemAnswer({ code, ...problemStatus(code) }, detail, extras);
 }
 
 /** The problem answer for a domain refusal. */

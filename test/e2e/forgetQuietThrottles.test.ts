@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { THROTTLE_RULES } from "../../shared/domain/verifyThrottle";
-import { expectProblem, registeredUser } from "../support/fixtures";
+import { registeredUser } from "../support/fixtures";
 import { startTestService, type TestService } from "../support/testService";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -52,16 +52,5 @@ describe("forgetQuietThrottles, the daily timer", () => {
     const after = await service.verify(alice.loginName, alice.initialPassword, stranger);
     expect(after.json).toMatchObject({ valid: true, userId: alice.userId });
     expect((await service.verify(ghost, "wrongpasswordbbb", stranger)).json).toEqual({ valid: false });
-  });
-
-  it("runs only with the function key, and only a timer function that exists", async () => {
-    expectProblem(await run("not-the-key"), 401, "INVALID_FUNCTION_KEY");
-    expectProblem(
-      await service.call("POST", "/admin/functions/noSuchTimer", {
-        headers: { "x-functions-key": service.functionKey },
-      }),
-      404,
-      "NOT_FOUND",
-    );
   });
 });

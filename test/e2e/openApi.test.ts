@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadFunctions } from "../../dev/localHost";
 import { API_OPERATIONS } from "../../shared/adapters/openApiDocument";
 import type { ProblemCode } from "../../shared/adapters/problemResponse";
-import { ADMIN_ROLES, registeredUser } from "../support/fixtures";
+import { registeredUser } from "../support/fixtures";
+import { ADMIN_ROLES } from "../support/constants";
 import { createOpenApiValidator } from "../support/openApiValidator";
 import { startTestService, type TestService } from "../support/testService";
 
@@ -24,9 +25,6 @@ const EVERY_PROBLEM_CODE: Record<ProblemCode, true> = {
   MALFORMED_JSON: true,
   PAYLOAD_TOO_LARGE: true,
   UNAUTHENTICATED: true,
-  INVALID_FUNCTION_KEY: true,
-  NOT_FOUND: true,
-  METHOD_NOT_ALLOWED: true,
   VERIFY_THROTTLED: true,
   STORAGE_UNAVAILABLE: true,
   IDENTITY_UNAVAILABLE: true,

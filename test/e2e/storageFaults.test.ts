@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { TableClient, odata } from "@azure/data-tables";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_ROLES } from "../support/constants";
 import { startAzurite, type RunningAzurite } from "../../dev/azurite";
-import { startTestService, type CallResult, type TestService } from "../support/testService";
+import type { CallResult } from "../support/serviceClient";
+import { startTestService, type TestService } from "../support/testService";
 
 /**
  * Table Storage that hangs (Azurite paused with SIGSTOP) or refuses connections (Azurite stopped): every
@@ -25,7 +27,7 @@ describe("when Table Storage hangs or is down", () => {
     azurite = await startAzurite({ location });
     service = await startTestService({ env: { APP_PASSWORDS_TABLE_CONNECTION_STRING: azurite.connectionString } });
     token = await service.token({ upn: "carol@contoso.com" });
-    admin = await service.token({ upn: "admin@contoso.com", roles: ["AppPasswords.Admin"] });
+    admin = await service.token({ upn: "admin@contoso.com", roles: ADMIN_ROLES });
     const registered = await service.call("POST", "/api/users/me/registration", { token });
     userId = registered.json.userId as string;
     password = registered.json.appPassword.password as string;

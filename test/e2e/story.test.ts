@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_ROLES } from "../support/constants";
 import { createOpenApiValidator } from "../support/openApiValidator";
 import { startTestService, type TestService } from "../support/testService";
 
@@ -13,7 +14,7 @@ describe("app passwords, end to end", () => {
   beforeAll(async () => {
     service = await startTestService();
     alice = await service.token({ upn: "Alice@Contoso.com" });
-    admin = await service.token({ upn: "admin@contoso.com", roles: ["AppPasswords.Admin"] });
+    admin = await service.token({ upn: "admin@contoso.com", roles: ADMIN_ROLES });
   });
   afterAll(() => service.close());
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_ROLES } from "../support/constants";
 import { unknownOwner } from "../../shared/domain/verify";
 import { countedWrongPasswords } from "../support/countedWrongPasswords";
 import { countingHasher, startTestService, type TestService } from "../support/testService";
@@ -20,7 +21,7 @@ describe("verify throttling", () => {
   beforeAll(async () => {
     service = await startTestService({ wrapHasher: countingHasher(counts) });
     aliceToken = await service.token({ upn: alice, oid: aliceId });
-    adminToken = await service.token({ upn: "admin@contoso.com", roles: ["AppPasswords.Admin"] });
+    adminToken = await service.token({ upn: "admin@contoso.com", roles: ADMIN_ROLES });
     const registered = await service.call("POST", "/api/users/me/registration", { token: aliceToken });
     alicePassword = registered.json.appPassword.password as string;
     // Alice's phone signs in once from its usual address: that address is now familiar.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectProblem, fieldsOf, registeredUser } from "../support/fixtures";
+import { registeredUser } from "../support/fixtures";
+import { expectProblem, fieldsOf } from "../support/expectProblem";
 import { startTestService, type TestService } from "../support/testService";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

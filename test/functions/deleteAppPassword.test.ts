@@ -1,27 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  ADMIN_ROLES,
-  INVALID_USER_PARAMS,
-  expectInvalid,
-  expectProblem,
-  listOf,
-  newUser,
-  refusedLeavingUnchanged,
-  registeredUser,
-  untrustedTokens,
-  type TestUser,
-} from "../support/fixtures";
-import { rawRequest } from "../support/rawRequest";
-import { startTestService, type CallResult, type TestService } from "../support/testService";
+import { ADMIN_ROLES, INVALID_USER_PARAMS } from "../support/constants";
+import { expectInvalid, expectProblem } from "../support/expectProblem";
+import { listOf, newUser, refusedLeavingUnchanged, registeredUser, type TestUser } from "../support/fixtures";
+import { startFunctionHarness, type FunctionHarness } from "../support/functionHarness";
+import type { CallResult } from "../support/serviceClient";
 
 describe("deleteAppPassword: DELETE /api/users/{user}/app-passwords/{id}", () => {
-  let service: TestService;
+  let service: FunctionHarness;
   let admin: TestUser;
   /** Holds a few app passwords that every refused request must leave alone. */
   let alice: Awaited<ReturnType<typeof registeredUser>>;
 
   beforeAll(async () => {
-    service = await startTestService();
+    service = await startFunctionHarness();
     admin = await registeredUser(service, "admin", ADMIN_ROLES);
     alice = await registeredUser(service, "alice");
     await create(alice, "Laptop");
@@ -137,66 +128,17 @@ describe("deleteAppPassword: DELETE /api/users/{user}/app-passwords/{id}", () =>
       expectInvalid(await refused(() => remove(`${user}/app-passwords`, alice.token)), "user");
     });
 
-    it.each([
-      ["an id of ..", "/api/users/me/app-passwords/.."],
-      ["an encoded id of ..", "/api/users/me/app-passwords/%2e%2E"],
-      ["a user of ..", "/api/users/../app-passwords/0badc0de"],
-    ])("returns 404 NOT_FOUND problem for %s: the dot segment resolves to no route", async (_, path) => {
-      const response = await refused(() => rawRequest(service, "DELETE", path, { token: alice.token }));
-      expectProblem(response, 404, "NOT_FOUND");
-    });
-
-    it.each([
-      ["an empty id (a trailing slash)", "/api/users/me/app-passwords/"],
-      ["an id of .", "/api/users/me/app-passwords/."],
-      ["an encoded id of .", "/api/users/me/app-passwords/%2E"],
-    ])("does not delete all of the user's app passwords for %s", async (_, path) => {
-      // A client building `/app-passwords/${id}` with an empty or "." id must not wipe every app password.
+    it("returns 400 naming id, deleting nothing, for an empty id (a trailing slash), not delete them all", async () => {
+      // A client building `/app-passwords/${id}` with an empty id must not wipe every app password.
       const victim = await registeredUser(service, "victim");
       const response = await refusedLeavingUnchanged(service, victim, () =>
-        rawRequest(service, "DELETE", path, { token: victim.token }),
+        service.call("DELETE", "/api/users/me/app-passwords/", { token: victim.token }),
       );
-      expect(response.json?.code).toEqual(expect.any(String));
-    });
-
-    it("returns 404 NOT_FOUND problem for an extra segment", async () => {
-      const response = await refused(() => remove("me/app-passwords/0badc0de/more", alice.token));
-      expectProblem(response, 404, "NOT_FOUND");
-    });
-
-    it.each(["PUT", "POST"])("returns 405 METHOD_NOT_ALLOWED problem for %s on one app password", async (method) => {
-      const response = await refused(() =>
-        service.call(method, `/api/users/me/app-passwords/${alice.initialId}`, { token: alice.token }),
-      );
-      expectProblem(response, 405, "METHOD_NOT_ALLOWED");
+      expectInvalid(response, "id");
     });
   });
 
   describe("security", () => {
-    it("returns 401 with WWW-Authenticate when there is no token", async () => {
-      for (const route of [`me/app-passwords/${alice.initialId}`, "me/app-passwords"]) {
-        const response = await refused(() => remove(route));
-        expectProblem(response, 401, "UNAUTHENTICATED");
-        expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
-      }
-    });
-
-    it("returns 401 for every token it does not trust", async () => {
-      for (const [label, token] of await untrustedTokens(service, alice.loginName)) {
-        const response = await refused(() => remove(`${alice.userId}/app-passwords`, token));
-        expect({ label, status: response.status }).toEqual({ label, status: 401 });
-        expectProblem(response, 401, "UNAUTHENTICATED");
-      }
-    });
-
-    it("returns 403 FORBIDDEN when a non-admin deletes another user's app password, or all of them", async () => {
-      const mallory = await registeredUser(service, "mallory");
-      for (const route of [`${alice.userId}/app-passwords/${alice.initialId}`, `${alice.userId}/app-passwords`]) {
-        expectProblem(await refused(() => remove(route, mallory.token)), 403, "FORBIDDEN");
-      }
-      expect((await service.verify(alice.loginName, alice.initialPassword)).json.valid).toBe(true);
-    });
-
     it("does not let one user delete another's app password through their own partition", async () => {
       const mallory = await registeredUser(service, "mallory2");
       const response = await refused(() => remove(`me/app-passwords/${alice.initialId}`, mallory.token));
@@ -211,9 +153,8 @@ describe("deleteAppPassword: DELETE /api/users/{user}/app-passwords/{id}", () =>
         await remove("me/app-passwords/nope", gina.token),
         await remove("me/app-passwords"),
         await remove(`${alice.userId}/app-passwords`, gina.token),
-        await service.call("PUT", "/api/users/me/app-passwords/0badc0de", { token: gina.token }),
       ];
-      expect(responses.map((response) => response.status)).toEqual([204, 404, 400, 401, 403, 405]);
+      expect(responses.map((response) => response.status)).toEqual([204, 404, 400, 401, 403]);
       for (const response of responses) expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     });
   });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_ROLES, expectInvalid, expectProblem, registeredUser } from "../support/fixtures";
+import { registeredUser } from "../support/fixtures";
+import { ADMIN_ROLES } from "../support/constants";
+import { expectInvalid, expectProblem } from "../support/expectProblem";
 import { startTestService, type TestService } from "../support/testService";
 
 describe("getAppPassword: GET /api/users/{user}/app-passwords/{id}", () => {

@@ -1,24 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  ADMIN_ROLES,
-  INVALID_USER_PARAMS,
-  expectInvalid,
-  expectProblem,
-  newUser,
-  registeredUser,
-  untrustedTokens,
-} from "../support/fixtures";
-import { rawRequest } from "../support/rawRequest";
-import { startTestService, type TestService } from "../support/testService";
+import { ADMIN_ROLES, INVALID_USER_PARAMS } from "../support/constants";
+import { expectInvalid } from "../support/expectProblem";
+import { newUser, registeredUser } from "../support/fixtures";
+import { startFunctionHarness, type FunctionHarness } from "../support/functionHarness";
 
 describe("listAppPasswords: GET /api/users/{user}/app-passwords", () => {
-  let service: TestService;
+  let service: FunctionHarness;
   let alice: Awaited<ReturnType<typeof registeredUser>>;
   let admin: Awaited<ReturnType<typeof registeredUser>>;
   const passwords: string[] = [];
 
   beforeAll(async () => {
-    service = await startTestService();
+    service = await startFunctionHarness();
     alice = await registeredUser(service, "alice");
     admin = await registeredUser(service, "admin", ADMIN_ROLES);
     passwords.push(alice.initialPassword);
@@ -92,55 +85,9 @@ describe("listAppPasswords: GET /api/users/{user}/app-passwords", () => {
     it.each(INVALID_USER_PARAMS)("returns 400 INVALID_REQUEST naming user when {user} is %s", async (_, user) => {
       expectInvalid(await list({ token: alice.token, user }), "user");
     });
-
-    it("resolves a .. user segment before routing, so it reaches no function", async () => {
-      expectProblem(
-        await rawRequest(service, "GET", "/api/users/../app-passwords", { token: alice.token }),
-        404,
-        "NOT_FOUND",
-      );
-    });
-
-    it.each([
-      ["a misspelt path", "/api/users/me/app-password"],
-      ["a path outside /api", "/users/me/app-passwords"],
-      ["an unknown function", "/api/app-passwords"],
-    ])("returns 404 NOT_FOUND problem for %s", async (_, route) => {
-      expectProblem(await service.call("GET", route, { token: alice.token }), 404, "NOT_FOUND");
-    });
-
-    it.each([
-      ["PUT", "/api/users/me/app-passwords"],
-      ["PATCH", "/api/users/me/app-passwords"],
-      ["POST", "/api/users/me/app-passwords/0badc0de"],
-    ])("returns 405 METHOD_NOT_ALLOWED problem for %s %s", async (method, route) => {
-      expectProblem(await service.call(method, route, { token: alice.token }), 405, "METHOD_NOT_ALLOWED");
-    });
   });
 
   describe("security", () => {
-    it("returns 401 with WWW-Authenticate when there is no token", async () => {
-      const response = await list();
-      expectProblem(response, 401, "UNAUTHENTICATED");
-      expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
-    });
-
-    it("returns 401 for every token it does not trust", async () => {
-      for (const [label, token] of await untrustedTokens(service, alice.loginName)) {
-        const response = await list({ token });
-        expect({ label, status: response.status }).toEqual({ label, status: 401 });
-        expectProblem(response, 401, "UNAUTHENTICATED");
-        expect(response.text).not.toContain("Laptop");
-      }
-    });
-
-    it("returns 403 FORBIDDEN when a non-admin lists another user's app passwords", async () => {
-      const mallory = await registeredUser(service, "mallory");
-      const response = await list({ token: mallory.token, user: alice.userId });
-      expectProblem(response, 403, "FORBIDDEN");
-      expect(response.text).not.toContain("Laptop");
-    });
-
     it("never contains a password, a hash or a word of argon2", async () => {
       for (const response of [
         await list({ token: alice.token }),
@@ -157,10 +104,8 @@ describe("listAppPasswords: GET /api/users/{user}/app-passwords", () => {
         await list({ token: alice.token, user: "ME" }),
         await list(),
         await list({ token: (await registeredUser(service, "eve")).token, user: alice.userId }),
-        await service.call("PUT", "/api/users/me/app-passwords", { token: alice.token }),
-        await service.call("GET", "/api/nothing-here", { token: alice.token }),
       ];
-      expect(responses.map((response) => response.status)).toEqual([200, 400, 401, 403, 405, 404]);
+      expect(responses.map((response) => response.status)).toEqual([200, 400, 401, 403]);
       for (const response of responses) {
         expect(response.headers.get("x-content-type-options")).toBe("nosniff");
         expect(response.headers.get("cache-control")).toBe("no-store");

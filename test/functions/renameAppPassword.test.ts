@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_ROLES, expectInvalid, expectProblem, listOf, registeredUser } from "../support/fixtures";
+import { listOf, registeredUser } from "../support/fixtures";
+import { ADMIN_ROLES } from "../support/constants";
+import { expectInvalid, expectProblem } from "../support/expectProblem";
 import { startTestService, type TestService } from "../support/testService";
 
 describe("renameAppPassword: PATCH /api/users/{user}/app-passwords/{id}", () => {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_ROLES, OTHER_USER_PARAMS, expectProblem, registeredUser } from "../support/fixtures";
+import { registeredUser } from "../support/fixtures";
+import { ADMIN_ROLES, OTHER_USER_PARAMS } from "../support/constants";
+import { expectProblem } from "../support/expectProblem";
 import { startTestService, type TestService } from "../support/testService";
 
 /** Every route about a user, with `{user}` in place, and a body it accepts. */

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { unknownOwner } from "../../shared/domain/verify";
 import { countedWrongPasswords } from "../support/countedWrongPasswords";
 import { registeredUser } from "../support/fixtures";
-import { countingHasher, startTestService, type CallResult, type TestService } from "../support/testService";
+import type { CallResult } from "../support/serviceClient";
+import { countingHasher, startTestService, type TestService } from "../support/testService";
 import { startCountingProxy, type CountingProxy } from "../support/countingProxy";
 
 /** What one verify cost: argon2 calls, and Table Storage requests with their keys masked. */

@@ -1,11 +1,10 @@
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestService, type CallResult, type TestService } from "../support/testService";
-import { tableSnapshot } from "./tableSnapshot";
+import type { CallResult } from "../support/serviceClient";
+import { startTestService, type TestService } from "../support/testService";
+import { ADMIN_ROLES, CHEAP_ARGON2_SETTINGS } from "../support/constants";
+import { tableSnapshot } from "../support/tableSnapshot";
 
-/** argon2id at the cheapest accepted cost: this test is about where secrets end up, not hash strength. */
-const CHEAP_ARGON2 = { ARGON2_MEMORY_KIB: "8192", ARGON2_TIME_COST: "1", ARGON2_PARALLELISM: "1" };
-const ADMIN = "AppPasswords.Admin";
 const PHONE = "198.51.100.23";
 const ATTACKER = "203.0.113.50";
 
@@ -57,10 +56,10 @@ describe("no secret is ever stored, logged or cached", () => {
         original(...args);
       };
     }
-    service = await startTestService({ env: CHEAP_ARGON2 });
+    service = await startTestService({ env: CHEAP_ARGON2_SETTINGS });
     const alice = { upn: "alice@contoso.com", token: await service.token({ upn: "alice@contoso.com" }) };
     const bob = { upn: "bob@contoso.com", token: await service.token({ upn: "bob@contoso.com" }) };
-    const admin = await service.token({ upn: "admin@contoso.com", roles: [ADMIN] });
+    const admin = await service.token({ upn: "admin@contoso.com", roles: ADMIN_ROLES });
 
     const registered = await record(
       "alice registers",

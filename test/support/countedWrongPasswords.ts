@@ -1,7 +1,8 @@
 import { expect } from "vitest";
 import { normalizeAppPassword } from "../../shared/domain/appPasswordSecret";
 import { wrongPasswordFingerprint } from "../../shared/domain/verifyThrottle";
-import { azuriteStore, type TestService } from "./testService";
+import type { ServiceClient } from "./serviceClient";
+import { azuriteStore } from "./testService";
 
 /** The `n`th wrong password: 16 lowercase letters (`n` in base 26), shaped like a real app password. */
 const wrongPassword = (n: number) =>
@@ -19,7 +20,7 @@ const wrongPassword = (n: number) =>
  * waits for would come one failure late. Each password handed out here has a fingerprint, under the owner's
  * salt as stored, that none handed out before has.
  */
-export function countedWrongPasswords(service: TestService, owner: string) {
+export function countedWrongPasswords(service: ServiceClient, owner: string) {
   // Straight to Azurite, not through whatever the service is wired to (a counting proxy, say).
   const store = azuriteStore(service.config.table.tableName);
   const handedOut: string[] = [];

@@ -1,5 +1,6 @@
 import { request as httpRequest } from "node:http";
-import type { CallResult, TestService } from "./testService";
+import { parseJson, type CallResult } from "./serviceClient";
+import type { TestService } from "./testService";
 
 export interface RawRequestOptions {
   /** Sent as `authorization: Bearer <token>`, over any `authorization` in `headers`. */
@@ -37,13 +38,7 @@ export function rawRequest(
         for (const [name, value] of Object.entries(incoming.headers)) {
           if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(", ") : value);
         }
-        let json: unknown;
-        try {
-          json = text === "" ? undefined : JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: incoming.statusCode ?? 0, headers: responseHeaders, text, json });
+        resolve({ status: incoming.statusCode ?? 0, headers: responseHeaders, text, json: parseJson(text) });
       });
     });
     outgoing.on("error", reject);

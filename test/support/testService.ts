@@ -2,27 +2,12 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { inject } from "vitest";
 import { freePort } from "../../dev/azurite";
-import type { DevTokenRequest } from "../../dev/devTokenIssuer";
 import type { LogLevel } from "../../dev/localHost";
 import { startLocalService, type LocalService } from "../../dev/startLocalService";
 import type { PasswordHasher } from "../../shared/domain/passwordHasher";
 import { createTableAppPasswordStore } from "../../shared/adapters/tableAppPasswordStore";
-
-export interface CallOptions {
-  readonly token?: string;
-  readonly body?: unknown;
-  /** Sent as is, instead of JSON-encoding `body`. */
-  readonly rawBody?: string;
-  readonly headers?: Record<string, string>;
-}
-
-export interface CallResult {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response bodies freely
-  readonly json: any;
-}
+import { DEFAULT_CLIENT_IP } from "./constants";
+import { parseJson, type CallOptions, type CallResult, type ServiceClient } from "./serviceClient";
 
 /** One request a test sent through `call`, and what it got. */
 export interface ExchangedCall {
@@ -31,19 +16,14 @@ export interface ExchangedCall {
   readonly response: CallResult;
 }
 
-export interface TestService extends LocalService {
+/** The service behind the local host, called over HTTP: for end-to-end tests. */
+export interface TestService extends LocalService, ServiceClient {
   readonly url: string;
   /** Every call made so far, in order: for checking the answers against the OpenAPI document. */
   readonly calls: ExchangedCall[];
   readonly logs: { level: LogLevel; message: string }[];
-  token(request: DevTokenRequest): Promise<string>;
-  call(method: string, route: string, options?: CallOptions): Promise<CallResult>;
-  verify(user: string, password: string, extra?: Record<string, unknown>): Promise<CallResult>;
   close(): Promise<void>;
 }
-
-/** The mail client address `verify` reports unless a test gives another (`clientIp: undefined` sends none). */
-export const DEFAULT_CLIENT_IP = "198.51.100.1";
 
 /** A test table name: its own per service, so test files never see each other's data. */
 export const freshTableName = () => `t${randomUUID().replace(/-/g, "").slice(0, 24)}`;
@@ -106,13 +86,7 @@ export async function startTestService(
     }
     const response = await fetch(`${url}${route}`, { method, headers, ...(body !== undefined && { body }) });
     const text = await response.text();
-    let json: unknown;
-    try {
-      json = text === "" ? undefined : JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    const result = { status: response.status, headers: response.headers, text, json };
+    const result = { status: response.status, headers: response.headers, text, json: parseJson(text) };
     calls.push({ method, route, response: result });
     return result;
   }

@@ -9,7 +9,8 @@ import type { Principal } from "../../../shared/domain/principal";
 import { LAST_USED_RESOLUTION_MS } from "../../../shared/domain/verify";
 import { createArgon2Hasher } from "../../../shared/adapters/argon2Hasher";
 import { NO_THROTTLE } from "../../../shared/domain/verifyThrottle";
-import { CHEAP_ARGON2, principal, uniqueLogin } from "../../support/fixtures";
+import { CHEAP_ARGON2 } from "../../support/constants";
+import { principal, uniqueLogin } from "../../support/fixtures";
 import { azuriteStore, freshTableName } from "../../support/testService";
 
 // The domain over the real Table Storage store (Azurite) and real argon2, at the lowest cost accepted.

@@ -10,7 +10,8 @@ import {
 import type { PasswordHasher } from "../../../shared/domain/passwordHasher";
 import type { Principal } from "../../../shared/domain/principal";
 import type { Protocol } from "../../../shared/domain/protocols";
-import { CHEAP_ARGON2, principal, uniqueLogin } from "../../support/fixtures";
+import { principal, uniqueLogin } from "../../support/fixtures";
+import { CHEAP_ARGON2 } from "../../support/constants";
 import { azuriteStore, freshTableName } from "../../support/testService";
 
 // Get, rename, restrictions, activity and clean-up, over the real store (Azurite) and real argon2.

@@ -10,7 +10,8 @@ import type { Principal } from "../../../shared/domain/principal";
 import type { RepeatLoginMemorySettings } from "../../../shared/domain/repeatLoginMemory";
 import { createArgon2Hasher, type Argon2Parameters } from "../../../shared/adapters/argon2Hasher";
 import { startCountingProxy, type CountingProxy } from "../../support/countingProxy";
-import { CHEAP_ARGON2, principal, uniqueLogin } from "../../support/fixtures";
+import { CHEAP_ARGON2 } from "../../support/constants";
+import { principal, uniqueLogin } from "../../support/fixtures";
 import { azuriteStore, countingHasher, freshTableName } from "../../support/testService";
 
 // Verify's repeat-login memory over the real store (Azurite, through a counting proxy) and real argon2,

@@ -1,6 +1,6 @@
 import { RestError, TableClient, odata } from "@azure/data-tables";
 import { inject } from "vitest";
-import type { TestService } from "../support/testService";
+import type { ServiceClient } from "./serviceClient";
 
 /** One stored entity, as plain JSON: keys, every property, and its ETag (so a rewrite shows as a change). */
 export type StoredRow = Record<string, unknown> & { partitionKey: string; rowKey: string };
@@ -27,7 +27,7 @@ function filterFor(throttle: SnapshotOptions["throttle"]): string | undefined {
 const clients = new Map<string, TableClient>();
 
 /** A TableClient of its own on the service's table, straight to Azurite: not through the service. */
-export function tableClientOf(service: TestService): TableClient {
+export function tableClientOf(service: ServiceClient): TableClient {
   const { tableName } = service.config.table;
   let client = clients.get(tableName);
   if (!client) {
@@ -43,7 +43,7 @@ export function tableClientOf(service: TestService): TableClient {
  * A full scan of the service's table, sorted by key, every property included. Two snapshots are equal only
  * when nothing was written in between.
  */
-export async function tableSnapshot(service: TestService, options: SnapshotOptions = {}): Promise<StoredRow[]> {
+export async function tableSnapshot(service: ServiceClient, options: SnapshotOptions = {}): Promise<StoredRow[]> {
   const rows: StoredRow[] = [];
   try {
     const filter = filterFor(options.throttle);

@@ -1,0 +1,198 @@
+import { randomUUID } from "node:crypto";
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import {
+  HttpRequest,
+  InvocationContext,
+  type HttpFunctionOptions,
+  type HttpResponseInit,
+  type LogLevel,
+  type Timer,
+  type TimerFunctionOptions,
+} from "@azure/functions";
+import { createLocalJWKSet } from "jose";
+import { inject } from "vitest";
+import { DEV_AUDIENCE } from "../../dev/startLocalService";
+import { createDevTokenIssuer, type DevTokenIssuer } from "../../dev/devTokenIssuer";
+import { loadConfig } from "../../shared/adapters/config";
+import { createTokenValidator } from "../../shared/adapters/tokenValidator";
+import { createServices, setServices, type ServiceOverrides, type Services } from "../../shared/services";
+import { DEFAULT_CLIENT_IP } from "./constants";
+import { parseJson, type CallOptions, type CallResult, type ServiceClient } from "./serviceClient";
+import { freshTableName } from "./testService";
+
+const FUNCTIONS_DIR = path.join(__dirname, "..", "..", "functions");
+/** The development issuer's name here: tokens are checked against its keys in process, never fetched. */
+const ISSUER = "https://dev-issuer.invalid/in-process";
+/** A function key as the Functions host would check it; in process, no host checks it. */
+const FUNCTION_KEY = "in-process-no-host";
+
+export interface FunctionHarness extends ServiceClient {
+  readonly issuer: DevTokenIssuer;
+  readonly services: Services;
+  /** Every line a function logged through its InvocationContext. */
+  readonly logs: { level: LogLevel; message: string }[];
+  /** Runs a timer function now, as its schedule would. */
+  runTimer(name: string): Promise<void>;
+  /** Nothing to stop: kept so a test reads the same with either harness. */
+  close(): Promise<void>;
+}
+
+interface TimerFunction {
+  readonly name: string;
+  readonly options: TimerFunctionOptions;
+}
+
+interface HttpFunction {
+  readonly name: string;
+  readonly options: HttpFunctionOptions;
+  readonly pattern: RegExp;
+  readonly paramNames: readonly string[];
+}
+
+/** The functions of functions/, each with its `<name>Options`, as the Functions host reads them. */
+async function loadFunctions(): Promise<{ http: HttpFunction[]; timers: TimerFunction[] }> {
+  const files = readdirSync(FUNCTIONS_DIR).filter((file) => file.endsWith(".ts"));
+  // Outside the Functions host, @azure/functions warns that it skips each registration: expected, so quiet.
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!String(args[0]).includes("test mode")) warn(...args);
+  };
+  const loaded = await Promise.all(
+    files.map(async (file) => {
+      const name = path.basename(file, ".ts");
+      const module = (await import(path.join(FUNCTIONS_DIR, file))) as Record<string, unknown>;
+      return { name, options: module[`${name}Options`] as HttpFunctionOptions | TimerFunctionOptions };
+    }),
+  ).finally(() => (console.warn = warn));
+  const http: HttpFunction[] = [];
+  const timers: TimerFunction[] = [];
+  for (const { name, options } of loaded) {
+    if ("schedule" in options) timers.push({ name, options });
+    else http.push({ name, options, ...matcher(options.route ?? name) });
+  }
+  return { http, timers };
+}
+
+/** The route template's matcher: `{name}` is one segment, `{name?}` an optional last one, as in Azure. */
+function matcher(route: string): { pattern: RegExp; paramNames: string[] } {
+  const paramNames: string[] = [];
+  const source = route
+    .split("/")
+    .map((segment) => {
+      const param = /^\{(\w+)(\?)?\}$/.exec(segment);
+      if (!param?.[1]) return `/${segment}`;
+      paramNames.push(param[1]);
+      return param[2] ? "(?:/([^/]*))?" : "/([^/]+)";
+    })
+    .join("");
+  return { pattern: new RegExp(`^/api${source}/?$`, "i"), paramNames };
+}
+
+/** What a function answered, read the way an HTTP client reads it. */
+function resultOf(answer: HttpResponseInit): CallResult {
+  const headers = new Headers(answer.headers);
+  let text = "";
+  if (answer.jsonBody !== undefined) {
+    text = JSON.stringify(answer.jsonBody);
+    if (!headers.has("content-type")) headers.set("content-type", "application/json");
+  } else if (typeof answer.body === "string") text = answer.body;
+  else if (answer.body instanceof Uint8Array) text = Buffer.from(answer.body).toString("utf8");
+  else if (answer.body !== undefined && answer.body !== null) throw new Error("Unexpected body type in an answer");
+  return { status: answer.status ?? 200, headers, text, json: parseJson(text) };
+}
+
+/**
+ * The functions called in process, as the Azure Functions library's own tests call them: a real
+ * `HttpRequest` and `InvocationContext`, no host in between. The services are wired to the test run's
+ * Azurite (a table of their own) and installed with `setServices`; tokens come from the development issuer,
+ * whose keys the token validator is given directly.
+ *
+ * `call` picks the function the way the Functions host routes (method and route template) so tests read
+ * like requests; what only a host does (404, 405, the function key, dot segments) is not here: see
+ * `test/dev/localHost.test.ts`.
+ */
+export async function startFunctionHarness(
+  options: ServiceOverrides & { readonly env?: Record<string, string> } = {},
+): Promise<FunctionHarness> {
+  const config = loadConfig({
+    AUTH_ISSUER: ISSUER,
+    AUTH_AUDIENCE: DEV_AUDIENCE,
+    AUTH_JWKS_URI: `${ISSUER}/jwks`,
+    APP_PASSWORDS_TABLE_CONNECTION_STRING: inject("tableConnectionString"),
+    APP_PASSWORDS_TABLE_NAME: freshTableName(),
+    ...options.env,
+  });
+  const issuer = createDevTokenIssuer(ISSUER, DEV_AUDIENCE);
+  const services: Services = {
+    ...createServices(config, options),
+    validateToken: createTokenValidator(config.auth, createLocalJWKSet(await issuer.jwks())),
+  };
+  setServices(services);
+  const { http: functions, timers } = await loadFunctions();
+  const logs: { level: LogLevel; message: string }[] = [];
+  const contextFor = (functionName: string) =>
+    new InvocationContext({
+      functionName,
+      invocationId: randomUUID(),
+      logHandler: (level, ...args) => logs.push({ level, message: args.map(String).join(" ") }),
+    });
+
+  async function call(method: string, route: string, callOptions: CallOptions = {}): Promise<CallResult> {
+    const url = new URL(route, "http://127.0.0.1:7071");
+    const fn = functions.find(
+      ({ options: { methods }, pattern }) => pattern.test(url.pathname) && (methods ?? []).includes(method as never),
+    );
+    if (!fn) throw new Error(`No function serves ${method} ${url.pathname}`);
+    const match = fn.pattern.exec(url.pathname) ?? [];
+    const params: Record<string, string> = {};
+    fn.paramNames.forEach((name, index) => {
+      const value = match[index + 1];
+      if (value !== undefined && value !== "") params[name] = decodeURIComponent(value);
+    });
+    const headers: Record<string, string> = { ...callOptions.headers };
+    if (callOptions.token !== undefined) headers.authorization = `Bearer ${callOptions.token}`;
+    let body = callOptions.rawBody;
+    if (body === undefined && callOptions.body !== undefined) {
+      body = JSON.stringify(callOptions.body);
+      headers["content-type"] ??= "application/json";
+    }
+    const request = new HttpRequest({
+      method,
+      url: url.toString(),
+      headers,
+      params,
+      ...(body !== undefined && { body: { string: body } }),
+    });
+    return resultOf(await fn.options.handler(request, contextFor(fn.name)));
+  }
+
+  async function runTimer(name: string): Promise<void> {
+    const timer = timers.find((candidate) => candidate.name === name);
+    if (!timer) throw new Error(`No timer function named ${name}`);
+    const now = new Date().toISOString();
+    const due: Timer = {
+      isPastDue: false,
+      schedule: { adjustForDST: false },
+      scheduleStatus: { last: now, next: now, lastUpdated: now },
+    };
+    await timer.options.handler(due, contextFor(name));
+  }
+
+  return {
+    config,
+    functionKey: FUNCTION_KEY,
+    issuer,
+    services,
+    logs,
+    token: (request) => issuer.issue(request),
+    call,
+    runTimer,
+    verify: (user, password, extra = {}) =>
+      call("POST", "/api/verify", {
+        body: { user, password, clientIp: DEFAULT_CLIENT_IP, ...extra },
+        headers: { "x-functions-key": FUNCTION_KEY },
+      }),
+    close: () => Promise.resolve(),
+  };
+}
