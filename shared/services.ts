@@ -54,6 +54,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       store,
       hasher,
       policy: config.policy,
+      throttleKey: config.throttleKey,
       ...(overrides.now && { now: overrides.now }),
     }),
     validateToken: createTokenValidator(config.auth),

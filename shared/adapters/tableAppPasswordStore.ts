@@ -151,13 +151,15 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
 
     async saveThrottle(owner, current, next) {
       const entity = throttleEntity(owner, next);
-      const outcome = await write((abortSignal) =>
-        current.etag === undefined
-          ? client.createEntity(entity, { abortSignal })
-          : client.updateEntity(entity, "Replace", { etag: current.etag, abortSignal }),
-      );
+      let etag: string | undefined;
+      const outcome = await write(async (abortSignal) => {
+        ({ etag } =
+          current.etag === undefined
+            ? await client.createEntity(entity, { abortSignal })
+            : await client.updateEntity(entity, "Replace", { etag: current.etag, abortSignal }));
+      });
       // Created meanwhile, changed, or reset by an admin: all mean read it again.
-      return outcome === "done" ? "done" : "conflict";
+      return outcome === "done" && etag !== undefined ? { state: next, etag } : "conflict";
     },
 
     async resetThrottle(owner) {

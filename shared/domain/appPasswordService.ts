@@ -35,6 +35,8 @@ export interface AppPasswordServiceOptions {
   readonly store: AppPasswordStore;
   readonly hasher: PasswordHasher;
   readonly policy: { readonly appPasswordsAllowed: boolean; readonly maxPerUser: number };
+  /** Keys the throttling fingerprints and unknown login names' keys: see `VerifierOptions.throttleKey`. */
+  readonly throttleKey: string;
   readonly now?: Clock;
 }
 
@@ -48,7 +50,7 @@ export type AppPasswordService = ReturnType<typeof createAppPasswordService>;
  * verification. It knows nothing of HTTP or Azure; the store, the hasher and the clock come in through `options`.
  */
 export function createAppPasswordService(options: AppPasswordServiceOptions) {
-  const { store, hasher, policy } = options;
+  const { store, hasher, policy, throttleKey } = options;
   const now = options.now ?? systemClock;
 
   const refuse = <C extends Refusal["code"]>(code: C, detail: string) => ({ code, detail }) as const;
@@ -109,7 +111,7 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
   }
 
   const service = {
-    ...createVerifier({ store, hasher, now }),
+    ...createVerifier({ store, hasher, now, throttleKey }),
 
     /**
      * Records that the person registered for two-step verification. The first time, and while the tenant

@@ -61,8 +61,11 @@ export interface AppPasswordStore {
   getVerifyRows(owner: string, id: string): Promise<VerifyRows>;
   /** The throttling state of `owner` alone, read again after a write lost a race. */
   getThrottle(owner: string): Promise<StoredThrottle>;
-  /** Writes the throttling state of `owner`, provided it did not change since `current` was read. */
-  saveThrottle(owner: string, current: StoredThrottle, next: ThrottleState): Promise<WriteOutcome>;
+  /**
+   * Writes the throttling state of `owner`, provided it did not change since `current` was read: the state
+   * as now stored (with its new concurrency token), or `conflict`.
+   */
+  saveThrottle(owner: string, current: StoredThrottle, next: ThrottleState): Promise<StoredThrottle | "conflict">;
   /** Forgets the throttling state of `owner`; how many rows that removed. */
   resetThrottle(owner: string): Promise<number>;
   /**

@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { appPasswordTag, generateAppPassword, normalizeAppPassword } from "./appPasswordSecret";
 import type { AppPasswordStore, StoredAppPassword, StoredThrottle } from "./appPasswordStore";
 import type { Clock } from "./clock";
 import type { PasswordHasher } from "./passwordHasher";
 import { CONFLICT, retryOnConflict, type Contention } from "./retryOnConflict";
-import { afterFailure, afterSuccess, ipBucket, throttleDecision } from "./verifyThrottle";
+import { afterFailure, afterSuccess, ipBucket, throttleDecision, wrongPasswordFingerprint } from "./verifyThrottle";
 
 export type VerifyOutcome =
   | { readonly code: "VALID"; readonly userId: string; readonly appPasswordId: string }
@@ -16,44 +16,100 @@ export interface VerifierOptions {
   readonly store: AppPasswordStore;
   readonly hasher: PasswordHasher;
   readonly now: Clock;
+  /**
+   * The secret (an app setting, never in the table) that keys the wrong-password fingerprints and the
+   * owners of unknown login names, so a copy of the table confirms no guess. Changing it only resets counts.
+   */
+  readonly throttleKey: string;
 }
 
 /** `lastUsedAt` is written at most this often per app password, so a syncing phone does not write on every login. */
 export const LAST_USED_RESOLUTION_MS = 5 * 60 * 1000;
 
-/** Attempts at counting a failure that keeps losing races to parallel failures, before answering "busy". */
-const MAX_FAILURE_WRITE_ATTEMPTS = 10;
+/**
+ * Attempts at writing a failure's count that keeps losing races to parallel failures, before answering
+ * "busy" (503): never an uncounted check.
+ */
+const MAX_COUNT_WRITE_ATTEMPTS = 10;
 
 const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Whom verify counts a login name nobody has against: a key of its own, which no user id can take and no
- * app password is ever stored under, so it is read and throttled exactly like a user.
+ * app password is ever stored under, so it is read and throttled exactly like a user. An HMAC under the
+ * throttle key: without the key, the table does not tell which login names were tried.
  */
-export const unknownOwner = (loginName: string) =>
-  `unknown_${createHash("sha256").update(loginName.toLowerCase()).digest("hex")}`;
+export const unknownOwner = (throttleKey: string, loginName: string) =>
+  `unknown_${createHmac("sha256", throttleKey).update(`unknown-login:v2:${loginName.toLowerCase()}`).digest("hex")}`;
+
+/** Whether a verify may check the password, and the throttling state as it stands once admitted. */
+type Admission =
+  | {
+      readonly code: "ADMITTED";
+      readonly throttle: StoredThrottle;
+      /** The failure is already written: a success must undo it, a failure has nothing left to write. */
+      readonly counted: boolean;
+    }
+  | { readonly code: "VERIFY_THROTTLED"; readonly retryAfterSeconds: number }
+  | Contention;
 
 export type Verifier = ReturnType<typeof createVerifier>;
 
 /** Verification of a mail client's login against the user's app passwords, with its throttle bookkeeping. */
-export function createVerifier({ store, hasher, now }: VerifierOptions) {
+export function createVerifier({ store, hasher, now, throttleKey }: VerifierOptions) {
   // Checked against when there is no stored hash, so unknown users cost one argon2 verification too.
   const decoyHash = hasher.hash(generateAppPassword());
 
-  /** Counts a failed verify, unless it repeats a recent wrong password; read again when it races another. */
-  async function recordFailure(
+  /**
+   * Counts a failure, unless it repeats a recent wrong password; read again when it races another. Each
+   * attempt decides afresh: a race lost to the failure that reached the limit ends throttled, unchecked.
+   */
+  async function countFailure(owner: string, bucket: string, fingerprint: string, tagMatches: boolean, read: StoredThrottle) {
+    return retryOnConflict<Admission>(async (attempt) => {
+      const current = attempt === 0 ? read : await store.getThrottle(owner);
+      const decision = throttleDecision(current.state, bucket, now(), tagMatches);
+      if (decision.throttled) return { code: "VERIFY_THROTTLED", retryAfterSeconds: decision.retryAfterSeconds };
+      const next = afterFailure(current.state, bucket, fingerprint, decision.familiar, now());
+      if (!next) return { code: "ADMITTED", throttle: current, counted: true };
+      const saved = await store.saveThrottle(owner, current, next);
+      if (saved === CONFLICT) return CONFLICT;
+      return { code: "ADMITTED", throttle: saved, counted: true };
+    }, MAX_COUNT_WRITE_ATTEMPTS);
+  }
+
+  /**
+   * The check-then-write order of one verify, decided before argon2 runs. A failure is counted before its
+   * check, so parallel guesses cannot outrun the limits, with one exception: a password whose id tag matches
+   * one of the user's app passwords, from an address where the user succeeded before (a syncing phone), is
+   * checked first and counted after only if wrong, so its repeat success writes nothing. Anything else that
+   * is not throttled writes its failure first, and a success then undoes it.
+   */
+  async function admit(
     owner: string,
     bucket: string,
     normalized: string,
-    familiar: boolean,
-    read: StoredThrottle,
-  ) {
+    candidate: StoredAppPassword | undefined,
+    throttle: StoredThrottle,
+  ): Promise<Admission> {
+    const tagMatches = candidate !== undefined;
+    const decision = throttleDecision(throttle.state, bucket, now(), tagMatches);
+    if (decision.throttled) return { code: "VERIFY_THROTTLED", retryAfterSeconds: decision.retryAfterSeconds };
+    if (tagMatches && decision.familiar) return { code: "ADMITTED", throttle, counted: false };
+    return countFailure(owner, bucket, wrongPasswordFingerprint(throttleKey, owner, normalized), tagMatches, throttle);
+  }
+
+  /**
+   * Counts a failure found only by the check: a tag-matching password from a familiar address that was
+   * wrong. Familiar, so it counts towards that address's limit alone.
+   */
+  async function countFailureAfterCheck(owner: string, bucket: string, normalized: string, read: StoredThrottle) {
+    const fingerprint = wrongPasswordFingerprint(throttleKey, owner, normalized);
     return retryOnConflict(async (attempt) => {
       const current = attempt === 0 ? read : await store.getThrottle(owner);
-      const next = afterFailure(current.state, bucket, normalized, familiar, now());
+      const next = afterFailure(current.state, bucket, fingerprint, true, now());
       if (!next) return "counted" as const;
-      return (await store.saveThrottle(owner, current, next)) === "done" ? ("counted" as const) : CONFLICT;
-    }, MAX_FAILURE_WRITE_ATTEMPTS);
+      return (await store.saveThrottle(owner, current, next)) === CONFLICT ? CONFLICT : ("counted" as const);
+    }, MAX_COUNT_WRITE_ATTEMPTS);
   }
 
   /** Bookkeeping after a success, written only when something changed: a syncing phone writes rarely. */
@@ -66,15 +122,20 @@ export function createVerifier({ store, hasher, now }: VerifierOptions) {
     const usedAt = now();
     const stale = !candidate.lastUsedAt || usedAt.getTime() - candidate.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
     const upgrade = hasher.needsRehash(candidate.hash);
-    const throttleReset = afterSuccess(throttle.state, bucket, usedAt);
     await Promise.all([
       (stale || upgrade) &&
         store.touchAppPassword(candidate, {
           lastUsedAt: stale ? usedAt : (candidate.lastUsedAt ?? usedAt),
           ...(upgrade && { hash: await hasher.hash(normalized) }),
         }),
-      // Lost to a concurrent write, it is simply done again at the next success.
-      throttleReset && store.saveThrottle(candidate.userId, throttle, throttleReset),
+      // The success resets the counts, undoing its own failure counted before the check. Should every
+      // attempt lose to parallel failures, the count stays one too high: the safe side, and the answer stands.
+      retryOnConflict(async (attempt) => {
+        const current = attempt === 0 ? throttle : await store.getThrottle(candidate.userId);
+        const reset = afterSuccess(current.state, bucket, usedAt);
+        if (!reset) return "done" as const;
+        return (await store.saveThrottle(candidate.userId, current, reset)) === CONFLICT ? CONFLICT : ("done" as const);
+      }, MAX_COUNT_WRITE_ATTEMPTS),
     ]);
   }
 
@@ -82,24 +143,25 @@ export function createVerifier({ store, hasher, now }: VerifierOptions) {
     /**
      * Whether `password` is one of the user's app passwords. `user` is a login name (any case) or an object
      * id; `clientIp` is the address of the mail client (or of the gateway). Always exactly one argon2
-     * verification and the same storage reads, whether the user exists, the password is wrong or right, so
+     * verification and the same storage requests, whether the user exists or the password is wrong, so
      * neither time nor answer tells which accounts exist; none at all when the (user, IP) is throttled.
      */
     async verify(user: string, password: string, clientIp: string): Promise<VerifyOutcome> {
       const normalized = normalizeAppPassword(password);
       const userId = OBJECT_ID.test(user) ? user.toLowerCase() : await store.findUserIdByLoginName(user);
-      const owner = userId ?? unknownOwner(user);
+      const owner = userId ?? unknownOwner(throttleKey, user);
       const bucket = ipBucket(clientIp);
       const { candidate, throttle } = await store.getVerifyRows(owner, appPasswordTag(owner, normalized));
-      const decision = throttleDecision(throttle.state, bucket, now());
-      if (decision.throttled) return { code: "VERIFY_THROTTLED", retryAfterSeconds: decision.retryAfterSeconds };
+      const admission = await admit(owner, bucket, normalized, candidate, throttle);
+      if (admission.code !== "ADMITTED") return admission;
 
       const valid = await hasher.verify(candidate?.hash ?? (await decoyHash), normalized);
       if (!candidate || !valid) {
-        const counted = await recordFailure(owner, bucket, normalized, decision.familiar, throttle);
+        if (admission.counted) return { code: "INVALID" };
+        const counted = await countFailureAfterCheck(owner, bucket, normalized, admission.throttle);
         return counted === "counted" ? { code: "INVALID" } : counted;
       }
-      await recordSuccess(candidate, normalized, bucket, throttle);
+      await recordSuccess(candidate, normalized, bucket, admission.throttle);
       return { code: "VALID", userId: candidate.userId, appPasswordId: candidate.id };
     },
   };

@@ -97,7 +97,7 @@ describe("verify costs the same for an unknown user, a wrong password and the ri
     const bob = await registeredUser(service, "bob");
     const ip = freshIp();
     const [ghostWrong, bobWrong] = [
-      countedWrongPasswords(service, unknownOwner(ghost)),
+      countedWrongPasswords(service, unknownOwner(service.config.throttleKey, ghost)),
       countedWrongPasswords(service, bob.userId),
     ];
     // The first failure (no throttling row yet), then later ones (the row exists): all must match.
@@ -133,7 +133,7 @@ describe("verify costs the same for an unknown user, a wrong password and the ri
   it("costs no argon2 at all once throttled, and the same storage requests for an unknown user", async () => {
     const ghost = `ghost-${randomUUID().slice(0, 8)}@contoso.com`;
     const ip = freshIp();
-    const ghostWrong = countedWrongPasswords(service, unknownOwner(ghost));
+    const ghostWrong = countedWrongPasswords(service, unknownOwner(service.config.throttleKey, ghost));
     const aliceWrong = countedWrongPasswords(service, alice.userId);
     for (let i = 0; i < 10; i++) {
       expect((await cost(ghost, await ghostWrong(), ip)).response.status).toBe(200);

@@ -19,12 +19,14 @@ const hasher = createArgon2Hasher(CHEAP_ARGON2);
 const storedAppPassword = async (userId: string, id: string) => (await store.getVerifyRows(userId, id)).candidate;
 const clock = { now: new Date("2026-05-01T08:00:00.000Z") };
 const DAY_MS = 24 * 60 * 60 * 1000;
+const TEST_THROTTLE_KEY = "a test throttle key, 32 characters or more";
 
 function newService(options: Partial<AppPasswordServiceOptions> = {}): AppPasswordService {
   return createAppPasswordService({
     store,
     hasher,
     policy: { appPasswordsAllowed: true, maxPerUser: 40 },
+    throttleKey: TEST_THROTTLE_KEY,
     now: () => clock.now,
     ...options,
   });
@@ -252,6 +254,36 @@ describe("createAppPasswordService", () => {
       const alice = await registered("alice");
       const bob = await registered("bob");
       expect(await check(service, bob.person.loginName, alice.initial!.password)).toEqual({ code: "INVALID" });
+    });
+
+    describe("when a failure's count cannot be written", () => {
+      const counts = { verify: 0 };
+      const counting = {
+        ...hasher,
+        verify: (phc: string, password: string) => (counts.verify++, hasher.verify(phc, password)),
+      };
+      const losing = newService({
+        store: { ...store, saveThrottle: () => Promise.resolve("conflict" as const) },
+        hasher: counting,
+      });
+
+      it("answers CONTENTION without checking the password: never an uncounted check", async () => {
+        const { person } = await registered("uncountable");
+        counts.verify = 0;
+        expect(await check(losing, person.loginName, "aaaaaaaaaaaaaaaa")).toMatchObject({ code: "CONTENTION" });
+        expect(await check(losing, uniqueLogin("ghost"), "aaaaaaaaaaaaaaaa")).toMatchObject({ code: "CONTENTION" });
+        expect(counts.verify).toBe(0);
+      });
+
+      it("still verifies a phone's password from its familiar address, which writes nothing", async () => {
+        const { person, initial } = await registered("syncing");
+        expect(await check(service, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+        expect(await check(losing, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+        // The right one from a new address must write its count first, and cannot.
+        expect(await losing.verify(person.loginName, initial!.password, "198.51.100.4")).toMatchObject({
+          code: "CONTENTION",
+        });
+      });
     });
   });
 
