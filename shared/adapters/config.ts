@@ -18,6 +18,8 @@ const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
  * development issuer), where nothing crosses a network.
  */
 const secureUrl = z.url().refine((value) => {
+  // Refinements run even after z.url() refused the value: that refusal names it already.
+  if (!URL.canParse(value)) return true;
   const url = new URL(value);
   return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOSTS.test(url.hostname));
 }, "must be an https:// URL (http:// only for localhost, 127.0.0.1 or [::1])");

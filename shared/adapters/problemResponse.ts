@@ -43,6 +43,10 @@ export function problemStatus(code: ProblemCode): { status: number; title: strin
       return { status: 409, title: "Register for two-step verification first" };
     case "APP_PASSWORD_LIMIT_REACHED":
       return { status: 409, title: "App password limit reached" };
+    case "LOGIN_NAME_IN_USE":
+      return { status: 409, title: "The login name belongs to another account" };
+    case "LOGIN_NAME_NOT_FOUND":
+      return { status: 404, title: "Login name not found" };
     case "PAYLOAD_TOO_LARGE":
       return { status: 413, title: "The request body is too large" };
     case "VERIFY_THROTTLED":

@@ -48,13 +48,29 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
       return entity?.UserId;
     },
 
-    async saveLoginName(loginName, userId) {
+    async getLoginName(loginName) {
+      const entity = await read<LoginEntity>(loginPartition(loginName), LOGIN_ROW);
+      return entity && { userId: entity.UserId, etag: entity.etag };
+    },
+
+    saveLoginName(loginName, userId, etag) {
       const entity: TableEntity<LoginEntity> = {
         partitionKey: loginPartition(loginName),
         rowKey: LOGIN_ROW,
         UserId: userId,
       };
-      await call((abortSignal) => client.upsertEntity(entity, "Replace", { abortSignal }));
+      return write((abortSignal) =>
+        etag === undefined
+          ? client.createEntity(entity, { abortSignal })
+          : client.updateEntity(entity, "Replace", { etag, abortSignal }),
+      );
+    },
+
+    async releaseLoginName(loginName) {
+      return (
+        (await write((abortSignal) => client.deleteEntity(loginPartition(loginName), LOGIN_ROW, { abortSignal }))) ===
+        "done"
+      );
     },
 
     setLoginName(user, loginName) {

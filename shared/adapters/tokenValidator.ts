@@ -64,7 +64,8 @@ export function createTokenValidator(
     const parsed = claims.safeParse(payload);
     if (!parsed.success) return unauthenticated("The access token lacks a valid oid claim.");
     const { oid, preferred_username, upn, roles, idtyp } = parsed.data;
-    const loginName = preferred_username ?? upn;
+    // `upn` is the name the tenant assigned; `preferred_username` is mutable and only stands in without it.
+    const loginName = upn ?? preferred_username;
     if (idtyp === "app" || loginName === undefined) {
       return unauthenticated("An access token issued to a signed-in user is required.");
     }

@@ -29,6 +29,7 @@ export type CreateOutcome = { readonly code: "CREATED"; readonly appPassword: Is
 export type ListOutcome =
   { readonly code: "LISTED"; readonly items: AppPasswordSummary[]; readonly limit: number } | Refusal;
 export type RemoveOutcome = { readonly code: "REMOVED"; readonly count: number } | Refusal;
+export type ReleaseLoginNameOutcome = { readonly code: "RELEASED" } | Refusal;
 export type ResetThrottleOutcome = { readonly code: "RESET"; readonly rows: number } | Refusal;
 
 export interface AppPasswordServiceOptions {
@@ -103,11 +104,28 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
     ...(stored.lastUsedAt !== undefined && { lastUsedAt: stored.lastUsedAt }),
   });
 
-  /** Points the login name at the user, and frees the one they had before when it changed. */
-  async function recordLoginName(actor: Principal, previous: string | undefined) {
-    if (previous === actor.loginName) return;
-    await store.saveLoginName(actor.loginName, actor.userId);
-    if (previous !== undefined) await store.deleteLoginName(previous, actor.userId);
+  const loginNameInUse = (loginName: string) =>
+    refuse(
+      "LOGIN_NAME_IN_USE",
+      `The login name ${loginName} belongs to another account. An administrator can release it if that account no longer uses it.`,
+    );
+
+  /**
+   * Points the caller's login name (which their token proved) at them. A name another account still holds
+   * (its user record carries the name) is never taken away from it; a name whose holder moved on (renamed,
+   * or never registered) is.
+   */
+  async function claimLoginName(actor: Principal): Promise<Refusal | undefined> {
+    const outcome = await retryOnConflict<"done" | Refusal>(async () => {
+      const mapping = await store.getLoginName(actor.loginName);
+      if (mapping?.userId === actor.userId) return "done";
+      if (mapping && (await store.getUser(mapping.userId))?.loginName === actor.loginName) {
+        return loginNameInUse(actor.loginName);
+      }
+      const saved = await store.saveLoginName(actor.loginName, actor.userId, mapping?.etag);
+      return saved === "done" ? "done" : CONFLICT;
+    });
+    return outcome === "done" ? undefined : outcome;
   }
 
   const service = {
@@ -121,10 +139,17 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
       const refusal = mayIssue(actor, targetUserId);
       if (refusal) return refusal;
       const existing = await store.getUser(actor.userId);
-      // The person's login name changed (a rename in Entra ID): mail clients now send the new one.
-      if (existing && existing.loginName !== actor.loginName) await store.setLoginName(existing, actor.loginName);
-      await recordLoginName(actor, existing?.loginName);
-      if (existing) return { code: "ALREADY_REGISTERED", registeredAt: existing.registeredAt };
+      // Every time, not only when the name changed: after an administrator released it, its holder takes it back.
+      const inUse = await claimLoginName(actor);
+      if (inUse) return inUse;
+      if (existing) {
+        // The person's login name changed (a rename in Entra ID): mail clients now send the new one.
+        if (existing.loginName !== actor.loginName) {
+          await store.setLoginName(existing, actor.loginName);
+          await store.deleteLoginName(existing.loginName, actor.userId);
+        }
+        return { code: "ALREADY_REGISTERED", registeredAt: existing.registeredAt };
+      }
 
       const registeredAt = now();
       const user = { userId: actor.userId, loginName: actor.loginName, registeredAt };
@@ -174,10 +199,14 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
           };
         }
         const loginName = user.loginName === actor.loginName ? undefined : actor.loginName;
+        if (loginName !== undefined) {
+          const inUse = await claimLoginName(actor);
+          if (inUse) return inUse;
+        }
         const outcome = await store.addAppPassword(user, fresh.record, loginName);
         switch (outcome) {
           case "done":
-            if (loginName !== undefined) await recordLoginName(actor, user.loginName);
+            if (loginName !== undefined) await store.deleteLoginName(user.loginName, actor.userId);
             return { code: "CREATED", appPassword: issued(fresh.record, fresh.password) };
           case "taken":
             // Another of this user's app passwords has the same 32-bit id: draw again (about 1 in 10^8).
@@ -225,6 +254,17 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
         const outcome = await store.removeAppPasswords(user, ids);
         return outcome === "done" ? { code: "REMOVED", count: ids.length } : CONFLICT;
       });
+    },
+
+    /**
+     * Frees a login name (admin only), so that the next account whose token proves it can claim it: for a
+     * name Entra ID gave to someone new while the account that held it still exists here.
+     */
+    async releaseLoginName(actor: Principal, loginName: string): Promise<ReleaseLoginNameOutcome> {
+      if (!actor.isAdmin) return refuse("FORBIDDEN", "Only an administrator can release a login name.");
+      return (await store.releaseLoginName(loginName))
+        ? { code: "RELEASED" }
+        : refuse("LOGIN_NAME_NOT_FOUND", `No account holds the login name ${loginName}.`);
     },
 
     /** Lifts every verify lockout of a user (admin only): their per-IP and user-wide failure counts. */

@@ -9,4 +9,6 @@ export type Refusal =
   | { readonly code: "REGISTRATION_REQUIRED"; readonly detail: string }
   | { readonly code: "APP_PASSWORD_NOT_FOUND"; readonly detail: string }
   | { readonly code: "APP_PASSWORD_LIMIT_REACHED"; readonly detail: string; readonly limit: number }
+  | { readonly code: "LOGIN_NAME_IN_USE"; readonly detail: string }
+  | { readonly code: "LOGIN_NAME_NOT_FOUND"; readonly detail: string }
   | { readonly code: "CONTENTION"; readonly detail: string };

@@ -276,11 +276,24 @@ describe("createTableAppPasswordStore", () => {
       expect(await store.findUserIdByLoginName("nobody-at-all@contoso.com")).toBeUndefined();
     });
 
-    it("points a login name at its new owner", async () => {
-      const [before, after] = [randomUUID(), randomUUID()];
-      await store.saveLoginName("handed-over@contoso.com", before);
-      await store.saveLoginName("handed-over@contoso.com", after);
+    it("points a login name at a new owner only when unchanged since it was read", async () => {
+      const [before, after, third] = [randomUUID(), randomUUID(), randomUUID()];
+      expect(await store.saveLoginName("handed-over@contoso.com", before)).toBe("done");
+      // Without the row's concurrency token, an existing name is never re-pointed.
+      expect(await store.saveLoginName("handed-over@contoso.com", after)).toBe("taken");
+      const read = await store.getLoginName("HANDED-OVER@contoso.com");
+      expect(read?.userId).toBe(before);
+      expect(await store.saveLoginName("handed-over@contoso.com", after, read?.etag)).toBe("done");
+      expect(await store.saveLoginName("handed-over@contoso.com", third, read?.etag)).toBe("conflict");
       expect(await store.findUserIdByLoginName("handed-over@contoso.com")).toBe(after);
+    });
+
+    it("releases a login name whoever holds it", async () => {
+      const holder = randomUUID();
+      await store.saveLoginName("released@contoso.com", holder);
+      expect(await store.releaseLoginName("Released@contoso.com")).toBe(true);
+      expect(await store.findUserIdByLoginName("released@contoso.com")).toBeUndefined();
+      expect(await store.releaseLoginName("released@contoso.com")).toBe(false);
     });
 
     it("forgets a login name only while it still points at the given user", async () => {

@@ -313,13 +313,50 @@ describe("createAppPasswordService", () => {
       expect(await check(service, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
       expect(await check(service, renamed.loginName, initial!.password)).toEqual({ code: "INVALID" });
     });
+  });
 
-    it("stops verifying for the old owner once the login name belongs to someone else", async () => {
+  describe("login names belong to one account", () => {
+    it("refuses another account presenting a login name its holder still has, and verify keeps resolving to the holder", async () => {
+      const { person: holder, initial } = await registered("held");
+      const impostor = principal(holder.loginName);
+      expect(await service.register(impostor, impostor.userId)).toMatchObject({ code: "LOGIN_NAME_IN_USE" });
+      expect(await store.getUser(impostor.userId)).toBeUndefined();
+      expect(await check(service, holder.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+    });
+
+    it("refuses a rename onto a login name another account holds, on create as on registration", async () => {
+      const { person: holder } = await registered("taken-name");
+      const { person: other, initial } = await registered("renaming");
+      const renamed = { ...other, loginName: holder.loginName };
+      expect(await service.create(renamed, renamed.userId, "Phone")).toMatchObject({ code: "LOGIN_NAME_IN_USE" });
+      expect(await service.register(renamed, renamed.userId)).toMatchObject({ code: "LOGIN_NAME_IN_USE" });
+      expect(await store.getUser(other.userId)).toMatchObject({ loginName: other.loginName });
+      expect(await check(service, other.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+    });
+
+    it("passes a login name on once its holder was renamed", async () => {
       const { person: previous, initial } = await registered("reused");
+      await service.register({ ...previous, loginName: uniqueLogin("moved-on") }, previous.userId);
       const next = principal(previous.loginName);
-      await service.register(next, next.userId);
+      expect(await service.register(next, next.userId)).toMatchObject({ code: "REGISTERED" });
       expect(await check(service, previous.loginName, initial!.password)).toEqual({ code: "INVALID" });
       expect(await check(service, previous.userId, initial!.password)).toMatchObject({ code: "VALID" });
+    });
+
+    it("lets only an administrator release a login name, which the next account proving it then takes", async () => {
+      const { person: previous } = await registered("released");
+      const successor = principal(previous.loginName);
+      expect(await service.releaseLoginName(previous, previous.loginName)).toMatchObject({ code: "FORBIDDEN" });
+      expect(await service.releaseLoginName(admin, previous.loginName.toUpperCase())).toEqual({ code: "RELEASED" });
+      expect(await service.releaseLoginName(admin, previous.loginName)).toMatchObject({ code: "LOGIN_NAME_NOT_FOUND" });
+      const registration = await service.register(successor, successor.userId);
+      if (registration.code !== "REGISTERED") throw new Error(registration.code);
+      expect(await check(service, previous.loginName, registration.appPassword!.password)).toMatchObject({
+        code: "VALID",
+        userId: successor.userId,
+      });
+      // The former holder cannot take it back now.
+      expect(await service.register(previous, previous.userId)).toMatchObject({ code: "LOGIN_NAME_IN_USE" });
     });
   });
 
