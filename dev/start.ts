@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ConfigError } from "../shared/adapters/config";
 import { freePort, startAzurite } from "./azurite";
@@ -26,7 +27,13 @@ async function main() {
       tableConnectionString: azurite.connectionString,
       functionsDir: path.join(__dirname, "..", "functions"),
       // The embedded Azurite always holds the data under `npm start`, whatever local.settings.json says.
-      env: { ...env, APP_PASSWORDS_TABLE_CONNECTION_STRING: azurite.connectionString },
+      env: {
+        ...env,
+        APP_PASSWORDS_TABLE_CONNECTION_STRING: azurite.connectionString,
+        APP_PASSWORDS_THROTTLE_KEY: env.APP_PASSWORDS_THROTTLE_KEY?.trim()
+          ? env.APP_PASSWORDS_THROTTLE_KEY
+          : localThrottleKey(location),
+      },
       functionKey,
     });
   } catch (error) {
@@ -69,6 +76,18 @@ The README walks through every endpoint. Ctrl-C stops the service and Azurite.
   };
   process.on("SIGINT", () => void stop());
   process.on("SIGTERM", () => void stop());
+}
+
+/**
+ * The throttle key of the local data, kept beside it in `.azurite/` so that a restart keeps the throttling
+ * counts (a new key would only reset them); made at the first start.
+ */
+function localThrottleKey(location: string): string {
+  const file = path.join(location, "throttle-key");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const key = randomBytes(32).toString("base64url");
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
 }
 
 /** `local.settings.json` `Values`, as `func start` would read them, when the file exists. */

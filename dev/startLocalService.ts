@@ -44,6 +44,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const issuer = createDevTokenIssuer(
     config.auth.issuers[0] ?? `${origin}/dev`,
     config.auth.audiences[0] ?? DEV_AUDIENCE,
+    config.auth.requiredScope,
   );
   const services = createServices(config, options);
   setServices(services);

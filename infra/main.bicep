@@ -32,6 +32,12 @@ param apiClientId string
 @description('Application ID URI of that app registration, the resource portal frontends request tokens for (e.g. api://app-passwords.contoso.com). Access tokens in the v1 format carry it as their audience. Empty means api://<apiClientId>.')
 param apiAudience string = ''
 
+@secure()
+@minLength(32)
+@metadata({ azd: { type: 'generate', config: { length: 48, noSpecial: true } } })
+@description('Secret that keys verify throttling, kept out of the table (APP_PASSWORDS_THROTTLE_KEY). azd generates one at the first deployment and keeps it in the environment; changing it only resets throttling counts.')
+param throttleKey string
+
 @description('Origins of the portal frontends allowed to call the user endpoints from a browser (CORS), e.g. https://myaccount.contoso.com. Exact origins only; an entry may also be a comma-separated list. Empty allows no browser origin.')
 param portalOrigins string[] = []
 
@@ -164,6 +170,7 @@ module api 'app/api.bicep' = {
     authIssuers: authIssuers
     authAudiences: authAudiences
     authJwksUri: authJwksUri
+    throttleKey: throttleKey
     corsOrigins: corsOrigins
     appPasswordsAllowed: appPasswordsAllowed
     maxAppPasswordsPerUser: maxAppPasswordsPerUser

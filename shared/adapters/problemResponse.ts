@@ -8,6 +8,7 @@ export type ProblemCode =
   | "MALFORMED_JSON"
   | "PAYLOAD_TOO_LARGE"
   | "UNAUTHENTICATED"
+  | "INSUFFICIENT_SCOPE"
   | "INVALID_FUNCTION_KEY"
   | "NOT_FOUND"
   | "METHOD_NOT_ALLOWED"
@@ -29,6 +30,8 @@ export function problemStatus(code: ProblemCode): { status: number; title: strin
       return { status: 401, title: "A valid function key is required" };
     case "FORBIDDEN":
       return { status: 403, title: "Not allowed" };
+    case "INSUFFICIENT_SCOPE":
+      return { status: 403, title: "The access token lacks the required scope" };
     case "SELF_SERVICE_ONLY":
       return { status: 403, title: "Only the owner can create app passwords" };
     case "APP_PASSWORDS_DISABLED":

@@ -18,7 +18,7 @@ interface Target extends Person {
 }
 
 /** What an endpoint does to the target when the call is allowed. */
-type Effect = "none" | "one more" | "one fewer" | "none left" | "throttle cleared";
+type Effect = "none" | "one more" | "one fewer" | "none left" | "throttle cleared" | "login name released";
 
 interface Allowed {
   readonly status: number;
@@ -83,6 +83,13 @@ const ENDPOINTS: readonly Endpoint[] = [
     route: (t) => `${users(t)}/throttle`,
     owner: { status: 403, code: "FORBIDDEN", effect: "none" },
     admin: { status: 204, effect: "throttle cleared" },
+  },
+  {
+    name: "release login name",
+    method: "DELETE",
+    route: (t) => `/api/login-names/${encodeURIComponent(t.upn)}`,
+    owner: { status: 403, code: "FORBIDDEN", effect: "none" },
+    admin: { status: 204, effect: "login name released" },
   },
 ];
 
@@ -299,6 +306,14 @@ describe("tokens: every endpoint refuses every token it must not trust, and acts
       case "none left":
         expect(await countOf(target)).toBe(0);
         break;
+      case "login name released": {
+        const loginRows = (rows: typeof before) =>
+          rows.filter((row) => row.rowKey === "login" && row.UserId === target.oid);
+        expect(loginRows(before)).toHaveLength(1);
+        expect(loginRows(after)).toEqual([]);
+        expect(await countOf(target)).toBe(countBefore);
+        break;
+      }
       case "throttle cleared":
         expect(throttleRows(before).length).toBeGreaterThan(0);
         expect(throttleRows(after)).toEqual([]);
@@ -326,6 +341,17 @@ describe("tokens: every endpoint refuses every token it must not trust, and acts
       for (const credential of OTHERS) {
         it(`answers 403 FORBIDDEN and changes nothing for ${credential.name} acting on the target's id`, async () => {
           await expectRefusedWithoutEffect(endpoint, credential, 403, "FORBIDDEN");
+        });
+      }
+
+      for (const scp of [undefined, "", "User.Read", "AppPasswords.Read", "appPasswords.manage"]) {
+        it(`answers 403 INSUFFICIENT_SCOPE and changes nothing for the owner's own token with scp ${JSON.stringify(scp)}`, async () => {
+          const credential: Credential = {
+            name: "the target's token without the scope",
+            authorization: async (t) => bearer(await issuer.mint({ ...issuer.claimsFor(t, [ADMIN]), scp })),
+          };
+          const response = await expectRefusedWithoutEffect(endpoint, credential, 403, "INSUFFICIENT_SCOPE");
+          expect(response.headers.get("www-authenticate")).toMatch(/insufficient_scope.*AppPasswords\.Manage/);
         });
       }
 
