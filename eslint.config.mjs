@@ -2,7 +2,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", ".test-build/", "node_modules/", ".azurite/", "coverage/", "bench-results/", "eslint.config.mjs"] },
+  {
+    ignores: [
+      "dist/",
+      ".test-build/",
+      "node_modules/",
+      ".azurite/",
+      "coverage/",
+      "bench-results/",
+      "eslint.config.mjs",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -64,7 +64,13 @@ export function createVerifier({ store, hasher, now, throttleKey }: VerifierOpti
    * Counts a failure, unless it repeats a recent wrong password; read again when it races another. Each
    * attempt decides afresh: a race lost to the failure that reached the limit ends throttled, unchecked.
    */
-  async function countFailure(owner: string, bucket: string, fingerprint: string, tagMatches: boolean, read: StoredThrottle) {
+  async function countFailure(
+    owner: string,
+    bucket: string,
+    fingerprint: string,
+    tagMatches: boolean,
+    read: StoredThrottle,
+  ) {
     return retryOnConflict<Admission>(async (attempt) => {
       const current = attempt === 0 ? read : await store.getThrottle(owner);
       const decision = throttleDecision(current.state, bucket, now(), tagMatches);

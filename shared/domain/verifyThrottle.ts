@@ -106,10 +106,7 @@ export function throttleDecision(
  * repeats apart, and without the key (which is not in the table) confirms nothing.
  */
 export function wrongPasswordFingerprint(key: string, owner: string, normalizedPassword: string): string {
-  return createHmac("sha256", key)
-    .update(`wrong-password:v2:${owner}:${normalizedPassword}`)
-    .digest("hex")
-    .slice(0, 4);
+  return createHmac("sha256", key).update(`wrong-password:v2:${owner}:${normalizedPassword}`).digest("hex").slice(0, 4);
 }
 
 /** `ips` with `bucket` set to `ip`, and the IPs least worth keeping forgotten beyond the limit. */

@@ -23,8 +23,8 @@ function startUnderShell(env: Record<string, string>): { shell: ChildProcess; ou
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  shell.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  shell.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  shell.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  shell.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   return { shell, output: () => output };
 }
 
@@ -87,7 +87,8 @@ describe("npm start (dev/start.ts)", () => {
       if (nodePid !== undefined && isRunning(nodePid)) process.kill(nodePid, "SIGTERM");
       shell.kill("SIGKILL");
     }
-  });
+    // Room for every wait above to run out and fail, so that the clean-up runs.
+  }, 600_000);
 
   it.each(["PORT", "AZURITE_TABLE_PORT"])("names %s with its valid range when it is not a port", (name) => {
     for (const value of ["abc", "0", "65536", "80.5"]) {
