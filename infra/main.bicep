@@ -38,8 +38,21 @@ param apiAudience string = ''
 @description('Secret that keys verify throttling, kept out of the table (APP_PASSWORDS_THROTTLE_KEY). azd generates one at the first deployment and keeps it in the environment; changing it only resets throttling counts.')
 param throttleKey string
 
-@description('Origins of the portal frontends allowed to call the user endpoints from a browser (CORS), e.g. https://myaccount.contoso.com. Exact origins only; an entry may also be a comma-separated list. Empty allows no browser origin.')
+@description('Origins of further portal frontends allowed to call the user endpoints from a browser (CORS), e.g. https://admin.contoso.com. The self-service page deployed here is always allowed. Exact origins only; an entry may also be a comma-separated list.')
 param portalOrigins string[] = []
+
+@description('Application (client) id of the self-service page\'s app registration (a single-page application whose redirect URI is the page\'s URL). The page reads it from its config.json; empty leaves the page unable to sign anybody in, and azd refuses to deploy it.')
+param portalClientId string = ''
+
+@allowed([
+  'centralus'
+  'eastasia'
+  'eastus2'
+  'westeurope'
+  'westus2'
+])
+@description('Region of the self-service page\'s Static Web App (offered in few regions; the page is served worldwide).')
+param portalLocation string = 'westeurope'
 
 @description('Tenant policy "allow users to create app passwords". When false nobody can create or manage app passwords, and the existing ones keep working for sign-in.')
 param appPasswordsAllowed bool = true
@@ -90,13 +103,14 @@ var authIssuers = [
   'https://sts.windows.net/${tenantId}/'
 ]
 var authJwksUri = '${environment().authentication.loginEndpoint}${tenantId}/discovery/v2.0/keys'
+var apiIdentifierUri = empty(apiAudience) ? 'api://${apiClientId}' : apiAudience
 var authAudiences = [
-  empty(apiAudience) ? 'api://${apiClientId}' : apiAudience
+  apiIdentifierUri
   apiClientId
 ]
 // azd passes one string (APP_PASSWORDS_PORTAL_ORIGINS) inside the array, possibly comma-separated and possibly empty.
 var portalOriginEntries = flatten(map(portalOrigins, entry => split(entry, ',')))
-var corsOrigins = filter(map(portalOriginEntries, origin => trim(origin)), origin => !empty(origin))
+var extraCorsOrigins = filter(map(portalOriginEntries, origin => trim(origin)), origin => !empty(origin))
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -149,6 +163,16 @@ module rbac 'app/rbac.bicep' = {
   }
 }
 
+module web 'app/web.bicep' = {
+  name: 'web'
+  scope: rg
+  params: {
+    name: '${abbrs.webStaticSites}app-passwords-${resourceToken}'
+    location: portalLocation
+    tags: tags
+  }
+}
+
 module api 'app/api.bicep' = {
   name: 'api'
   scope: rg
@@ -171,7 +195,8 @@ module api 'app/api.bicep' = {
     authAudiences: authAudiences
     authJwksUri: authJwksUri
     throttleKey: throttleKey
-    corsOrigins: corsOrigins
+    // The self-service page is always allowed; union() also drops a duplicate when it is listed again.
+    corsOrigins: union([web.outputs.origin], extraCorsOrigins)
     appPasswordsAllowed: appPasswordsAllowed
     maxAppPasswordsPerUser: maxAppPasswordsPerUser
     maximumInstanceCount: maximumInstanceCount
@@ -185,3 +210,9 @@ output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 output API_BASE_URL string = api.outputs.baseUrl
 output AZURE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
 output AZURE_TABLE_NAME string = storage.outputs.tableName
+output PORTAL_URL string = web.outputs.origin
+output AZURE_STATIC_WEB_APP_NAME string = web.outputs.name
+// What the web service's predeploy hook writes into the page's config.json (dev/writePortalConfig.ts).
+output PORTAL_CLIENT_ID string = portalClientId
+output PORTAL_TENANT_ID string = tenantId
+output PORTAL_API_SCOPE string = '${apiIdentifierUri}/AppPasswords.Manage'

@@ -1,4 +1,6 @@
-// The function app on a Flex Consumption plan (Linux, Node 22), its app settings, and no FTP or basic publishing.
+// The function app on a Flex Consumption plan (Linux, Node 22), its app settings, and no basic publishing.
+// Flex Consumption rejects site configuration it does not support (ftpsState among others: it has no FTP), so
+// siteConfig holds only what it documents; test/infra/hardening.test.ts keeps it to that list.
 
 @description('Name of the function app (globally unique: it is the host name).')
 param name string
@@ -50,7 +52,7 @@ param authRequiredScope string = 'AppPasswords.Manage'
 @description('Secret that keys verify throttling (wrong-password fingerprints, unknown login names); never stored in the table. Changing it only resets throttling counts.')
 param throttleKey string
 
-@description('Browser origins allowed to call the API (CORS). Empty allows none.')
+@description('Browser origins allowed to call the API (CORS): the self-service page and any further portal. Empty allows none.')
 param corsOrigins string[] = []
 
 @description('Tenant policy "allow users to create app passwords".')
@@ -139,9 +141,6 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     siteConfig: {
       minTlsVersion: '1.2'
-      scmMinTlsVersion: '1.2'
-      ftpsState: 'Disabled'
-      http20Enabled: true
       cors: {
         allowedOrigins: corsOrigins
         supportCredentials: false
@@ -205,13 +204,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     }
   }
 
-  resource ftpPublishing 'basicPublishingCredentialsPolicies' = {
-    name: 'ftp'
-    properties: {
-      allow: false
-    }
-  }
-
+  // Deployments (azd, az functionapp deployment source config-zip) authenticate with Microsoft Entra ID instead.
   resource scmPublishing 'basicPublishingCredentialsPolicies' = {
     name: 'scm'
     properties: {

@@ -76,15 +76,3 @@ export async function authenticate(request: HttpRequest): Promise<Parsed<Princip
     response: problemResponse("UNAUTHENTICATED", outcome.detail, { headers: { "WWW-Authenticate": "Bearer" } }),
   };
 }
-
-/**
- * The address of whoever called, when the gateway does not pass `clientIp`: the last `X-Forwarded-For`
- * entry, the one the platform's own front end added (earlier entries are the client's to forge).
- */
-export function callerAddress(request: HttpRequest): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() ?? "";
-  // The Azure front end may append the port: "203.0.113.7:50123"; an IPv6 address comes in brackets.
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(forwarded);
-  if (bracketed?.[1]) return bracketed[1];
-  return /^\d+\.\d+\.\d+\.\d+:\d+$/.test(forwarded) ? (forwarded.split(":")[0] ?? "") : forwarded;
-}

@@ -113,19 +113,25 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
 
     async getVerifyRows(owner, id) {
       const rowKey = appPasswordRow(id);
-      const filter = odata`PartitionKey eq ${owner} and (RowKey eq ${rowKey} or RowKey eq ${THROTTLE_ROW})`;
+      const filter = odata`PartitionKey eq ${owner} and (RowKey eq ${rowKey} or RowKey eq ${THROTTLE_ROW} or RowKey eq ${USER_ROW})`;
       return call(async (abortSignal) => {
         let candidate: StoredAppPassword | undefined;
         let throttle: TableEntityResult<ThrottleEntity> | undefined;
-        const entities = client.listEntities<AppPasswordEntity & ThrottleEntity>({
+        let loginName: string | undefined;
+        const entities = client.listEntities<AppPasswordEntity & ThrottleEntity & UserEntity>({
           queryOptions: { filter },
           abortSignal,
         });
         for await (const entity of entities) {
           if (entity.rowKey === rowKey) candidate = toAppPassword(entity);
+          else if (entity.rowKey === USER_ROW) loginName = entity.LoginName;
           else throttle = entity;
         }
-        return { ...(candidate && { candidate }), throttle: toThrottle(throttle) };
+        return {
+          ...(candidate && { candidate }),
+          ...(loginName !== undefined && { loginName }),
+          throttle: toThrottle(throttle),
+        };
       });
     },
 
@@ -156,6 +162,8 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
         partitionKey: appPassword.userId,
         rowKey: appPasswordRow(appPassword.id),
         LastUsedAt: changes.lastUsedAt,
+        ...(changes.lastUsedIp !== undefined && { LastUsedIp: changes.lastUsedIp }),
+        ...(changes.lastUsedProtocol !== undefined && { LastUsedProtocol: changes.lastUsedProtocol }),
         ...(changes.hash !== undefined && { Hash: changes.hash }),
       };
       await write((abortSignal) => client.updateEntity(entity, "Merge", { etag: appPassword.etag, abortSignal }));

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { TableEntity, TableEntityResult, TransactionAction } from "@azure/data-tables";
 import type { NewAppPassword, StoredAppPassword, StoredThrottle, UserRecord } from "../domain/appPasswordStore";
+import { PROTOCOLS, type Protocol } from "../domain/protocols";
 import { NO_THROTTLE, storedIpsSchema, type IpThrottle, type ThrottleState } from "../domain/verifyThrottle";
 
 /** How the domain's records are laid out as Table Storage rows, and mapped to and from them. */
@@ -19,6 +20,8 @@ export type AppPasswordEntity = {
   Hash: string;
   CreatedAt: Date;
   LastUsedAt?: Date;
+  LastUsedIp?: string;
+  LastUsedProtocol?: string;
 };
 export type ThrottleEntity = {
   UnfamiliarFailures: number;
@@ -93,6 +96,8 @@ export const toAppPassword = (entity: TableEntityResult<AppPasswordEntity>): Sto
   hash: entity.Hash,
   createdAt: entity.CreatedAt,
   ...(entity.LastUsedAt !== undefined && { lastUsedAt: entity.LastUsedAt }),
+  ...(entity.LastUsedIp !== undefined && { lastUsedIp: entity.LastUsedIp }),
+  ...(isProtocol(entity.LastUsedProtocol) && { lastUsedProtocol: entity.LastUsedProtocol }),
   etag: entity.etag,
 });
 
@@ -115,3 +120,5 @@ export const countUpdate = (user: UserRecord, count: number, loginName?: string)
   "Merge",
   { etag: user.etag },
 ];
+
+const isProtocol = (value: string | undefined): value is Protocol => PROTOCOLS.includes(value as Protocol);

@@ -4,6 +4,7 @@ import { systemClock, type Clock } from "./clock";
 import type { Refusal } from "./outcomes";
 import type { PasswordHasher } from "./passwordHasher";
 import type { Principal } from "./principal";
+import type { Protocol } from "./protocols";
 import { CONFLICT, retryOnConflict } from "./retryOnConflict";
 import { createVerifier } from "./verify";
 import { THROTTLE_RULES } from "./verifyThrottle";
@@ -14,6 +15,8 @@ export interface AppPasswordSummary {
   readonly name: string;
   readonly createdAt: Date;
   readonly lastUsedAt?: Date;
+  readonly lastUsedIp?: string;
+  readonly lastUsedProtocol?: Protocol;
 }
 
 /** A freshly made app password, with the plaintext: returned once, by create or the first registration. */
@@ -102,6 +105,8 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
     name: stored.name,
     createdAt: stored.createdAt,
     ...(stored.lastUsedAt !== undefined && { lastUsedAt: stored.lastUsedAt }),
+    ...(stored.lastUsedIp !== undefined && { lastUsedIp: stored.lastUsedIp }),
+    ...(stored.lastUsedProtocol !== undefined && { lastUsedProtocol: stored.lastUsedProtocol }),
   });
 
   const loginNameInUse = (loginName: string) =>

@@ -1,3 +1,4 @@
+import type { Protocol } from "./protocols";
 import type { ThrottleState } from "./verifyThrottle";
 
 /** A person who has registered for two-step verification, with the bookkeeping for their app passwords. */
@@ -20,10 +21,21 @@ export interface StoredAppPassword {
   readonly hash: string;
   readonly createdAt: Date;
   readonly lastUsedAt?: Date;
+  /** The mail client's address at that last use. */
+  readonly lastUsedIp?: string;
+  /** The protocol of that last use. */
+  readonly lastUsedProtocol?: Protocol;
   readonly etag: string;
 }
 
-export type NewAppPassword = Omit<StoredAppPassword, "etag" | "lastUsedAt">;
+/** When, from where and how an app password was last used. */
+export interface LastUse {
+  readonly lastUsedAt: Date;
+  readonly lastUsedIp?: string;
+  readonly lastUsedProtocol?: Protocol;
+}
+
+export type NewAppPassword = Omit<StoredAppPassword, "etag" | keyof LastUse>;
 
 /**
  * Outcome of a conditional write: `conflict` when the user record changed since it was read (read it again
@@ -60,10 +72,11 @@ export interface AppPasswordStore {
    */
   removeAppPasswords(user: UserRecord, ids: readonly string[]): Promise<WriteOutcome>;
   /** Records use of an app password (and an upgraded hash), unless it was deleted or changed meanwhile. */
-  touchAppPassword(appPassword: StoredAppPassword, changes: { lastUsedAt: Date; hash?: string }): Promise<void>;
+  touchAppPassword(appPassword: StoredAppPassword, changes: LastUse & { hash?: string }): Promise<void>;
   /**
-   * What verify needs, in one request: the app password `id` of `owner`, if there is one, and the owner's
-   * throttling state. `owner` is a user id, or the key verify counts an unknown login name under.
+   * What verify needs, in one request: the app password `id` of `owner`, if there is one, the owner's current
+   * login name, and the owner's throttling state. `owner` is a user id, or the key verify counts an unknown
+   * login name under.
    */
   getVerifyRows(owner: string, id: string): Promise<VerifyRows>;
   /** The throttling state of `owner` alone, read again after a write lost a race. */
@@ -90,6 +103,8 @@ export interface StoredThrottle {
 
 export interface VerifyRows {
   readonly candidate?: StoredAppPassword;
+  /** The owner's login name, from their user record (absent for an unknown owner). */
+  readonly loginName?: string;
   readonly throttle: StoredThrottle;
 }
 

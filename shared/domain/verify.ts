@@ -3,11 +3,29 @@ import { appPasswordTag, generateAppPassword, normalizeAppPassword } from "./app
 import type { AppPasswordStore, StoredAppPassword, StoredThrottle } from "./appPasswordStore";
 import type { Clock } from "./clock";
 import type { PasswordHasher } from "./passwordHasher";
+import type { Protocol } from "./protocols";
 import { CONFLICT, retryOnConflict, type Contention } from "./retryOnConflict";
 import { afterFailure, afterSuccess, ipBucket, throttleDecision, wrongPasswordFingerprint } from "./verifyThrottle";
 
+/** A login as a mail gateway reports it. */
+export interface VerifyRequest {
+  /** A login name (any case) or an object id, as the mail client sent it. */
+  readonly user: string;
+  /** As typed: any case, spaces or hyphens between the groups. */
+  readonly password: string;
+  /** The mail client's address, as the gateway saw it. */
+  readonly clientIp: string;
+  readonly protocol: Protocol;
+}
+
 export type VerifyOutcome =
-  | { readonly code: "VALID"; readonly userId: string; readonly appPasswordId: string }
+  | {
+      readonly code: "VALID";
+      readonly userId: string;
+      /** The person's current login name: every login maps to one mailbox, whichever name or id it used. */
+      readonly loginName: string;
+      readonly appPasswordId: string;
+    }
   | { readonly code: "INVALID" }
   | { readonly code: "VERIFY_THROTTLED"; readonly retryAfterSeconds: number }
   | Contention;
@@ -121,6 +139,7 @@ export function createVerifier({ store, hasher, now, throttleKey }: VerifierOpti
   /** Bookkeeping after a success, written only when something changed: a syncing phone writes rarely. */
   async function recordSuccess(
     candidate: StoredAppPassword,
+    request: VerifyRequest,
     normalized: string,
     bucket: string,
     throttle: StoredThrottle,
@@ -128,10 +147,14 @@ export function createVerifier({ store, hasher, now, throttleKey }: VerifierOpti
     const usedAt = now();
     const stale = !candidate.lastUsedAt || usedAt.getTime() - candidate.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
     const upgrade = hasher.needsRehash(candidate.hash);
+    // Where and how it was last used is written with when, so no more often than that.
+    const lastUse = stale
+      ? { lastUsedAt: usedAt, lastUsedIp: request.clientIp, lastUsedProtocol: request.protocol }
+      : { lastUsedAt: candidate.lastUsedAt ?? usedAt };
     await Promise.all([
       (stale || upgrade) &&
         store.touchAppPassword(candidate, {
-          lastUsedAt: stale ? usedAt : (candidate.lastUsedAt ?? usedAt),
+          ...lastUse,
           ...(upgrade && { hash: await hasher.hash(normalized) }),
         }),
       // The success resets the counts, undoing its own failure counted before the check. Should every
@@ -147,17 +170,18 @@ export function createVerifier({ store, hasher, now, throttleKey }: VerifierOpti
 
   return {
     /**
-     * Whether `password` is one of the user's app passwords. `user` is a login name (any case) or an object
-     * id; `clientIp` is the address of the mail client (or of the gateway). Always exactly one argon2
-     * verification and the same storage requests, whether the user exists or the password is wrong, so
-     * neither time nor answer tells which accounts exist; none at all when the (user, IP) is throttled.
+     * Whether `password` is one of the user's app passwords. Always exactly one argon2 verification and the
+     * same storage requests, whether the user exists or the password is wrong (or could never be an app
+     * password), so neither time nor answer tells which accounts exist; none at all when the (user, IP) is
+     * throttled.
      */
-    async verify(user: string, password: string, clientIp: string): Promise<VerifyOutcome> {
+    async verify(request: VerifyRequest): Promise<VerifyOutcome> {
+      const { user, password, clientIp } = request;
       const normalized = normalizeAppPassword(password);
       const userId = OBJECT_ID.test(user) ? user.toLowerCase() : await store.findUserIdByLoginName(user);
       const owner = userId ?? unknownOwner(throttleKey, user);
       const bucket = ipBucket(clientIp);
-      const { candidate, throttle } = await store.getVerifyRows(owner, appPasswordTag(owner, normalized));
+      const { candidate, loginName, throttle } = await store.getVerifyRows(owner, appPasswordTag(owner, normalized));
       const admission = await admit(owner, bucket, normalized, candidate, throttle);
       if (admission.code !== "ADMITTED") return admission;
 
@@ -167,8 +191,8 @@ export function createVerifier({ store, hasher, now, throttleKey }: VerifierOpti
         const counted = await countFailureAfterCheck(owner, bucket, normalized, admission.throttle);
         return counted === "counted" ? { code: "INVALID" } : counted;
       }
-      await recordSuccess(candidate, normalized, bucket, admission.throttle);
-      return { code: "VALID", userId: candidate.userId, appPasswordId: candidate.id };
+      await recordSuccess(candidate, request, normalized, bucket, admission.throttle);
+      return { code: "VALID", userId: candidate.userId, loginName: loginName ?? user, appPasswordId: candidate.id };
     },
   };
 }

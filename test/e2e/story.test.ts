@@ -84,7 +84,12 @@ describe("app passwords, end to end", () => {
     ] as const) {
       const response = await service.verify(user, password, { protocol: "imap", clientIp: "203.0.113.7" });
       expect(response.status).toBe(200);
-      expect(response.json).toEqual({ valid: true, userId: expect.any(String), appPasswordId: last.id });
+      expect(response.json).toEqual({
+        valid: true,
+        userId: expect.any(String),
+        loginName: "alice@contoso.com",
+        appPasswordId: last.id,
+      });
     }
     const byObjectId = await service.verify(
       (await service.call("POST", "/api/users/me/registration", { token: alice })).json.userId,

@@ -86,7 +86,7 @@ describe("verify throttling", () => {
     expect(statuses).toEqual([...Array<number>(10).fill(200), 429]);
   });
 
-  it("uses the caller's address when the gateway passes no clientIp", async () => {
+  it("counts failures against the client address the gateway reports, not against the gateway", async () => {
     const bobId = randomUUID();
     const bob = await service.token({ upn: "bob@contoso.com", oid: bobId });
     const bobPassword = (await service.call("POST", "/api/users/me/registration", { token: bob })).json.appPassword

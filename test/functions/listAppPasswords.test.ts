@@ -55,14 +55,16 @@ describe("listAppPasswords: GET /api/users/{user}/app-passwords", () => {
       }
     });
 
-    it("shows lastUsedAt once an app password has been used", async () => {
-      expect((await service.verify(alice.loginName, alice.initialPassword)).json.valid).toBe(true);
+    it("shows when, from where and by which protocol an app password was last used", async () => {
+      const login = { clientIp: "2001:db8::25", protocol: "submission" };
+      expect((await service.verify(alice.loginName, alice.initialPassword, login)).json.valid).toBe(true);
       const response = await list({ token: alice.token });
-      const initial = (response.json.items as { id: string; lastUsedAt?: string }[]).find(
-        (item) => item.id === alice.initialId,
-      );
+      const initial = (
+        response.json.items as { id: string; lastUsedAt?: string; lastUsedIp?: string; lastUsedProtocol?: string }[]
+      ).find((item) => item.id === alice.initialId);
       expect(initial?.lastUsedAt).toEqual(expect.any(String));
       expect(Number.isNaN(Date.parse(initial!.lastUsedAt!))).toBe(false);
+      expect(initial).toMatchObject({ lastUsedIp: "2001:db8::25", lastUsedProtocol: "smtp" });
     });
 
     it("accepts the caller's own object id in place of me", async () => {

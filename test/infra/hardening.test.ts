@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { Node } from "web-tree-sitter";
 import { describe, expect, it } from "vitest";
+import { portalConfigSources } from "../../dev/writePortalConfig";
 import {
   assignedValue,
   declarationBody,
@@ -7,9 +10,10 @@ import {
   declarations,
   declaredTarget,
   isExisting,
+  objectProperties,
   propertyAt,
 } from "./bicepNodes";
-import { loadBicepFile, loadBicepFiles } from "./parseBicep";
+import { loadBicepFile, loadBicepFiles, repoRoot } from "./parseBicep";
 
 /** The body of the one resource of a type (ignoring `existing` references) across infra/. */
 async function resourceBody(typePrefix: string, nestedType?: string): Promise<Node> {
@@ -80,11 +84,24 @@ describe("the function app", () => {
     expect(text(nodeVersion && assignedValue(nodeVersion))).toBe("'22'");
   });
 
-  it("serves HTTPS only, TLS 1.2 at least, with FTP and basic publishing credentials off", async () => {
+  it("runs the Node version the README states, once, and that package.json's engines admit", async () => {
+    const api = await loadBicepFile("infra/app/api.bicep");
+    const param = declarations(api.root, "parameter_declaration").find((p) => declarationName(p) === "nodeVersion");
+    const bicepVersion = /^'(\d+)'$/.exec(text(param && assignedValue(param)) ?? "")?.[1];
+    const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
+    // "Node 22" is the function app's runtime; "Node.js 20.19 or later" what builds and tests the project locally.
+    expect([...readme.matchAll(/\bNode (\d+)\b/g)].map((match) => match[1])).toEqual([bicepVersion]);
+    const engines = (
+      JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { engines: { node: string } }
+    ).engines.node;
+    const minimumMajor = Number(/^>=(\d+)/.exec(engines)?.[1]);
+    expect(Number(bicepVersion)).toBeGreaterThanOrEqual(minimumMajor);
+  });
+
+  it("serves HTTPS only, TLS 1.2 at least, with basic publishing credentials off", async () => {
     const site = await resourceBody("Microsoft.Web/sites");
     expect(text(propertyAt(site, "properties", "httpsOnly"))).toBe("true");
     expect(text(propertyAt(site, "properties", "siteConfig", "minTlsVersion"))).toBe("'1.2'");
-    expect(text(propertyAt(site, "properties", "siteConfig", "ftpsState"))).toBe("'Disabled'");
     const policies = (await loadBicepFiles()).flatMap((file) =>
       file.root
         .descendantsOfType("resource_declaration")
@@ -93,34 +110,71 @@ describe("the function app", () => {
         )
         .map((declaration) => declarationBody(declaration)),
     );
+    // Only scm: Flex Consumption has no FTP, so there is no ftp policy to turn off.
     expect(
-      policies
-        .map((policy) => [text(propertyAt(policy, "name")), text(propertyAt(policy, "properties", "allow"))])
-        .sort(),
-    ).toEqual([
-      ["'ftp'", "false"],
-      ["'scm'", "false"],
-    ]);
+      policies.map((policy) => [text(propertyAt(policy, "name")), text(propertyAt(policy, "properties", "allow"))]),
+    ).toEqual([["'scm'", "false"]]);
   });
 
-  it("allows only the configured portal origins (CORS), none by default", async () => {
+  it("sets only site configuration that Flex Consumption accepts (no ftpsState)", async () => {
+    const siteConfig = propertyAt(await resourceBody("Microsoft.Web/sites"), "properties", "siteConfig");
+    expect(siteConfig?.type).toBe("object");
+    // Flex Consumption refuses the whole site over one property it does not support ("Site.SiteConfig.FtpsState
+    // ... for Flex Consumption sites is invalid"); a new property joins this list only with the documentation's
+    // word that Flex takes it.
+    expect(objectProperties(siteConfig!).map((property) => property.key)).toEqual(["minTlsVersion", "cors"]);
+  });
+
+  it("allows the self-service page's origin (CORS) and the configured extra origins, none other", async () => {
     const site = await resourceBody("Microsoft.Web/sites");
     expect(text(propertyAt(site, "properties", "siteConfig", "cors", "allowedOrigins"))).toBe("corsOrigins");
+    expect(text(propertyAt(site, "properties", "siteConfig", "cors", "supportCredentials"))).toBe("false");
     const main = await loadBicepFile("infra/main.bicep");
+    const api = declarations(main.root, "module_declaration").find((module) => declarationName(module) === "api");
+    expect(text(propertyAt(declarationBody(api!), "params", "corsOrigins"))).toBe(
+      "union([web.outputs.origin], extraCorsOrigins)",
+    );
     const origins = declarations(main.root, "parameter_declaration").find(
       (p) => declarationName(p) === "portalOrigins",
     );
     expect(text(origins && assignedValue(origins))).toBe("[]");
+    const web = await loadBicepFile("infra/app/web.bicep");
+    const origin = declarations(web.root, "output_declaration").find((output) => declarationName(output) === "origin");
+    expect(text(origin && assignedValue(origin))).toBe("'https://${web.properties.defaultHostname}'");
+  });
+});
+
+describe("the self-service page", () => {
+  it("is a Free Static Web App that azd deploys as the web service", async () => {
+    const web = await resourceBody("Microsoft.Web/staticSites");
+    expect(text(propertyAt(web, "sku", "name"))).toBe("'Free'");
+    expect(text(propertyAt(web, "sku", "tier"))).toBe("'Free'");
+    expect(text(propertyAt(web, "tags"))).toBe("union(tags, { 'azd-service-name': serviceName })");
+    const file = await loadBicepFile("infra/app/web.bicep");
+    const serviceName = declarations(file.root, "parameter_declaration").find(
+      (p) => declarationName(p) === "serviceName",
+    );
+    expect(text(serviceName && assignedValue(serviceName))).toBe("'web'");
   });
 });
 
 describe("main.bicep outputs", () => {
-  it("give the app name, the API base URL and the table endpoint", async () => {
+  it("give the app name, the API base URL, the table endpoint and the page's URL and configuration", async () => {
     const main = await loadBicepFile("infra/main.bicep");
     const outputs = declarations(main.root, "output_declaration").map((output) => declarationName(output));
     expect(outputs).toEqual(
-      expect.arrayContaining(["AZURE_FUNCTION_APP_NAME", "API_BASE_URL", "AZURE_TABLE_ENDPOINT"]),
+      expect.arrayContaining([
+        "AZURE_FUNCTION_APP_NAME",
+        "API_BASE_URL",
+        "AZURE_TABLE_ENDPOINT",
+        "PORTAL_URL",
+        ...Object.values(portalConfigSources),
+      ]),
     );
+    const scope = declarations(main.root, "output_declaration").find(
+      (output) => declarationName(output) === "PORTAL_API_SCOPE",
+    );
+    expect(text(scope && assignedValue(scope))).toBe("'${apiIdentifierUri}/AppPasswords.Manage'");
     const api = await loadBicepFile("infra/app/api.bicep");
     const baseUrl = declarations(api.root, "output_declaration").find(
       (output) => declarationName(output) === "baseUrl",

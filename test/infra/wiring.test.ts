@@ -149,17 +149,51 @@ describe("names", () => {
 });
 
 describe("azure.yaml", () => {
-  it("declares one TypeScript function service whose name tags the function app", async () => {
-    const yaml = readFileSync(path.join(repoRoot, "azure.yaml"), "utf8");
-    const services = [...yaml.matchAll(/^ {2}([A-Za-z0-9-]+):\s*$/gm)].map((match) => match[1]);
-    expect(services).toEqual(["api"]);
-    expect(yaml).toMatch(/^ {4}project: \.$/m);
-    expect(yaml).toMatch(/^ {4}language: ts$/m);
-    expect(yaml).toMatch(/^ {4}host: function$/m);
-    const api = await loadBicepFile("infra/app/api.bicep");
-    const serviceName = declarations(api.root, "parameter_declaration").find(
-      (param) => declarationName(param) === "serviceName",
-    );
-    expect(serviceName && assignedValue(serviceName)?.text).toBe("'api'");
+  const yaml = (): string => readFileSync(path.join(repoRoot, "azure.yaml"), "utf8");
+  /** The lines of one service's block (indented under `services:`), without the `name:` line itself. */
+  const serviceBlock = (name: string): string => {
+    const match = new RegExp(`^ {2}${name}:\\s*\\n((?: {4,}.*\\n|\\s*\\n)*)`, "m").exec(yaml());
+    if (match?.[1] === undefined) throw new Error(`azure.yaml has no service ${name}`);
+    return match[1];
+  };
+
+  it("declares the function app and the self-service page, each named as the tag on its resource", async () => {
+    const services = [...yaml().matchAll(/^ {2}([A-Za-z0-9-]+):\s*$/gm)].map((match) => match[1]);
+    expect(services).toEqual(["api", "web"]);
+    for (const [service, file] of [
+      ["api", "infra/app/api.bicep"],
+      ["web", "infra/app/web.bicep"],
+    ] as const) {
+      const bicep = await loadBicepFile(file);
+      const serviceName = declarations(bicep.root, "parameter_declaration").find(
+        (param) => declarationName(param) === "serviceName",
+      );
+      expect(serviceName && assignedValue(serviceName)?.text).toBe(`'${service}'`);
+    }
+  });
+
+  it("has the platform build the function app from its sources (remote build)", () => {
+    const api = serviceBlock("api");
+    expect(api).toMatch(/^ {4}project: \.$/m);
+    expect(api).toMatch(/^ {4}language: ts$/m);
+    expect(api).toMatch(/^ {4}host: function$/m);
+    expect(api).toMatch(/^ {4}remoteBuild: true$/m);
+  });
+
+  it("deploys portal/dist to the Static Web App and writes its config.json before the upload", () => {
+    const web = serviceBlock("web");
+    expect(web).toMatch(/^ {4}project: \.\/portal$/m);
+    expect(web).toMatch(/^ {4}language: js$/m);
+    expect(web).toMatch(/^ {4}host: staticwebapp$/m);
+    expect(web).toMatch(/^ {4}dist: dist$/m);
+    // After packaging (the page's build empties dist/), so the file is still there when azd uploads the folder.
+    const hookRuns = [...web.matchAll(/^ +run: (.*)$/gm)].map((match) => match[1]);
+    expect(web).toMatch(/^ {4}hooks:\n {6}predeploy:$/m);
+    expect(hookRuns).toEqual([
+      "npm --prefix .. run --silent portal:config",
+      "npm --prefix .. run --silent portal:config",
+    ]);
+    const scripts = (readJson("package.json") as { scripts: Record<string, string> }).scripts;
+    expect(scripts["portal:config"]).toBe("npm run build && node dist/dev/writePortalConfig.js");
   });
 });

@@ -33,6 +33,9 @@ export interface TestService extends LocalService {
   close(): Promise<void>;
 }
 
+/** The mail client address `verify` reports unless a test gives another (`clientIp: undefined` sends none). */
+export const DEFAULT_CLIENT_IP = "198.51.100.1";
+
 /** A test table name: its own per service, so test files never see each other's data. */
 export const freshTableName = () => `t${randomUUID().replace(/-/g, "").slice(0, 24)}`;
 
@@ -106,7 +109,7 @@ export async function startTestService(
     call,
     verify: (user, password, extra = {}) =>
       call("POST", "/api/verify", {
-        body: { user, password, ...extra },
+        body: { user, password, clientIp: DEFAULT_CLIENT_IP, ...extra },
         headers: { "x-functions-key": service.functionKey },
       }),
     close: () => service.host.close(),

@@ -39,7 +39,8 @@ const admin = principal("admin@contoso.com", { isAdmin: true });
 const GATEWAY_IP = "203.0.113.7";
 
 /** Verify as a mail gateway calls it, from one client address. */
-const check = (on: AppPasswordService, user: string, password: string) => on.verify(user, password, GATEWAY_IP);
+const check = (on: AppPasswordService, user: string, password: string) =>
+  on.verify({ user, password, clientIp: GATEWAY_IP, protocol: "imap" });
 
 /** A person who registered with `on`, and their initial app password. */
 async function registered(prefix: string, on: AppPasswordService = service) {
@@ -227,6 +228,7 @@ describe("createAppPasswordService", () => {
       expect(await check(disabled, person.loginName, initial!.password)).toEqual({
         code: "VALID",
         userId: person.userId,
+        loginName: person.loginName,
         appPasswordId: initial!.id,
       });
       expect(await check(disabled, person.userId, initial!.password)).toMatchObject({ code: "VALID" });
@@ -237,7 +239,12 @@ describe("createAppPasswordService", () => {
     it("accepts the login name or the object id, in any case, and the password as typed on a phone", async () => {
       const { person, initial } = await registered("typist");
       const grouped = initial!.password.replace(/(.{4})(?!$)/g, "$1 ").toUpperCase();
-      const expected = { code: "VALID", userId: person.userId, appPasswordId: initial!.id };
+      const expected = {
+        code: "VALID",
+        userId: person.userId,
+        loginName: person.loginName,
+        appPasswordId: initial!.id,
+      };
       expect(await check(service, person.loginName.toUpperCase(), grouped)).toEqual(expected);
       expect(await check(service, person.userId.toUpperCase(), initial!.password)).toEqual(expected);
     });
@@ -280,7 +287,14 @@ describe("createAppPasswordService", () => {
         expect(await check(service, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
         expect(await check(losing, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
         // The right one from a new address must write its count first, and cannot.
-        expect(await losing.verify(person.loginName, initial!.password, "198.51.100.4")).toMatchObject({
+        expect(
+          await losing.verify({
+            user: person.loginName,
+            password: initial!.password,
+            clientIp: "198.51.100.4",
+            protocol: "imap",
+          }),
+        ).toMatchObject({
           code: "CONTENTION",
         });
       });
