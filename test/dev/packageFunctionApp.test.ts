@@ -84,7 +84,8 @@ for (const [name, value] of Object.entries(app)) {
   };
 }
 const main = JSON.parse(fs.readFileSync("package.json", "utf8")).main;
-if (main !== "dist/functions/*.js") throw new Error("package.json main is " + main);
+if (main !== "dist/{index.js,functions/*.js}") throw new Error("package.json main is " + main);
+require(path.resolve("dist", "index.js"));
 const dir = path.resolve("dist", "functions");
 const files = fs.readdirSync(dir).filter((file) => file.endsWith(".js")).sort();
 for (const file of files) require(path.join(dir, file));
@@ -136,6 +137,7 @@ describe("npm run package", () => {
     expect([...new Set(entries.map((entry) => entry.split("/")[0]))].sort()).toEqual([
       "functions",
       "host.json",
+      "index.ts",
       "package-lock.json",
       "package.json",
       "shared",

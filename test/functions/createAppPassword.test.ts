@@ -54,7 +54,12 @@ describe("createAppPassword: POST /api/users/{user}/app-passwords", () => {
     it("returns a password that verifies at once", async () => {
       const response = await create({ name: "Laptop" });
       const verified = await service.verify(alice.loginName, response.json.password as string);
-      expect(verified.json).toEqual({ valid: true, userId: alice.userId, appPasswordId: response.json.id });
+      expect(verified.json).toEqual({
+        valid: true,
+        userId: alice.userId,
+        loginName: alice.loginName,
+        appPasswordId: response.json.id,
+      });
     });
 
     it("lists the new app password, without its password", async () => {

@@ -62,6 +62,7 @@ describe("registration: POST /api/users/{user}/registration", () => {
       expect(verified.json).toEqual({
         valid: true,
         userId: person.userId,
+        loginName: person.loginName,
         appPasswordId: response.json.appPassword.id,
       });
     });
