@@ -60,7 +60,7 @@ App passwords service running at ${base}/api  (Azurite table storage on port ${a
 
 4. Verify a login as a mail gateway does (function key: ${functionKey === DEFAULT_FUNCTION_KEY ? DEFAULT_FUNCTION_KEY : "$LOCAL_FUNCTION_KEY"}):
    curl -s -X POST ${base}/api/verify -H 'x-functions-key: ${functionKey === DEFAULT_FUNCTION_KEY ? DEFAULT_FUNCTION_KEY : "<LOCAL_FUNCTION_KEY>"}' \\
-     -H 'Content-Type: application/json' -d '{"user":"alice@contoso.com","password":"<password>"}'
+     -H 'Content-Type: application/json' -d '{"user":"alice@contoso.com","password":"<password>","clientIp":"203.0.113.7"}'
 
 The README walks through every endpoint. Ctrl-C stops the service and Azurite.
 `);
