@@ -3,24 +3,22 @@ import { availableParallelism, cpus, loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { generateAppPassword } from "../shared/domain/appPasswordSecret";
+import { loadConfig } from "../shared/adapters/config";
 import { createArgon2Hasher } from "../shared/adapters/argon2Hasher";
+import { generateAppPassword } from "../shared/domain/appPasswordSecret";
+import { startBenchFixture, type Answer, type BenchUser } from "./benchFixture";
 import { ownCpuMs, processCpuMs } from "./cpuClocks";
-import { createOperations } from "./createOperations";
 import { DEPLOYED_THREADPOOL_SIZE } from "./deployedThreadpoolSize";
-import { evaluateTargets, type MeasuredRun } from "./evaluateTargets";
+import { evaluateTargets, OPERATION_KEYS, type MeasuredRun, type OperationKey, type PhaseKey } from "./evaluateTargets";
 import { formatReport, type RunEnvironment } from "./formatReport";
 import { measureColdStart } from "./measureColdStart";
-import { measureRounds } from "./measureRounds";
-import { measureThroughput } from "./measureThroughput";
-import { startBenchFixture } from "./startBenchFixture";
-import { countStorageRequests } from "./storageRequestCounter";
+import { measurePhases, type PhaseTask } from "./measurePhases";
+import { measureRounds, type Operation, type Sample } from "./measureRounds";
 
-const USAGE = `npm run bench -- [--json PATH] [--strict] [--samples N] [--warmup N] [--cold-starts N]
-  [--concurrency N] [--throughput-phases N] [--throughput-calls N]
+const USAGE = `npm run bench -- [--json PATH] [--strict] [--samples N] [--warmup N] [--phases N] [--cold-starts N]
 
-Starts an in-memory Azurite and the service (local host), measures, prints Markdown tables and PASS/MISS
-per target. Exits 0 unless --strict and a target is missed.`;
+Starts an in-memory Azurite and the service (each in a process of its own), measures, prints Markdown tables
+and PASS/MISS per target. Exits 0 unless --strict and a target is missed.`;
 
 const count = (min: number) => z.coerce.number().int().min(min);
 const settings = z.object({
@@ -29,32 +27,46 @@ const settings = z.object({
   help: z.boolean().default(false),
   samples: count(50).default(200),
   warmup: count(1).default(20),
+  phases: count(1).default(6),
   "cold-starts": count(0).default(7),
-  concurrency: count(1).default(8),
-  "throughput-phases": count(1).default(10),
-  "throughput-calls": count(8).default(64),
 });
 
-const verified = z.object({ valid: z.literal(true) });
+/** Each wrong-password user takes at most this many failures: below the per-user limit of 100. */
+const FAILURES_PER_USER = 90;
+/** Calls per phase: argon2 and cold verifies at concurrency 1, repeats (fast) many more. */
+const CALLS = { serial: 40, repeatSerial: 200, parallel: 200, repeatParallel: 400 };
+const CONCURRENCY = 8;
+
+const verdict = z.object({ valid: z.boolean() });
+const isVerdict = (answer: Answer, valid: boolean) =>
+  answer.status === 200 && verdict.safeParse(JSON.parse(answer.text)).data?.valid === valid;
+/** A documentation address (RFC 2544 benchmarking range), different per call. */
+const addressOf = (call: number) => `198.18.${Math.floor(call / 250) % 250}.${(call % 250) + 1}`;
 
 /** Progress goes to stderr; stdout carries the report only. */
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
+async function timed(call: () => Promise<Answer>, ok: (answer: Answer) => boolean): Promise<Sample> {
+  const start = performance.now();
+  const answer = await call();
+  const ms = performance.now() - start;
+  return ok(answer)
+    ? { ok: true, ms }
+    : { ok: false, problem: `answered ${answer.status}: ${answer.text.slice(0, 200)}` };
+}
+
 async function main() {
-  // The pool starts with the first task that needs it, which is later than this: sized as deployed, unless
-  // the caller set a size.
+  // Set before the first task that needs libuv's pool (argon2), and passed to the service: sized as deployed.
   const threadpoolSize = (process.env.UV_THREADPOOL_SIZE ??= DEPLOYED_THREADPOOL_SIZE);
   const { values } = parseArgs({
     options: {
       json: { type: "string" },
       strict: { type: "boolean" },
+      help: { type: "boolean" },
       samples: { type: "string" },
       warmup: { type: "string" },
+      phases: { type: "string" },
       "cold-starts": { type: "string" },
-      concurrency: { type: "string" },
-      "throughput-phases": { type: "string" },
-      "throughput-calls": { type: "string" },
-      help: { type: "boolean" },
     },
   });
   const parsed = settings.safeParse(values);
@@ -69,60 +81,176 @@ async function main() {
     console.log(USAGE);
     return 0;
   }
-
   const loadAtStart = loadavg()[0] ?? Number.NaN;
+  // The service's own argon2 parameters (the defaults, or ARGON2_* from the environment it inherits).
+  const { argon2 } = loadConfig({
+    AUTH_ISSUER: "https://bench",
+    AUTH_AUDIENCE: "bench",
+    AUTH_JWKS_URI: "https://bench/keys",
+    APP_PASSWORDS_TABLE_CONNECTION_STRING: "bench",
+    ...process.env,
+  });
+  const hasher = createArgon2Hasher(argon2);
+  const floorPassword = generateAppPassword();
+  const floorHash = await hasher.hash(floorPassword);
+  const bareVerify = () => hasher.verify(floorHash, floorPassword);
+
   progress("starting Azurite and the service, setting up users");
-  // Wrong passwords go to many users in turn, so a per-user failure throttle does not turn them into 429s.
-  const fixture = await startBenchFixture({ wrongPoolSize: Math.ceil((options.warmup + options.samples) / 4) });
-  const counter = countStorageRequests(fixture.azurite.port);
+  const fixture = await startBenchFixture();
   try {
-    const { argon2 } = fixture.service.config;
-    const floorHasher = createArgon2Hasher(argon2);
-    const operations = await createOperations(fixture, floorHasher);
-
-    progress(`measuring ${operations.length} operations round-robin: ${options.warmup} + ${options.samples} rounds`);
-    const results = await measureRounds(operations, counter, options);
-
-    progress(`measuring verify throughput at concurrency ${options.concurrency}`);
-    const { fortyUser } = fixture;
-    const azuritePid = fixture.azurite.process.pid ?? -1;
-    const floorPassword = generateAppPassword();
-    const floorHash = await floorHasher.hash(floorPassword);
-    const bareVerify = () => floorHasher.verify(floorHash, floorPassword);
-    const throughput = await measureThroughput(
-      {
-        service: {
-          run: async () => {
-            const answer = await fixture.verify(fortyUser.loginName, fortyUser.password);
-            return answer.status === 200 && verified.safeParse(JSON.parse(answer.text)).success;
-          },
-          concurrency: options.concurrency,
-        },
-        bare: { run: bareVerify, concurrency: options.concurrency },
-        // How far argon2 scales on this machine from one caller to many: the CPU it really has.
-        bareSerial: { run: bareVerify, concurrency: 1 },
-      },
-      {
-        callsPerPhase: options["throughput-calls"],
-        phases: options["throughput-phases"],
-        cpuClocks: { service: ownCpuMs, azurite: () => processCpuMs(azuritePid) },
-      },
+    const rounds = options.warmup + options.samples;
+    const [forty, creator, ...wrongPool] = await Promise.all([
+      fixture.register("forty@bench.example", 40),
+      fixture.register("creator@bench.example"),
+      ...Array.from({ length: Math.ceil(rounds / FAILURES_PER_USER) }, (_, i) =>
+        fixture.register(`wrong-${i}@bench.example`),
+      ),
+    ]);
+    const coldUsers: BenchUser[] = await Promise.all(
+      Array.from({ length: Math.ceil((options.phases * CALLS.serial) / 40) }, (_, i) =>
+        fixture.register(`cold-${i}@bench.example`, 40),
+      ),
     );
+    const repeatPassword = forty.passwords.at(-1);
+    if (repeatPassword === undefined) throw new Error("setup made no app passwords");
+    const repeat = () => fixture.verify(forty.loginName, repeatPassword, "198.51.100.1");
+    if (!isVerdict(await repeat(), true)) throw new Error("the repeat password does not verify");
+
+    // Create makes the app passwords that the first-time right verify uses once, and delete then removes.
+    const fresh = [await fixture.create(creator), await fixture.create(creator)];
+    const verified = [(await fixture.create(creator)).id, (await fixture.create(creator)).id];
+    const operations: Record<OperationKey, Omit<Operation<OperationKey>, "key">> = {
+      argon2: {
+        label: "argon2id verify, in the bench process (floor)",
+        run: async () => {
+          const start = performance.now();
+          const valid = await bareVerify();
+          return valid ? { ok: true, ms: performance.now() - start } : { ok: false, problem: "argon2 said no" };
+        },
+      },
+      coldRight: {
+        label: "verify, right password the first time",
+        run: async () => {
+          const next = fresh.shift();
+          if (!next) return { ok: false, problem: "no fresh app password left" };
+          verified.push(next.id);
+          return timed(
+            () => fixture.verify(creator.loginName, next.password, "198.51.100.2"),
+            (a) => isVerdict(a, true),
+          );
+        },
+      },
+      wrongPassword: {
+        label: "verify, wrong password",
+        run: (round) => {
+          const user = wrongPool[round % wrongPool.length] ?? creator;
+          return timed(
+            () => fixture.verify(user.loginName, generateAppPassword(), addressOf(round)),
+            (a) => isVerdict(a, false),
+          );
+        },
+      },
+      unknownUser: {
+        label: "verify, unknown user",
+        run: (round) =>
+          timed(
+            () => fixture.verify(`nobody-${round}@bench.example`, generateAppPassword(), addressOf(round)),
+            (a) => isVerdict(a, false),
+          ),
+      },
+      repeat: { label: "verify, repeat of a right password", run: () => timed(repeat, (a) => isVerdict(a, true)) },
+      create: {
+        label: "create",
+        run: async () => {
+          const start = performance.now();
+          fresh.push(await fixture.create(creator));
+          return { ok: true, ms: performance.now() - start };
+        },
+      },
+      list: {
+        label: "list, 40 stored",
+        run: () =>
+          timed(
+            () => fixture.call("GET", "/api/users/me/app-passwords", { token: forty.token }),
+            (a) => a.status === 200,
+          ),
+      },
+      delete: {
+        label: "delete one",
+        run: async () => {
+          const id = verified.shift();
+          if (id === undefined) return { ok: false, problem: "nothing left to delete" };
+          return timed(
+            () => fixture.call("DELETE", `/api/users/me/app-passwords/${id}`, { token: creator.token }),
+            (a) => a.status === 204,
+          );
+        },
+      },
+    };
+    progress(`latency: ${OPERATION_KEYS.length} operations round-robin, ${options.warmup} + ${options.samples} rounds`);
+    const results = await measureRounds(
+      OPERATION_KEYS.map((key) => ({ key, ...operations[key] })),
+      options,
+    );
+
+    const coldPasswords = coldUsers.flatMap((user) => user.passwords.map((password) => ({ user, password })));
+    const repeatTask = (concurrency: number, calls: number): PhaseTask => ({
+      label: "verify, repeat of a right password",
+      concurrency,
+      callsPerPhase: calls,
+      run: async () => isVerdict(await repeat(), true),
+    });
+    const argon2Task = (concurrency: number, calls: number): PhaseTask => ({
+      label: "argon2id verify, in the bench process",
+      concurrency,
+      callsPerPhase: calls,
+      run: bareVerify,
+    });
+    const phaseTasks: Record<PhaseKey, PhaseTask> = {
+      argon2Serial: argon2Task(1, CALLS.serial),
+      coldSerial: {
+        label: "verify, right password the first time",
+        concurrency: 1,
+        callsPerPhase: CALLS.serial,
+        run: async (call) => {
+          const next = coldPasswords[call];
+          return (
+            next !== undefined &&
+            isVerdict(await fixture.verify(next.user.loginName, next.password, "198.51.100.3"), true)
+          );
+        },
+      },
+      repeatSerial: repeatTask(1, CALLS.repeatSerial),
+      argon2Parallel: argon2Task(CONCURRENCY, CALLS.parallel),
+      repeatParallel: repeatTask(CONCURRENCY, CALLS.repeatParallel),
+    };
+    progress(`throughput and CPU: ${options.phases} rounds of ${Object.keys(phaseTasks).length} phases`);
+    const azuritePid = fixture.azurite.process.pid ?? -1;
+    const phases = await measurePhases(phaseTasks, options.phases, {
+      service: () => processCpuMs(fixture.service.pid),
+      azurite: () => processCpuMs(azuritePid),
+      bench: ownCpuMs,
+    });
 
     let coldStart;
     if (options["cold-starts"] > 0) {
-      progress(`measuring cold start: ${options["cold-starts"]} fresh node processes`);
-      coldStart = await measureColdStart({
-        runs: options["cold-starts"],
-        connectionString: fixture.azurite.connectionString,
-        tableName: fixture.tableName,
-        functionKey: fixture.service.functionKey,
-        user: fortyUser.loginName,
-        password: fortyUser.password,
-      });
+      progress(`cold start: ${options["cold-starts"]} fresh service processes`);
+      const { connectionString } = fixture.azurite;
+      coldStart = await measureColdStart(
+        options["cold-starts"],
+        { connectionString, tableName: fixture.tableName },
+        async (url) => {
+          const answer = await fetch(`${url}/api/verify`, {
+            method: "POST",
+            headers: { "content-type": "application/json", "x-functions-key": "dev-function-key" },
+            body: JSON.stringify({ user: forty.loginName, password: repeatPassword, clientIp: "198.51.100.1" }),
+          });
+          return isVerdict({ status: answer.status, text: await answer.text() }, true);
+        },
+      );
     }
 
-    const run: MeasuredRun = { operations: results, throughput, ...(coldStart && { coldStart }) };
+    const run: MeasuredRun = { operations: results, phases, ...(coldStart && { coldStart }) };
     const targets = evaluateTargets(run);
     const environment: RunEnvironment = {
       cpus: availableParallelism(),
@@ -131,17 +259,14 @@ async function main() {
       platform: `${process.platform} ${process.arch}`,
       uvThreadpoolSize: threadpoolSize,
       argon2,
+      loadAverage: { start: loadAtStart, end: loadavg()[0] ?? Number.NaN },
       samples: options.samples,
       warmupRounds: options.warmup,
-      loadAverage: { start: loadAtStart, end: loadavg()[0] ?? Number.NaN },
+      phases: options.phases,
       date: new Date().toISOString(),
     };
     console.log(formatReport(environment, run, targets));
-    if (fixture.problems.length > 0) {
-      progress(
-        `the service logged ${fixture.problems.length} warnings or errors; the first: ${fixture.problems[0] ?? ""}`,
-      );
-    }
+    if (fixture.service.stderr() !== "") progress(`the service logged:\n${fixture.service.stderr().slice(0, 2000)}`);
     for (const result of results.filter((operation) => operation.failures > 0)) {
       progress(`${result.label}: ${result.failures} unexpected answers, the first: ${result.firstFailure ?? ""}`);
     }
@@ -152,7 +277,6 @@ async function main() {
     }
     return options.strict && targets.some((target) => target.verdict !== "PASS") ? 1 : 0;
   } finally {
-    counter.close();
     await fixture.close();
   }
 }

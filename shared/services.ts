@@ -55,6 +55,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       hasher,
       policy: config.policy,
       throttleKey: config.throttleKey,
+      repeatLoginMemory: config.repeatLoginMemory,
       ...(overrides.now && { now: overrides.now }),
     }),
     validateToken: createTokenValidator(config.auth),

@@ -201,6 +201,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       ARGON2_TIME_COST: string(argon2TimeCost)
       ARGON2_PARALLELISM: string(argon2Parallelism)
       STORAGE_TIMEOUT_MS: string(storageTimeoutMs)
+      // Verify's repeat-login memory, per instance (shared/adapters/config.ts); '0' turns it off.
+      REPEAT_LOGIN_MEMORY_ENTRIES: '10000'
+      REPEAT_LOGIN_MEMORY_SECONDS: '3600'
+      LOGIN_NAME_MEMORY_SECONDS: '300'
     }
   }
 

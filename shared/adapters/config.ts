@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RepeatLoginMemorySettings } from "../domain/repeatLoginMemory";
 
 const booleanSetting = z
   .enum(["true", "false", "1", "0", "yes", "no"], {
@@ -79,6 +80,12 @@ export const configSchema = z
     ARGON2_PARALLELISM: positiveInteger(1, 16).default(1),
     /** Time budget of one call to Table Storage; past it the request answers 503. */
     STORAGE_TIMEOUT_MS: positiveInteger(100, 60_000).default(2000),
+    /** Successes (and login names) one instance remembers so repeat logins skip argon2; 0 turns it off. */
+    REPEAT_LOGIN_MEMORY_ENTRIES: positiveInteger(0, 1_000_000).default(10_000),
+    /** How long a success is remembered, in seconds, from the argon2 verification that proved it; 0: off. */
+    REPEAT_LOGIN_MEMORY_SECONDS: positiveInteger(0, 86_400).default(3600),
+    /** How long a login name's user id is remembered, in seconds: how long a re-pointed name may still resolve to its former holder. */
+    LOGIN_NAME_MEMORY_SECONDS: positiveInteger(0, 3600).default(300),
   })
   .refine(
     (env) =>
@@ -112,6 +119,7 @@ export interface Config {
   readonly policy: { readonly appPasswordsAllowed: boolean; readonly maxPerUser: number };
   readonly argon2: { readonly memoryKib: number; readonly timeCost: number; readonly parallelism: number };
   readonly storageTimeoutMs: number;
+  readonly repeatLoginMemory: RepeatLoginMemorySettings;
 }
 
 /** Thrown at start when a setting is missing or malformed; the message names every bad setting. */
@@ -163,5 +171,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     policy: { appPasswordsAllowed: e.APP_PASSWORDS_ALLOWED, maxPerUser: e.APP_PASSWORDS_MAX_PER_USER },
     argon2: { memoryKib: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
     storageTimeoutMs: e.STORAGE_TIMEOUT_MS,
+    repeatLoginMemory: {
+      entries: e.REPEAT_LOGIN_MEMORY_ENTRIES,
+      lifetimeMs: e.REPEAT_LOGIN_MEMORY_SECONDS * 1000,
+      loginNameLifetimeMs: e.LOGIN_NAME_MEMORY_SECONDS * 1000,
+    },
   };
 }

@@ -5,6 +5,7 @@ import type { Refusal } from "./outcomes";
 import type { PasswordHasher } from "./passwordHasher";
 import type { Principal } from "./principal";
 import type { Protocol } from "./protocols";
+import type { RepeatLoginMemorySettings } from "./repeatLoginMemory";
 import { CONFLICT, retryOnConflict } from "./retryOnConflict";
 import { createVerifier } from "./verify";
 import { THROTTLE_RULES } from "./verifyThrottle";
@@ -42,6 +43,8 @@ export interface AppPasswordServiceOptions {
   /** Keys the throttling fingerprints and unknown login names' keys: see `VerifierOptions.throttleKey`. */
   readonly throttleKey: string;
   readonly now?: Clock;
+  /** Bounds of verify's repeat-login memory; without them it is off. */
+  readonly repeatLoginMemory?: RepeatLoginMemorySettings;
 }
 
 /** Name of the app password given at the first registration when the person names none. */
@@ -134,7 +137,13 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
   }
 
   const service = {
-    ...createVerifier({ store, hasher, now, throttleKey }),
+    ...createVerifier({
+      store,
+      hasher,
+      now,
+      throttleKey,
+      ...(options.repeatLoginMemory && { repeatLoginMemory: options.repeatLoginMemory }),
+    }),
 
     /**
      * Records that the person registered for two-step verification. The first time, and while the tenant

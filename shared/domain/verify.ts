@@ -4,6 +4,7 @@ import type { AppPasswordStore, StoredAppPassword, StoredThrottle } from "./appP
 import type { Clock } from "./clock";
 import type { PasswordHasher } from "./passwordHasher";
 import type { Protocol } from "./protocols";
+import { createRepeatLoginMemory, type RepeatLoginMemorySettings } from "./repeatLoginMemory";
 import { CONFLICT, retryOnConflict, type Contention } from "./retryOnConflict";
 import { afterFailure, afterSuccess, ipBucket, throttleDecision, wrongPasswordFingerprint } from "./verifyThrottle";
 
@@ -39,7 +40,11 @@ export interface VerifierOptions {
    * owners of unknown login names, so a copy of the table confirms no guess. Changing it only resets counts.
    */
   readonly throttleKey: string;
+  /** The repeat-login memory's bounds; without them it is off and every verify runs argon2. */
+  readonly repeatLoginMemory?: RepeatLoginMemorySettings;
 }
+
+const MEMORY_OFF: RepeatLoginMemorySettings = { entries: 0, lifetimeMs: 0, loginNameLifetimeMs: 0 };
 
 /** `lastUsedAt` is written at most this often per app password, so a syncing phone does not write on every login. */
 export const LAST_USED_RESOLUTION_MS = 5 * 60 * 1000;
@@ -74,9 +79,24 @@ type Admission =
 export type Verifier = ReturnType<typeof createVerifier>;
 
 /** Verification of a mail client's login against the user's app passwords, with its throttle bookkeeping. */
-export function createVerifier({ store, hasher, now, throttleKey }: VerifierOptions) {
+export function createVerifier({ store, hasher, now, throttleKey, repeatLoginMemory = MEMORY_OFF }: VerifierOptions) {
   // Checked against when there is no stored hash, so unknown users cost one argon2 verification too.
   const decoyHash = hasher.hash(generateAppPassword());
+  const memory = createRepeatLoginMemory(repeatLoginMemory, now);
+
+  /**
+   * The user id behind a login name. Read from storage, unless the name was read recently and the password
+   * is one remembered right for that user: then the caller already knows the password, and skipping the read
+   * tells them nothing (a wrong password, or an unknown name, always pays the read). The candidate row read
+   * next still decides; a stale mapping at worst fails the login, and is then forgotten.
+   */
+  async function resolveLoginName(loginName: string, normalized: string) {
+    const remembered = memory.userIdOf(loginName);
+    if (remembered !== undefined && memory.knows(remembered, appPasswordTag(remembered, normalized), normalized)) {
+      return { userId: remembered, fromMemory: true };
+    }
+    return { userId: await store.findUserIdByLoginName(loginName), fromMemory: false };
+  }
 
   /**
    * Counts a failure, unless it repeats a recent wrong password; read again when it races another. Each
@@ -168,31 +188,49 @@ export function createVerifier({ store, hasher, now, throttleKey }: VerifierOpti
     ]);
   }
 
-  return {
-    /**
-     * Whether `password` is one of the user's app passwords. Always exactly one argon2 verification and the
-     * same storage requests, whether the user exists or the password is wrong (or could never be an app
-     * password), so neither time nor answer tells which accounts exist; none at all when the (user, IP) is
-     * throttled.
-     */
-    async verify(request: VerifyRequest): Promise<VerifyOutcome> {
-      const { user, password, clientIp } = request;
-      const normalized = normalizeAppPassword(password);
-      const userId = OBJECT_ID.test(user) ? user.toLowerCase() : await store.findUserIdByLoginName(user);
-      const owner = userId ?? unknownOwner(throttleKey, user);
-      const bucket = ipBucket(clientIp);
-      const { candidate, loginName, throttle } = await store.getVerifyRows(owner, appPasswordTag(owner, normalized));
-      const admission = await admit(owner, bucket, normalized, candidate, throttle);
-      if (admission.code !== "ADMITTED") return admission;
+  /**
+   * Whether `password` is one of the user's app passwords. A cold verify costs exactly one argon2
+   * verification and the same storage reads, whether the user exists, the password is wrong or right (or
+   * could never be an app password), so neither time nor answer tells which accounts exist; none at all when
+   * the (user, IP) is throttled. Only a repeat of a success this instance remembers, for an unchanged row,
+   * skips argon2 (and, by login name, the login-name read): it tells the caller nothing they did not prove.
+   */
+  async function verify(request: VerifyRequest): Promise<VerifyOutcome> {
+    const { user, password, clientIp } = request;
+    const normalized = normalizeAppPassword(password);
+    const byLoginName = !OBJECT_ID.test(user);
+    const { userId, fromMemory } = byLoginName
+      ? await resolveLoginName(user, normalized)
+      : { userId: user.toLowerCase(), fromMemory: false };
+    const owner = userId ?? unknownOwner(throttleKey, user);
+    const bucket = ipBucket(clientIp);
+    const id = appPasswordTag(owner, normalized);
+    const { candidate, loginName, throttle } = await store.getVerifyRows(owner, id);
+    if (fromMemory && loginName !== user.toLowerCase()) {
+      // The account no longer holds the name it was remembered for (renamed away): ask storage who does.
+      memory.forgetLoginName(user);
+      return verify(request);
+    }
+    const admission = await admit(owner, bucket, normalized, candidate, throttle);
+    if (admission.code !== "ADMITTED") return admission;
 
-      const valid = await hasher.verify(candidate?.hash ?? (await decoyHash), normalized);
-      if (!candidate || !valid) {
-        if (admission.counted) return { code: "INVALID" };
-        const counted = await countFailureAfterCheck(owner, bucket, normalized, admission.throttle);
-        return counted === "counted" ? { code: "INVALID" } : counted;
-      }
-      await recordSuccess(candidate, request, normalized, bucket, admission.throttle);
-      return { code: "VALID", userId: candidate.userId, loginName: loginName ?? user, appPasswordId: candidate.id };
-    },
-  };
+    // Only a success for the row exactly as it was proved is answered from memory; anything else pays argon2.
+    const recognized = candidate !== undefined && memory.recognizes(candidate, normalized);
+    const valid = recognized || (await hasher.verify(candidate?.hash ?? (await decoyHash), normalized));
+    if (!candidate || !valid) {
+      if (!candidate) memory.forget(owner, id);
+      if (fromMemory) memory.forgetLoginName(user);
+      if (admission.counted) return { code: "INVALID" };
+      const counted = await countFailureAfterCheck(owner, bucket, normalized, admission.throttle);
+      return counted === "counted" ? { code: "INVALID" } : counted;
+    }
+    await recordSuccess(candidate, request, normalized, bucket, admission.throttle);
+    // Remembered from argon2's proof only, so the lifetime counts from it; an upgraded hash is a new version.
+    if (!recognized && !hasher.needsRehash(candidate.hash)) memory.rememberSuccess(candidate, normalized);
+    // Only a mapping read from storage is remembered (or its lifetime renewed), so none outlives a re-pointing by more.
+    if (byLoginName && !fromMemory) memory.rememberLoginName(user, candidate.userId);
+    return { code: "VALID", userId: candidate.userId, loginName: loginName ?? user, appPasswordId: candidate.id };
+  }
+
+  return { verify };
 }

@@ -60,6 +60,9 @@ describe("loadConfig", () => {
         STORAGE_TIMEOUT_MS: "5000",
         AUTH_REQUIRED_SCOPE: "Mail.AppPasswords",
         APP_PASSWORDS_THROTTLE_KEY: "another throttle key of 32 characters",
+        REPEAT_LOGIN_MEMORY_ENTRIES: "0",
+        REPEAT_LOGIN_MEMORY_SECONDS: "600",
+        LOGIN_NAME_MEMORY_SECONDS: "30",
       });
       expect(config).toEqual({
         table: {
@@ -78,6 +81,7 @@ describe("loadConfig", () => {
         policy: { appPasswordsAllowed: false, maxPerUser: 12 },
         argon2: { memoryKib: 65536, timeCost: 3, parallelism: 4 },
         storageTimeoutMs: 5000,
+        repeatLoginMemory: { entries: 0, lifetimeMs: 600_000, loginNameLifetimeMs: 30_000 },
       });
     });
 
