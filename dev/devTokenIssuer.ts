@@ -16,6 +16,9 @@ export interface DevTokenIssuer {
   issue(request: DevTokenRequest): Promise<string>;
 }
 
+/** The delegated scope its tokens carry unless told otherwise: the one the README's Entra set-up creates. */
+export const DEV_SCOPE = "AppPasswords.Manage";
+
 /** The object id a login name gets when none is given: stable, so a restart keeps the same users. */
 export function devObjectId(upn: string): string {
   const hex = createHash("sha256").update(upn.toLowerCase()).digest("hex");
@@ -27,7 +30,7 @@ export function devObjectId(upn: string): string {
  * signs go through exactly the validation production tokens do. It never runs in Azure. The key pair is
  * generated in the background (an RSA key takes a good part of start-up), so the host need not wait for it.
  */
-export function createDevTokenIssuer(issuer: string, audience: string): DevTokenIssuer {
+export function createDevTokenIssuer(issuer: string, audience: string, scope: string = DEV_SCOPE): DevTokenIssuer {
   const kid = "dev-1";
   const key = generateKeyPair("RS256").then(async ({ privateKey, publicKey }) => ({
     privateKey,
@@ -45,7 +48,7 @@ export function createDevTokenIssuer(issuer: string, audience: string): DevToken
         preferred_username: request.upn,
         name: request.upn.split("@")[0],
         roles: [...(request.roles ?? [])],
-        scp: "AppPasswords.Manage",
+        scp: scope,
         ver: "2.0",
       })
         .setProtectedHeader({ alg: "RS256", kid, typ: "JWT" })

@@ -118,6 +118,9 @@ function compileRoute(fn: HostedFunction): Route {
   return { fn, pattern: new RegExp(`^${source}/?$`, "i"), paramNames };
 }
 
+/** `Host` values of requests addressed to this machine's loopback interface, with or without a port. */
+const LOOPBACK_HOST = /^(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/i;
+
 const sha256 = (value: string) => createHash("sha256").update(value).digest();
 
 const tokenRequest = z.strictObject({
@@ -201,8 +204,15 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   async function route(request: IncomingMessage, body: Buffer): Promise<HttpResponseInit> {
     const url = new URL(request.url ?? "/", `http://${request.headers.host ?? "localhost"}`);
     const method = request.method ?? "GET";
-    if (url.pathname === "/dev/jwks" && method === "GET") return jsonResponse(200, await options.issuer.jwks());
-    if (url.pathname === "/dev/token" && method === "POST") return issueToken(body);
+    if (url.pathname.startsWith("/dev/")) {
+      // A web page can reach this host through the developer's browser under a name of its own (DNS
+      // rebinding); its requests then carry that name in Host, which no development request does.
+      if (!LOOPBACK_HOST.test(request.headers.host ?? "")) {
+        return problemResponse("FORBIDDEN", "The development issuer answers only requests addressed to localhost.");
+      }
+      if (url.pathname === "/dev/jwks" && method === "GET") return jsonResponse(200, await options.issuer.jwks());
+      if (url.pathname === "/dev/token" && method === "POST") return issueToken(request, body);
+    }
     const admin = /^\/admin\/functions\/([^/]+)$/.exec(url.pathname);
     if (admin?.[1] !== undefined && method === "POST") return runTimer(admin[1], request, url);
     if (options.portalDir !== undefined && (method === "GET" || method === "HEAD") && isPagePath(url.pathname)) {
@@ -235,7 +245,13 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     return pathMatched ? hostProblem("METHOD_NOT_ALLOWED", `${method} is not allowed on ${url.pathname}.`) : notFound();
   }
 
-  async function issueToken(body: Buffer): Promise<HttpResponseInit> {
+  async function issueToken(request: IncomingMessage, body: Buffer): Promise<HttpResponseInit> {
+    // Only JSON, which a cross-site form or a CORS-free "simple" request cannot send.
+    if (!/^application\/json\s*(;|$)/i.test(request.headers["content-type"] ?? "")) {
+      return problemResponse("INVALID_REQUEST", "Send the token request as Content-Type: application/json.", {
+        errors: [{ field: "content-type", message: "must be application/json" }],
+      });
+    }
     let json: unknown;
     try {
       json = JSON.parse(body.toString("utf8"));
@@ -258,10 +274,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     let answer: HttpResponseInit;
     try {
       const body = await readBody(request);
-      answer =
-        body === undefined
-          ? problemResponse("PAYLOAD_TOO_LARGE", "The body is too large.")
-          : await route(request, body);
+      // The connection is not reused after a refused body: the client may still have been sending it.
+      answer = body === undefined ? tooLarge() : await route(request, body);
     } catch (error) {
       log("error", `Local host error: ${error instanceof Error ? (error.stack ?? error.message) : "unknown"}`);
       answer = problemResponse("INTERNAL_ERROR", "Something went wrong on our side.");
@@ -291,20 +305,29 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
 /** Paths of the self-service page: everything but the API, the development issuer and the admin endpoints. */
 const isPagePath = (pathname: string) => !/^\/(?:api|dev|admin)(?:\/|$)/i.test(pathname);
 
+const tooLarge = (): HttpResponseInit => {
+  const answer = problemResponse("PAYLOAD_TOO_LARGE", `The body must be at most ${MAX_REQUEST_BYTES} bytes.`);
+  const headers = new Headers(answer.headers);
+  headers.set("connection", "close");
+  return { ...answer, headers };
+};
 const notFound = () => hostProblem("NOT_FOUND", "No such route. The API lives under /api; see the README.");
 const missingFunctionKey = () =>
   hostProblem("INVALID_FUNCTION_KEY", "Send the function key in the x-functions-key header.");
 
-/** The whole body, or undefined past 1 MiB. */
+/**
+ * The whole body, or undefined past 1 MiB. The rest of an oversized body is read and dropped rather than left
+ * unread: leaving the loop early would destroy the request and with it the connection, which a client's
+ * keep-alive pool may hand to its next request, to be reset mid-answer.
+ */
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size <= MAX_REQUEST_BYTES) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks);
 }
 
 function send(response: ServerResponse, answer: HttpResponseInit) {

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ConfigError } from "../shared/adapters/config";
 import { freePort, startAzurite } from "./azurite";
@@ -6,17 +7,17 @@ import { DEFAULT_FUNCTION_KEY, startLocalService } from "./startLocalService";
 
 /**
  * `npm start`: Azurite (data in `.azurite/`) plus the local host on http://localhost:7071, with the
- * development token issuer. Ctrl-C stops both.
+ * development token issuer. Ctrl-C, SIGTERM, or the end of the npm process that started it stops both.
  */
 async function main() {
   const root = path.resolve(__dirname, "..", "..");
   const env = { ...readLocalSettings(path.join(root, "local.settings.json")), ...process.env };
-  const port = Number(env.PORT ?? 7071);
+  const port = portSetting(env, "PORT", 7071);
   const functionKey = env.LOCAL_FUNCTION_KEY ?? DEFAULT_FUNCTION_KEY;
 
   const location = path.join(root, ".azurite");
   mkdirSync(location, { recursive: true });
-  const wanted = Number(env.AZURITE_TABLE_PORT ?? 10002);
+  const wanted = portSetting(env, "AZURITE_TABLE_PORT", 10002);
   const azurite = await startAzurite({ location, port: (await isFree(wanted)) ? wanted : await freePort() });
 
   let service;
@@ -26,7 +27,13 @@ async function main() {
       tableConnectionString: azurite.connectionString,
       functionsDir: path.join(__dirname, "..", "functions"),
       // The embedded Azurite always holds the data under `npm start`, whatever local.settings.json says.
-      env: { ...env, APP_PASSWORDS_TABLE_CONNECTION_STRING: azurite.connectionString },
+      env: {
+        ...env,
+        APP_PASSWORDS_TABLE_CONNECTION_STRING: azurite.connectionString,
+        APP_PASSWORDS_THROTTLE_KEY: env.APP_PASSWORDS_THROTTLE_KEY?.trim()
+          ? env.APP_PASSWORDS_THROTTLE_KEY
+          : localThrottleKey(location),
+      },
       functionKey,
       portalDir: path.join(root, "portal", "dist"),
     });
@@ -77,6 +84,56 @@ The README walks through every endpoint. Ctrl-C stops the service and Azurite.
   };
   process.on("SIGINT", () => void stop());
   process.on("SIGTERM", () => void stop());
+  whenParentExits(() => void stop());
+}
+
+/**
+ * Calls `onExit` once the process that started this one is gone. `npm start` runs this script under a shell
+ * (`npm run build && node ...`); a SIGTERM to npm reaches that shell, which exits without passing it on, and
+ * this process would live on as an orphan, Azurite with it. Polling works alike on Windows, where an orphan
+ * keeps its parent's id (then gone), and elsewhere, where it is handed to another parent.
+ */
+function whenParentExits(onExit: () => void) {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    let alive = process.ppid === parent;
+    if (alive) {
+      try {
+        process.kill(parent, 0);
+      } catch (error) {
+        // EPERM: it exists, but another user owns it.
+        alive = (error as NodeJS.ErrnoException).code === "EPERM";
+      }
+    }
+    if (!alive) {
+      clearInterval(timer);
+      onExit();
+    }
+  }, 500);
+  timer.unref();
+}
+
+/** A TCP port setting: a whole number from 1 to 65535, else a ConfigError naming it. */
+function portSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name]?.trim();
+  if (value === undefined || value === "") return fallback;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
+    throw new ConfigError(`Invalid configuration: ${name}: must be a whole number from 1 to 65535`);
+  }
+  return port;
+}
+
+/**
+ * The throttle key of the local data, kept beside it in `.azurite/` so that a restart keeps the throttling
+ * counts (a new key would only reset them); made at the first start.
+ */
+function localThrottleKey(location: string): string {
+  const file = path.join(location, "throttle-key");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const key = randomBytes(32).toString("base64url");
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
 }
 
 /** `local.settings.json` `Values`, as `func start` would read them, when the file exists. */

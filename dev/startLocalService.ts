@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { loadConfig, type Config } from "../shared/adapters/config";
 import { createServices, setServices, type ServiceOverrides, type Services } from "../shared/services";
 import { createDevTokenIssuer, type DevTokenIssuer } from "./devTokenIssuer";
@@ -38,11 +39,14 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     AUTH_AUDIENCE: DEV_AUDIENCE,
     AUTH_JWKS_URI: `${origin}/dev/jwks`,
     APP_PASSWORDS_TABLE_CONNECTION_STRING: options.tableConnectionString,
+    // A key of its own per start unless the settings give one (`npm start` keeps one in .azurite/).
+    APP_PASSWORDS_THROTTLE_KEY: randomBytes(32).toString("base64url"),
     ...Object.fromEntries(Object.entries(options.env ?? {}).filter(([, value]) => value !== undefined && value !== "")),
   });
   const issuer = createDevTokenIssuer(
     config.auth.issuers[0] ?? `${origin}/dev`,
     config.auth.audiences[0] ?? DEV_AUDIENCE,
+    config.auth.requiredScope,
   );
   const services = createServices(config, options);
   setServices(services);

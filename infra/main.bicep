@@ -32,6 +32,12 @@ param apiClientId string
 @description('Application ID URI of that app registration, the resource portal frontends request tokens for (e.g. api://app-passwords.contoso.com). Access tokens in the v1 format carry it as their audience. Empty means api://<apiClientId>.')
 param apiAudience string = ''
 
+@secure()
+@minLength(32)
+@metadata({ azd: { type: 'generate', config: { length: 48, noSpecial: true } } })
+@description('Secret that keys verify throttling, kept out of the table (APP_PASSWORDS_THROTTLE_KEY). azd generates one at the first deployment and keeps it in the environment; changing it only resets throttling counts.')
+param throttleKey string
+
 @description('Origins of further portal frontends allowed to call the user endpoints from a browser (CORS), e.g. https://admin.contoso.com. The self-service page deployed here is always allowed. Exact origins only; an entry may also be a comma-separated list.')
 param portalOrigins string[] = []
 
@@ -188,6 +194,7 @@ module api 'app/api.bicep' = {
     authIssuers: authIssuers
     authAudiences: authAudiences
     authJwksUri: authJwksUri
+    throttleKey: throttleKey
     // The self-service page is always allowed; union() also drops a duplicate when it is listed again.
     corsOrigins: union([web.outputs.origin], extraCorsOrigins)
     appPasswordsAllowed: appPasswordsAllowed

@@ -57,6 +57,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       // The change an event records stands; the log line says which event is missing (it holds no secret).
       onActivityLost: (event, error) =>
         console.warn(`Activity event "${event.event}" not recorded: ${error.name}: ${error.message}`),
+      throttleKey: config.throttleKey,
       repeatLoginMemory: config.repeatLoginMemory,
       ...(overrides.now && { now: overrides.now }),
     }),

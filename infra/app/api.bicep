@@ -44,6 +44,14 @@ param authAudiences string[]
 @description('JSON Web Key Set of the token issuer.')
 param authJwksUri string
 
+@description('Delegated scope (scp) the user endpoints require in access tokens: the scope the API\'s app registration exposes.')
+param authRequiredScope string = 'AppPasswords.Manage'
+
+@secure()
+@minLength(32)
+@description('Secret that keys verify throttling (wrong-password fingerprints, unknown login names); never stored in the table. Changing it only resets throttling counts.')
+param throttleKey string
+
 @description('Browser origins allowed to call the API (CORS): the self-service page and any further portal. Empty allows none.')
 param corsOrigins string[] = []
 
@@ -194,6 +202,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       AUTH_ISSUER: join(authIssuers, ',')
       AUTH_AUDIENCE: join(authAudiences, ',')
       AUTH_JWKS_URI: authJwksUri
+      AUTH_REQUIRED_SCOPE: authRequiredScope
+      APP_PASSWORDS_THROTTLE_KEY: throttleKey
       // Lowercase on purpose: string(true) would give 'True', which the config does not accept.
       APP_PASSWORDS_ALLOWED: appPasswordsAllowed ? 'true' : 'false'
       APP_PASSWORDS_MAX_PER_USER: string(maxAppPasswordsPerUser)

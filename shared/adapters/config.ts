@@ -8,7 +8,23 @@ const booleanSetting = z
   })
   .transform((value) => value === "true" || value === "1" || value === "yes");
 
-const positiveInteger = (min: number, max: number) => z.coerce.number().int(`must be a whole number`).min(min).max(max);
+const positiveInteger = (min: number, max: number) => {
+  const range = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: range }).int(range).min(min, range).max(max, range);
+};
+
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * A URL the service fetches or sends credentials to: https, except on the loopback interface (Azurite, the
+ * development issuer), where nothing crosses a network.
+ */
+const secureUrl = z.url().refine((value) => {
+  // Refinements run even after z.url() refused the value: that refusal names it already.
+  if (!URL.canParse(value)) return true;
+  const url = new URL(value);
+  return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOSTS.test(url.hostname));
+}, "must be an https:// URL (http:// only for localhost, 127.0.0.1 or [::1])");
 
 const urlList = z
   .string()
@@ -29,7 +45,7 @@ const urlList = z
 export const configSchema = z
   .object({
     /** Table service endpoint in Azure, e.g. `https://<account>.table.core.windows.net`. */
-    APP_PASSWORDS_TABLE_ENDPOINT: z.url().optional(),
+    APP_PASSWORDS_TABLE_ENDPOINT: secureUrl.optional(),
     /** Connection string, for Azurite only; in Azure the endpoint and managed identity are used. */
     APP_PASSWORDS_TABLE_CONNECTION_STRING: z.string().min(1).optional(),
     APP_PASSWORDS_TABLE_NAME: z
@@ -43,7 +59,19 @@ export const configSchema = z
     /** Accepted token audiences, comma-separated: the API's application id URI and/or client id. */
     AUTH_AUDIENCE: urlList,
     /** The issuer's JSON Web Key Set. */
-    AUTH_JWKS_URI: z.url(),
+    AUTH_JWKS_URI: secureUrl,
+    /** The delegated scope (`scp`) a token must carry for the user endpoints. */
+    AUTH_REQUIRED_SCOPE: z
+      .string()
+      .regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, "must be one scope name, without spaces")
+      .default("AppPasswords.Manage"),
+    /**
+     * Secret that keys the wrong-password fingerprints and the keys of unknown login names, so a copy of the
+     * table confirms no guess. Not stored in the table; changing it only resets throttling counts.
+     */
+    APP_PASSWORDS_THROTTLE_KEY: z
+      .string()
+      .min(32, "must be at least 32 characters of secret, e.g. from: openssl rand -base64 32"),
     /** Tenant policy "allow users to create app passwords". */
     APP_PASSWORDS_ALLOWED: booleanSetting.default(true),
     /** At most 99: deleting all of a user's app passwords is one transaction of at most 100 operations. */
@@ -86,7 +114,13 @@ export interface Config {
   readonly table:
     | { readonly kind: "endpoint"; readonly endpoint: string; readonly tableName: string; readonly clientId?: string }
     | { readonly kind: "connectionString"; readonly connectionString: string; readonly tableName: string };
-  readonly auth: { readonly issuers: string[]; readonly audiences: string[]; readonly jwksUri: string };
+  readonly auth: {
+    readonly issuers: string[];
+    readonly audiences: string[];
+    readonly jwksUri: string;
+    readonly requiredScope: string;
+  };
+  readonly throttleKey: string;
   readonly policy: AppPasswordPolicy;
   readonly argon2: { readonly memoryKib: number; readonly timeCost: number; readonly parallelism: number };
   readonly storageTimeoutMs: number;
@@ -132,7 +166,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             connectionString: e.APP_PASSWORDS_TABLE_CONNECTION_STRING ?? "",
             tableName: e.APP_PASSWORDS_TABLE_NAME,
           },
-    auth: { issuers: e.AUTH_ISSUER, audiences: e.AUTH_AUDIENCE, jwksUri: e.AUTH_JWKS_URI },
+    auth: {
+      issuers: e.AUTH_ISSUER,
+      audiences: e.AUTH_AUDIENCE,
+      jwksUri: e.AUTH_JWKS_URI,
+      requiredScope: e.AUTH_REQUIRED_SCOPE,
+    },
+    throttleKey: e.APP_PASSWORDS_THROTTLE_KEY,
     policy: {
       appPasswordsAllowed: e.APP_PASSWORDS_ALLOWED,
       maxPerUser: e.APP_PASSWORDS_MAX_PER_USER,

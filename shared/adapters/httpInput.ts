@@ -80,6 +80,14 @@ export async function targetUser(caller: Principal, user: string): Promise<Parse
 export async function authenticate(request: HttpRequest): Promise<Parsed<Principal>> {
   const outcome = await getServices().validateToken(request.headers.get("authorization"));
   if (outcome.code === "AUTHENTICATED") return { ok: true, value: outcome.principal };
+  if (outcome.code === "INSUFFICIENT_SCOPE") {
+    return {
+      ok: false,
+      response: problemResponse("INSUFFICIENT_SCOPE", outcome.detail, {
+        headers: { "WWW-Authenticate": `Bearer error="insufficient_scope", scope="${outcome.requiredScope}"` },
+      }),
+    };
+  }
   return {
     ok: false,
     response: problemResponse("UNAUTHENTICATED", outcome.detail, { headers: { "WWW-Authenticate": "Bearer" } }),

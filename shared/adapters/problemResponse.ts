@@ -12,6 +12,7 @@ export type ProblemCode =
   | "MALFORMED_JSON"
   | "PAYLOAD_TOO_LARGE"
   | "UNAUTHENTICATED"
+  | "INSUFFICIENT_SCOPE"
   | "VERIFY_THROTTLED"
   | "STORAGE_UNAVAILABLE"
   | "IDENTITY_UNAVAILABLE"
@@ -32,6 +33,8 @@ export function problemStatus(code: ProblemCode): { status: number; title: strin
       return { status: 401, title: "Authentication required" };
     case "FORBIDDEN":
       return { status: 403, title: "Not allowed" };
+    case "INSUFFICIENT_SCOPE":
+      return { status: 403, title: "The access token lacks the required scope" };
     case "SELF_SERVICE_ONLY":
       return { status: 403, title: "Only the owner can create app passwords" };
     case "APP_PASSWORDS_DISABLED":
@@ -44,6 +47,10 @@ export function problemStatus(code: ProblemCode): { status: number; title: strin
       return { status: 409, title: "Register for two-step verification first" };
     case "APP_PASSWORD_LIMIT_REACHED":
       return { status: 409, title: "App password limit reached" };
+    case "LOGIN_NAME_IN_USE":
+      return { status: 409, title: "The login name belongs to another account" };
+    case "LOGIN_NAME_NOT_FOUND":
+      return { status: 404, title: "Login name not found" };
     case "PAYLOAD_TOO_LARGE":
       return { status: 413, title: "The request body is too large" };
     case "VERIFY_THROTTLED":

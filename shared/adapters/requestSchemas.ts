@@ -28,6 +28,11 @@ export const appPasswordIdParam = z.string().regex(/^[0-9a-f]{8}$/, "must be an 
 // the line and paragraph separators (U+2028, U+2029): a name is one line.
 const UNSAFE_CHARACTERS = /[\p{Cc}\p{Zl}\p{Zp}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
+// A character that shows on its own: not a format or space character, not a combining mark (nothing to sit
+// on), not one of the default-ignorable code points (U+3164 Hangul filler and its kin render as nothing), not
+// the braille blank U+2800.
+const VISIBLE_CHARACTER = /[^\p{Cf}\p{Z}\s\p{M}\p{Default_Ignorable_Code_Point}\u2800]/u;
+
 /** The name a person gives an app password ("Alice's iPhone"): 1 to 128 characters after trimming. */
 export const appPasswordName = z
   .string()
@@ -39,7 +44,7 @@ export const appPasswordName = z
     (name) => !UNSAFE_CHARACTERS.test(name),
     "must not contain control, line-break or bidirectional-override characters",
   )
-  .refine((name) => /[^\p{Cf}\p{Z}\s]/u.test(name), "must contain a visible character");
+  .refine((name) => VISIBLE_CHARACTER.test(name), "must contain a visible character");
 
 /** The body of `POST /users/{user}/app-passwords`. */
 export const createAppPasswordBody = z.strictObject({
@@ -88,6 +93,16 @@ export const userRoute = z.object({ user: userParam });
 export const appPasswordRoute = z.object({ user: userParam, id: appPasswordIdParam });
 
 /** The body of `POST /users/{user}/registration`, which may also be empty. */
+/** `/login-names/{loginName}`: a login name, as an admin names it. */
+export const loginNameRoute = z.object({
+  loginName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(256)
+    .refine((name) => name.isWellFormed(), "must be valid Unicode"),
+});
+
 export const registrationBody = z.strictObject({ name: appPasswordName.optional() });
 
 /** Route parameters of delete: one app password, or without `{id}` all of the user's. */

@@ -97,13 +97,29 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
       return entity?.UserId;
     },
 
-    async saveLoginName(loginName, userId) {
+    async getLoginName(loginName) {
+      const entity = await read<LoginEntity>(loginPartition(loginName), LOGIN_ROW);
+      return entity && { userId: entity.UserId, etag: entity.etag };
+    },
+
+    saveLoginName(loginName, userId, etag) {
       const entity: TableEntity<LoginEntity> = {
         partitionKey: loginPartition(loginName),
         rowKey: LOGIN_ROW,
         UserId: userId,
       };
-      await call((abortSignal) => client.upsertEntity(entity, "Replace", { abortSignal }));
+      return write((abortSignal) =>
+        etag === undefined
+          ? client.createEntity(entity, { abortSignal })
+          : client.updateEntity(entity, "Replace", { etag, abortSignal }),
+      );
+    },
+
+    async releaseLoginName(loginName) {
+      return (
+        (await write((abortSignal) => client.deleteEntity(loginPartition(loginName), LOGIN_ROW, { abortSignal }))) ===
+        "done"
+      );
     },
 
     setLoginName(user, loginName) {
@@ -230,13 +246,15 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
 
     async saveThrottle(owner, current, next) {
       const entity = throttleEntity(owner, next);
-      const outcome = await write((abortSignal) =>
-        current.etag === undefined
-          ? client.createEntity(entity, { abortSignal })
-          : client.updateEntity(entity, "Replace", { etag: current.etag, abortSignal }),
-      );
+      let etag: string | undefined;
+      const outcome = await write(async (abortSignal) => {
+        ({ etag } =
+          current.etag === undefined
+            ? await client.createEntity(entity, { abortSignal })
+            : await client.updateEntity(entity, "Replace", { etag: current.etag, abortSignal }));
+      });
       // Created meanwhile, changed, or reset by an admin: all mean read it again.
-      return outcome === "done" ? "done" : "conflict";
+      return outcome === "done" && etag !== undefined ? { state: next, etag } : "conflict";
     },
 
     async resetThrottle(owner) {

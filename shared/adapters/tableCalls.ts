@@ -20,14 +20,16 @@ export type TableCalls = ReturnType<typeof createTableCalls>;
  * and `read` of one row that may not exist.
  */
 export function createTableCalls(location: TableLocation, options: TableStoreOptions) {
-  const clientOptions = {
-    allowInsecureConnection: true,
-    retryOptions: { maxRetries: 2, retryDelayInMs: 50, maxRetryDelayInMs: 400 },
-  };
+  const retryOptions = { maxRetries: 2, retryDelayInMs: 50, maxRetryDelayInMs: 400 };
+  // Plain http only for a connection string, which is Azurite's: the managed identity's bearer tokens
+  // never leave over an unencrypted connection.
   const client =
     "connectionString" in location
-      ? TableClient.fromConnectionString(location.connectionString, location.tableName, clientOptions)
-      : new TableClient(location.endpoint, location.tableName, location.credential, clientOptions);
+      ? TableClient.fromConnectionString(location.connectionString, location.tableName, {
+          allowInsecureConnection: true,
+          retryOptions,
+        })
+      : new TableClient(location.endpoint, location.tableName, location.credential, { retryOptions });
 
   // Created once per process (a no-op when it exists); tried again by the next call after a failure.
   let tableReady: Promise<void> | undefined;

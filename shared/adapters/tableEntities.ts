@@ -33,7 +33,6 @@ export type AppPasswordEntity = {
   LastUsedProtocol?: string;
 };
 export type ThrottleEntity = {
-  Salt?: string;
   UnfamiliarFailures: number;
   /** JSON: IP bucket to its `IpThrottle`, dates as ISO strings. */
   Ips: string;
@@ -65,7 +64,6 @@ export const toThrottle = (entity: TableEntityResult<ThrottleEntity> | undefined
   entity
     ? {
         state: {
-          ...(entity.Salt !== undefined && { salt: entity.Salt }),
           unfamiliarFailures: entity.UnfamiliarFailures,
           ips: parseIps(entity.Ips),
         },
@@ -76,7 +74,6 @@ export const toThrottle = (entity: TableEntityResult<ThrottleEntity> | undefined
 export const throttleEntity = (owner: string, state: ThrottleState): TableEntity<ThrottleEntity> => ({
   partitionKey: owner,
   rowKey: THROTTLE_ROW,
-  ...(state.salt !== undefined && { Salt: state.salt }),
   UnfamiliarFailures: state.unfamiliarFailures,
   Ips: JSON.stringify(state.ips),
 });

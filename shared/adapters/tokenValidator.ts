@@ -4,12 +4,15 @@ import { ADMIN_ROLE, type Principal } from "../domain/principal";
 
 export type TokenOutcome =
   | { readonly code: "AUTHENTICATED"; readonly principal: Principal }
-  | { readonly code: "UNAUTHENTICATED"; readonly detail: string };
+  | { readonly code: "UNAUTHENTICATED"; readonly detail: string }
+  | { readonly code: "INSUFFICIENT_SCOPE"; readonly detail: string; readonly requiredScope: string };
 
 export interface TokenValidatorOptions {
   readonly issuers: readonly string[];
   readonly audiences: readonly string[];
   readonly jwksUri: string;
+  /** The delegated scope every token must carry in `scp` (space-separated). */
+  readonly requiredScope: string;
 }
 
 export type TokenValidator = (authorization: string | null) => Promise<TokenOutcome>;
@@ -24,6 +27,7 @@ const claims = z.object({
   preferred_username: z.string().min(1).max(256).optional(),
   upn: z.string().min(1).max(256).optional(),
   roles: z.array(z.string()).optional(),
+  scp: z.string().optional(),
   idtyp: z.string().optional(),
 });
 
@@ -31,7 +35,7 @@ const unauthenticated = (detail: string): TokenOutcome => ({ code: "UNAUTHENTICA
 
 /**
  * Validates Entra ID access tokens: RS256 signature against the issuer's JWKS (fetched and cached by
- * `jose`), `iss`, `aud`, `exp` and `nbf`. The same code validates the local development issuer's tokens.
+ * `jose`), `iss`, `aud`, `exp`, `nbf` and the delegated scope in `scp`. The same code validates the local development issuer's tokens.
  */
 export function createTokenValidator(
   options: TokenValidatorOptions,
@@ -63,10 +67,19 @@ export function createTokenValidator(
     }
     const parsed = claims.safeParse(payload);
     if (!parsed.success) return unauthenticated("The access token lacks a valid oid claim.");
-    const { oid, preferred_username, upn, roles, idtyp } = parsed.data;
-    const loginName = preferred_username ?? upn;
+    const { oid, preferred_username, upn, roles, scp, idtyp } = parsed.data;
+    // `upn` is the name the tenant assigned; `preferred_username` is mutable and only stands in without it.
+    const loginName = upn ?? preferred_username;
     if (idtyp === "app" || loginName === undefined) {
       return unauthenticated("An access token issued to a signed-in user is required.");
+    }
+    // A token for this audience but another purpose (another scope the API exposes, say) is not enough.
+    if (!(scp ?? "").split(" ").includes(options.requiredScope)) {
+      return {
+        code: "INSUFFICIENT_SCOPE",
+        detail: `The access token lacks the scope ${options.requiredScope}.`,
+        requiredScope: options.requiredScope,
+      };
     }
     return {
       code: "AUTHENTICATED",

@@ -66,12 +66,15 @@ export interface CleanUpReport {
 export type ListOutcome =
   { readonly code: "LISTED"; readonly items: AppPasswordSummary[]; readonly limit: number } | Refusal;
 export type RemoveOutcome = { readonly code: "REMOVED"; readonly count: number } | Refusal;
+export type ReleaseLoginNameOutcome = { readonly code: "RELEASED" } | Refusal;
 export type ResetThrottleOutcome = { readonly code: "RESET"; readonly rows: number } | Refusal;
 
 export interface AppPasswordServiceOptions {
   readonly store: AppPasswordStore;
   readonly hasher: PasswordHasher;
   readonly policy: AppPasswordPolicy;
+  /** Keys the throttling fingerprints and unknown login names' keys: see `VerifierOptions.throttleKey`. */
+  readonly throttleKey: string;
   readonly now?: Clock;
   /**
    * Told when an activity event could not be written (storage failed after the change it records was made):
@@ -108,7 +111,7 @@ export type AppPasswordService = ReturnType<typeof createAppPasswordService>;
  * verification. It knows nothing of HTTP or Azure; the store, the hasher and the clock come in through `options`.
  */
 export function createAppPasswordService(options: AppPasswordServiceOptions) {
-  const { store, hasher, policy } = options;
+  const { store, hasher, policy, throttleKey } = options;
   const now = options.now ?? systemClock;
 
   /**
@@ -220,11 +223,28 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
     by,
   });
 
-  /** Points the login name at the user, and frees the one they had before when it changed. */
-  async function recordLoginName(actor: Principal, previous: string | undefined) {
-    if (previous === actor.loginName) return;
-    await store.saveLoginName(actor.loginName, actor.userId);
-    if (previous !== undefined) await store.deleteLoginName(previous, actor.userId);
+  const loginNameInUse = (loginName: string) =>
+    refuse(
+      "LOGIN_NAME_IN_USE",
+      `The login name ${loginName} belongs to another account. An administrator can release it if that account no longer uses it.`,
+    );
+
+  /**
+   * Points the caller's login name (which their token proved) at them. A name another account still holds
+   * (its user record carries the name) is never taken away from it; a name whose holder moved on (renamed,
+   * or never registered) is.
+   */
+  async function claimLoginName(actor: Principal): Promise<Refusal | undefined> {
+    const outcome = await retryOnConflict<"done" | Refusal>(async () => {
+      const mapping = await store.getLoginName(actor.loginName);
+      if (mapping?.userId === actor.userId) return "done";
+      if (mapping && (await store.getUser(mapping.userId))?.loginName === actor.loginName) {
+        return loginNameInUse(actor.loginName);
+      }
+      const saved = await store.saveLoginName(actor.loginName, actor.userId, mapping?.etag);
+      return saved === "done" ? "done" : CONFLICT;
+    });
+    return outcome === "done" ? undefined : outcome;
   }
 
   const service = {
@@ -233,6 +253,7 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
       hasher,
       now,
       recordActivity,
+      throttleKey,
       ...(options.repeatLoginMemory && { repeatLoginMemory: options.repeatLoginMemory }),
     }),
 
@@ -244,10 +265,17 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
       const refusal = mayIssue(actor, targetUserId);
       if (refusal) return refusal;
       const existing = await store.getUser(actor.userId);
-      // The person's login name changed (a rename in Entra ID): mail clients now send the new one.
-      if (existing && existing.loginName !== actor.loginName) await store.setLoginName(existing, actor.loginName);
-      await recordLoginName(actor, existing?.loginName);
-      if (existing) return { code: "ALREADY_REGISTERED", registeredAt: existing.registeredAt };
+      // Every time, not only when the name changed: after an administrator released it, its holder takes it back.
+      const inUse = await claimLoginName(actor);
+      if (inUse) return inUse;
+      if (existing) {
+        // The person's login name changed (a rename in Entra ID): mail clients now send the new one.
+        if (existing.loginName !== actor.loginName) {
+          await store.setLoginName(existing, actor.loginName);
+          await store.deleteLoginName(existing.loginName, actor.userId);
+        }
+        return { code: "ALREADY_REGISTERED", registeredAt: existing.registeredAt };
+      }
 
       const registeredAt = now();
       const user = { userId: actor.userId, loginName: actor.loginName, registeredAt };
@@ -303,10 +331,14 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
           };
         }
         const loginName = user.loginName === actor.loginName ? undefined : actor.loginName;
+        if (loginName !== undefined) {
+          const inUse = await claimLoginName(actor);
+          if (inUse) return inUse;
+        }
         const outcome = await store.addAppPassword(user, fresh.record, loginName);
         switch (outcome) {
           case "done":
-            if (loginName !== undefined) await recordLoginName(actor, user.loginName);
+            if (loginName !== undefined) await store.deleteLoginName(user.loginName, actor.userId);
             await recordActivity(actor.userId, createdEvent(fresh.record));
             return { code: "CREATED", appPassword: issued(fresh.record, fresh.password) };
           case "taken":
@@ -472,6 +504,17 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
       }
       report.events = await store.pruneActivity(new Date(at.getTime() - ACTIVITY_RETENTION_MS));
       return report;
+    },
+
+    /**
+     * Frees a login name (admin only), so that the next account whose token proves it can claim it: for a
+     * name Entra ID gave to someone new while the account that held it still exists here.
+     */
+    async releaseLoginName(actor: Principal, loginName: string): Promise<ReleaseLoginNameOutcome> {
+      if (!actor.isAdmin) return refuse("FORBIDDEN", "Only an administrator can release a login name.");
+      return (await store.releaseLoginName(loginName))
+        ? { code: "RELEASED" }
+        : refuse("LOGIN_NAME_NOT_FOUND", `No account holds the login name ${loginName}.`);
     },
 
     /** Lifts every verify lockout of a user (admin only): their per-IP and user-wide failure counts. */

@@ -52,8 +52,15 @@ export interface AppPasswordStore {
   getUser(userId: string): Promise<UserRecord | undefined>;
   /** The user id registered under a login name (case-insensitive). */
   findUserIdByLoginName(loginName: string): Promise<string | undefined>;
-  /** Points a login name at a user id, and away from whoever had it. */
-  saveLoginName(loginName: string, userId: string): Promise<void>;
+  /** Whom a login name (case-insensitive) points at, with the concurrency token of that mapping. */
+  getLoginName(loginName: string): Promise<{ readonly userId: string; readonly etag: string } | undefined>;
+  /**
+   * Points a login name at a user id: a new mapping without `etag` (`taken` if there is one), else re-points
+   * the mapping read with that `etag` (`conflict` if it changed since).
+   */
+  saveLoginName(loginName: string, userId: string, etag?: string): Promise<WriteOutcome>;
+  /** Forgets a login name whoever it points at (an administrator's release); whether there was one. */
+  releaseLoginName(loginName: string): Promise<boolean>;
   /** Records the user's current login name on their record, unless it changed since it was read. */
   setLoginName(user: UserRecord, loginName: string): Promise<WriteOutcome>;
   /** Forgets a login name if it still points at `userId`. */
@@ -90,8 +97,11 @@ export interface AppPasswordStore {
   getVerifyRows(owner: string, id: string): Promise<VerifyRows>;
   /** The throttling state of `owner` alone, read again after a write lost a race. */
   getThrottle(owner: string): Promise<StoredThrottle>;
-  /** Writes the throttling state of `owner`, provided it did not change since `current` was read. */
-  saveThrottle(owner: string, current: StoredThrottle, next: ThrottleState): Promise<WriteOutcome>;
+  /**
+   * Writes the throttling state of `owner`, provided it did not change since `current` was read: the state
+   * as now stored (with its new concurrency token), or `conflict`.
+   */
+  saveThrottle(owner: string, current: StoredThrottle, next: ThrottleState): Promise<StoredThrottle | "conflict">;
   /** Forgets the throttling state of `owner`; how many rows that removed. */
   resetThrottle(owner: string): Promise<number>;
   /**

@@ -12,4 +12,6 @@ export type Refusal =
   | { readonly code: "LIFETIME_TOO_LONG"; readonly detail: string; readonly maxDays: number }
   | { readonly code: "USER_NOT_FOUND"; readonly detail: string }
   | { readonly code: "INVALID_CONTINUATION"; readonly detail: string }
+  | { readonly code: "LOGIN_NAME_IN_USE"; readonly detail: string }
+  | { readonly code: "LOGIN_NAME_NOT_FOUND"; readonly detail: string }
   | { readonly code: "CONTENTION"; readonly detail: string };

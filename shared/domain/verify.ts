@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHmac } from "node:crypto";
 import type { ActivityEvent } from "./activity";
 import { appPasswordTag, generateAppPassword, normalizeAppPassword } from "./appPasswordSecret";
 import type { AppPasswordStore, StoredAppPassword, StoredThrottle } from "./appPasswordStore";
@@ -8,7 +8,14 @@ import type { Protocol } from "./protocols";
 import { createRepeatLoginMemory, type RepeatLoginMemorySettings } from "./repeatLoginMemory";
 import { restrictionsAllow } from "./restrictions";
 import { CONFLICT, retryOnConflict, type Contention } from "./retryOnConflict";
-import { afterFailure, afterSuccess, ipBucket, throttleDecision } from "./verifyThrottle";
+import {
+  afterFailure,
+  afterSuccess,
+  ipBucket,
+  throttleDecision,
+  wrongPasswordFingerprint,
+  type ThrottleState,
+} from "./verifyThrottle";
 
 /** A login as a mail gateway reports it. */
 export interface VerifyRequest {
@@ -39,6 +46,11 @@ export interface VerifierOptions {
   readonly now: Clock;
   /** Appends to an owner's activity log. */
   readonly recordActivity: (owner: string, event: ActivityEvent) => Promise<void>;
+  /**
+   * The secret (an app setting, never in the table) that keys the wrong-password fingerprints and the
+   * owners of unknown login names, so a copy of the table confirms no guess. Changing it only resets counts.
+   */
+  readonly throttleKey: string;
   /** The repeat-login memory's bounds; without them it is off and every verify runs argon2. */
   readonly repeatLoginMemory?: RepeatLoginMemorySettings;
 }
@@ -51,19 +63,40 @@ const SEEN_ADDRESSES = 20;
 /** `lastUsedAt` is written at most this often per app password, so a syncing phone does not write on every login. */
 export const LAST_USED_RESOLUTION_MS = 5 * 60 * 1000;
 
-/** Attempts at counting a failure that keeps losing races to parallel failures, before answering "busy". */
-const MAX_FAILURE_WRITE_ATTEMPTS = 10;
+/**
+ * Attempts at writing a failure's count that keeps losing races to parallel failures, before answering
+ * "busy" (503): never an uncounted check.
+ */
+const MAX_COUNT_WRITE_ATTEMPTS = 10;
 
 const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Whom verify counts a login name nobody has against: a key of its own, which no user id can take and no
- * app password is ever stored under, so it is read and throttled exactly like a user.
+ * app password is ever stored under, so it is read and throttled exactly like a user. An HMAC under the
+ * throttle key: without the key, the table does not tell which login names were tried.
  */
-export const unknownOwner = (loginName: string) =>
-  `unknown_${createHash("sha256").update(loginName.toLowerCase()).digest("hex")}`;
+export const unknownOwner = (throttleKey: string, loginName: string) =>
+  `unknown_${createHmac("sha256", throttleKey).update(`unknown-login:v2:${loginName.toLowerCase()}`).digest("hex")}`;
+
+/** Whether a verify may check the password, and the throttling state as it stands once admitted. */
+type Admission =
+  | {
+      readonly code: "ADMITTED";
+      readonly throttle: StoredThrottle;
+      /** The failure is already written: a success must undo it, a failure has nothing left to write. */
+      readonly counted: boolean;
+      /** That written failure started a lockout of the address (or of unfamiliar addresses). */
+      readonly lockedOut: boolean;
+    }
+  | { readonly code: "VERIFY_THROTTLED"; readonly retryAfterSeconds: number }
+  | Contention;
 
 export type Verifier = ReturnType<typeof createVerifier>;
+
+/** Whether a failure that turned `before` into `after` locked the address out (or every unfamiliar one). */
+const startsLockout = (before: ThrottleState, after: ThrottleState, bucket: string, at: Date) =>
+  !throttleDecision(before, bucket, at).throttled && throttleDecision(after, bucket, at).throttled;
 
 /** Verification of a mail client's login against the user's app passwords, with its throttle bookkeeping. */
 export function createVerifier({
@@ -71,6 +104,7 @@ export function createVerifier({
   hasher,
   now,
   recordActivity,
+  throttleKey,
   repeatLoginMemory = MEMORY_OFF,
 }: VerifierOptions) {
   // Checked against when there is no stored hash, so unknown users cost one argon2 verification too.
@@ -91,28 +125,70 @@ export function createVerifier({
     return { userId: await store.findUserIdByLoginName(loginName), fromMemory: false };
   }
 
-  /** Counts a failed verify, unless it repeats a recent wrong password; read again when it races another. */
-  async function recordFailure(
+  /**
+   * Counts a failure, unless it repeats a recent wrong password; read again when it races another. Each
+   * attempt decides afresh: a race lost to the failure that reached the limit ends throttled, unchecked.
+   */
+  async function countFailure(
+    owner: string,
+    bucket: string,
+    fingerprint: string,
+    tagMatches: boolean,
+    read: StoredThrottle,
+  ) {
+    return retryOnConflict<Admission>(async (attempt) => {
+      const current = attempt === 0 ? read : await store.getThrottle(owner);
+      const at = now();
+      const decision = throttleDecision(current.state, bucket, at, tagMatches);
+      if (decision.throttled) return { code: "VERIFY_THROTTLED", retryAfterSeconds: decision.retryAfterSeconds };
+      const next = afterFailure(current.state, bucket, fingerprint, decision.familiar, at);
+      if (!next) return { code: "ADMITTED", throttle: current, counted: true, lockedOut: false };
+      const saved = await store.saveThrottle(owner, current, next);
+      if (saved === CONFLICT) return CONFLICT;
+      return {
+        code: "ADMITTED",
+        throttle: saved,
+        counted: true,
+        lockedOut: startsLockout(current.state, next, bucket, at),
+      };
+    }, MAX_COUNT_WRITE_ATTEMPTS);
+  }
+
+  /**
+   * The check-then-write order of one verify, decided before argon2 runs. A failure is counted before its
+   * check, so parallel guesses cannot outrun the limits, with one exception: a password whose id tag matches
+   * one of the user's app passwords, from an address where the user succeeded before (a syncing phone), is
+   * checked first and counted after only if wrong, so its repeat success writes nothing. Anything else that
+   * is not throttled writes its failure first, and a success then undoes it.
+   */
+  async function admit(
     owner: string,
     bucket: string,
     normalized: string,
-    familiar: boolean,
-    read: StoredThrottle,
-    clientIp: string,
-  ) {
+    candidate: StoredAppPassword | undefined,
+    throttle: StoredThrottle,
+  ): Promise<Admission> {
+    const tagMatches = candidate !== undefined;
+    const decision = throttleDecision(throttle.state, bucket, now(), tagMatches);
+    if (decision.throttled) return { code: "VERIFY_THROTTLED", retryAfterSeconds: decision.retryAfterSeconds };
+    if (tagMatches && decision.familiar) return { code: "ADMITTED", throttle, counted: false, lockedOut: false };
+    return countFailure(owner, bucket, wrongPasswordFingerprint(throttleKey, owner, normalized), tagMatches, throttle);
+  }
+
+  /**
+   * Counts a failure found only by the check: a tag-matching password from a familiar address that was
+   * wrong. Familiar, so it counts towards that address's limit alone.
+   */
+  async function countFailureAfterCheck(owner: string, bucket: string, normalized: string, read: StoredThrottle) {
+    const fingerprint = wrongPasswordFingerprint(throttleKey, owner, normalized);
     return retryOnConflict(async (attempt) => {
       const current = attempt === 0 ? read : await store.getThrottle(owner);
       const at = now();
-      const next = afterFailure(current.state, bucket, normalized, familiar, at);
-      if (!next) return "counted" as const;
-      if ((await store.saveThrottle(owner, current, next)) !== "done") return CONFLICT;
-      // This failure started a lockout. Logged for unknown login names too (in a log nobody reads, pruned
-      // like any other), so the write does not tell who exists.
-      if (!throttleDecision(current.state, bucket, at).throttled && throttleDecision(next, bucket, at).throttled) {
-        await recordActivity(owner, { at, event: "verify-locked-out", ip: clientIp });
-      }
-      return "counted" as const;
-    }, MAX_FAILURE_WRITE_ATTEMPTS);
+      const next = afterFailure(current.state, bucket, fingerprint, true, at);
+      if (!next) return { lockedOut: false };
+      if ((await store.saveThrottle(owner, current, next)) === CONFLICT) return CONFLICT;
+      return { lockedOut: startsLockout(current.state, next, bucket, at) };
+    }, MAX_COUNT_WRITE_ATTEMPTS);
   }
 
   /** Bookkeeping after a success, written only when something changed: a syncing phone writes rarely. */
@@ -129,7 +205,6 @@ export function createVerifier({
     // A new address is rare, so its extra writes (the row, the event) never fall on a repeat login.
     const seen = candidate.seenAddresses ?? [];
     const newAddress = !seen.includes(bucket);
-    const throttleReset = afterSuccess(throttle.state, bucket, usedAt);
     // Where and how it was last used is written with when, so no more often than that (or a new address).
     const lastUse =
       stale || newAddress
@@ -151,8 +226,14 @@ export function createVerifier({
           ip: request.clientIp,
           protocol: request.protocol,
         }),
-      // Lost to a concurrent write, it is simply done again at the next success.
-      throttleReset && store.saveThrottle(candidate.userId, throttle, throttleReset),
+      // The success resets the counts, undoing its own failure counted before the check. Should every
+      // attempt lose to parallel failures, the count stays one too high: the safe side, and the answer stands.
+      retryOnConflict(async (attempt) => {
+        const current = attempt === 0 ? throttle : await store.getThrottle(candidate.userId);
+        const reset = afterSuccess(current.state, bucket, usedAt);
+        if (!reset) return "done" as const;
+        return (await store.saveThrottle(candidate.userId, current, reset)) === CONFLICT ? CONFLICT : ("done" as const);
+      }, MAX_COUNT_WRITE_ATTEMPTS),
     ]);
   }
 
@@ -172,7 +253,7 @@ export function createVerifier({
     const { userId, fromMemory } = byLoginName
       ? await resolveLoginName(user, normalized)
       : { userId: user.toLowerCase(), fromMemory: false };
-    const owner = userId ?? unknownOwner(user);
+    const owner = userId ?? unknownOwner(throttleKey, user);
     const bucket = ipBucket(clientIp);
     const id = appPasswordTag(owner, normalized);
     const { candidate, loginName, throttle } = await store.getVerifyRows(owner, id);
@@ -181,8 +262,8 @@ export function createVerifier({
       memory.forgetLoginName(user);
       return verify(request);
     }
-    const decision = throttleDecision(throttle.state, bucket, now());
-    if (decision.throttled) return { code: "VERIFY_THROTTLED", retryAfterSeconds: decision.retryAfterSeconds };
+    const admission = await admit(owner, bucket, normalized, candidate, throttle);
+    if (admission.code !== "ADMITTED") return admission;
 
     // Only a success for the row exactly as it was proved, and usable now, is answered from memory; anything
     // else (a failure included) pays argon2.
@@ -192,10 +273,16 @@ export function createVerifier({
     if (!candidate || !valid || !allowed) {
       if (!candidate) memory.forget(owner, id);
       if (fromMemory) memory.forgetLoginName(user);
-      const counted = await recordFailure(owner, bucket, normalized, decision.familiar, throttle, clientIp);
-      return counted === "counted" ? { code: "INVALID" } : counted;
+      const counted = admission.counted
+        ? { lockedOut: admission.lockedOut }
+        : await countFailureAfterCheck(owner, bucket, normalized, admission.throttle);
+      if ("code" in counted) return counted;
+      // The failure that started a lockout is logged once it is known to be one. Logged for unknown login
+      // names too (in a log nobody reads, pruned like any other), so the write does not tell who exists.
+      if (counted.lockedOut) await recordActivity(owner, { at: now(), event: "verify-locked-out", ip: clientIp });
+      return { code: "INVALID" };
     }
-    await recordSuccess(candidate, request, normalized, bucket, throttle);
+    await recordSuccess(candidate, request, normalized, bucket, admission.throttle);
     // Remembered from argon2's proof only, so the lifetime counts from it; an upgraded hash is a new version.
     if (!recognized && !hasher.needsRehash(candidate.hash)) memory.rememberSuccess(candidate, normalized);
     // Only a mapping read from storage is remembered (or its lifetime renewed), so none outlives a re-pointing by more.

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { isIPv4, isIPv6 } from "node:net";
 import { z } from "zod";
 
@@ -10,7 +10,11 @@ export const THROTTLE_RULES = {
   maxLockoutSeconds: 3600,
   /** An IP that verified successfully for the user this recently is familiar. */
   familiarForMs: 30 * 24 * 60 * 60 * 1000,
-  /** Consecutive failures from unfamiliar IPs, per user, before every unfamiliar IP is refused (NIST SP 800-63B). */
+  /**
+   * Consecutive failures from unfamiliar IPs, per user, before unfamiliar IPs are refused (NIST SP 800-63B),
+   * except for a password whose id tag matches one of the user's app passwords: almost surely the person's own
+   * device on a new address (a random guess matches one of 40 tags with odds of 40 in 2^32).
+   */
   maxUnfamiliarFailures: 100,
   /** Wrong passwords remembered per (user, IP), so a phone retrying an old password counts once. */
   rememberedWrongPasswords: 5,
@@ -43,7 +47,10 @@ export const ipThrottleSchema = z.object({
   lockouts: z.number().int().nonnegative(),
   lockedUntil: isoDate.optional(),
   lastSuccessAt: isoDate.optional(),
-  /** 16-bit fingerprints of the last few wrong passwords: nothing can be recovered or confirmed from them. */
+  /**
+   * 16-bit fingerprints of the last few wrong passwords, keyed with the throttle key (not in the table):
+   * nothing can be recovered or confirmed from them.
+   */
   recentWrong: z.array(z.string()).readonly(),
   /** When this IP last failed or succeeded: the longest quiet is forgotten first. */
   updatedAt: isoDate,
@@ -56,8 +63,6 @@ export const storedIpsSchema = z.record(z.string(), ipThrottleSchema);
 
 /** Verify bookkeeping for one user (or unknown login name): per IP, and across IPs. */
 export interface ThrottleState {
-  /** Random per user: salts the wrong-password fingerprints. Absent until the first write. */
-  readonly salt?: string;
   /** Consecutive failures from unfamiliar IPs, across all of them. */
   readonly unfamiliarFailures: number;
   /** By IP bucket (see `ipBucket`). */
@@ -74,22 +79,34 @@ export type ThrottleDecision =
 const isFamiliar = (ip: IpThrottle | undefined, now: Date) =>
   ip?.lastSuccessAt !== undefined && now.getTime() - ip.lastSuccessAt.getTime() < THROTTLE_RULES.familiarForMs;
 
-/** Whether a verify from this IP bucket may run at all; a throttled one costs no argon2 work. */
-export function throttleDecision(state: ThrottleState, bucket: string, now: Date): ThrottleDecision {
+/**
+ * Whether a verify from this IP bucket may run at all; a throttled one costs no argon2 work. `tagMatches`:
+ * the presented password's id tag is one of the user's app passwords, which lets it through the user-wide
+ * limit (never through the per-IP one), so the person's own devices keep working from new addresses.
+ */
+export function throttleDecision(
+  state: ThrottleState,
+  bucket: string,
+  now: Date,
+  tagMatches = false,
+): ThrottleDecision {
   const ip = state.ips[bucket];
   const familiar = isFamiliar(ip, now);
   if (ip?.lockedUntil !== undefined && ip.lockedUntil > now) {
     return { throttled: true, retryAfterSeconds: Math.ceil((ip.lockedUntil.getTime() - now.getTime()) / 1000) };
   }
-  if (!familiar && state.unfamiliarFailures >= THROTTLE_RULES.maxUnfamiliarFailures) {
+  if (!familiar && !tagMatches && state.unfamiliarFailures >= THROTTLE_RULES.maxUnfamiliarFailures) {
     return { throttled: true, retryAfterSeconds: THROTTLE_RULES.userLockRetryAfterSeconds };
   }
   return { throttled: false, familiar };
 }
 
-/** A salted SHA-256 of the wrong password, truncated to 16 bits: tells repeats apart, confirms nothing. */
-export function wrongPasswordFingerprint(salt: string, normalizedPassword: string): string {
-  return createHash("sha256").update(`${salt}:${normalizedPassword}`).digest("hex").slice(0, 4);
+/**
+ * An HMAC-SHA256 of the owner and the wrong password under the throttle key, truncated to 16 bits: tells
+ * repeats apart, and without the key (which is not in the table) confirms nothing.
+ */
+export function wrongPasswordFingerprint(key: string, owner: string, normalizedPassword: string): string {
+  return createHmac("sha256", key).update(`wrong-password:v2:${owner}:${normalizedPassword}`).digest("hex").slice(0, 4);
 }
 
 /** `ips` with `bucket` set to `ip`, and the IPs least worth keeping forgotten beyond the limit. */
@@ -107,19 +124,17 @@ function withIp(ips: ThrottleState["ips"], bucket: string, ip: IpThrottle, now: 
 
 /**
  * The state after a failed verify from `bucket`, or `undefined` when it does not count (the same wrong
- * password again). The tenth consecutive counted failure locks the IP for 60 s; each further one, after a
+ * password again, by its `wrongPasswordFingerprint`). The tenth consecutive counted failure locks the IP for 60 s; each further one, after a
  * lockout, locks it again for twice as long, up to an hour.
  */
 export function afterFailure(
   state: ThrottleState,
   bucket: string,
-  normalizedPassword: string,
+  fingerprint: string,
   familiar: boolean,
   now: Date,
 ): ThrottleState | undefined {
-  const salt = state.salt ?? randomBytes(16).toString("hex");
   const ip = state.ips[bucket];
-  const fingerprint = wrongPasswordFingerprint(salt, normalizedPassword);
   if (ip?.recentWrong.includes(fingerprint)) return undefined;
   const failures = (ip?.failures ?? 0) + 1;
   const lockouts = ip?.lockouts ?? 0;
@@ -135,7 +150,6 @@ export function afterFailure(
     updatedAt: now,
   };
   return {
-    salt,
     unfamiliarFailures: familiar ? state.unfamiliarFailures : state.unfamiliarFailures + 1,
     ips: withIp(state.ips, bucket, next, now),
   };
@@ -152,25 +166,38 @@ export function afterSuccess(state: ThrottleState, bucket: string, now: Date): T
   return { ...state, unfamiliarFailures: 0, ips: withIp(state.ips, bucket, reset, now) };
 }
 
+/** The eight 16-bit groups of an IPv6 address (which `isIPv6` accepted), with a trailing dotted quad as two. */
+function ipv6Groups(ip: string): number[] {
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
+  const hex = quad
+    ? `${ip.slice(0, quad.index)}${((Number(quad[1]) << 8) | Number(quad[2])).toString(16)}:${((Number(quad[3]) << 8) | Number(quad[4])).toString(16)}`
+    : ip;
+  const [head = "", tail] = hex.split("::");
+  const parse = (part: string) => (part === "" ? [] : part.split(":").map((group) => parseInt(group, 16)));
+  const headGroups = parse(head);
+  if (tail === undefined) return headGroups;
+  const tailGroups = parse(tail);
+  return [...headGroups, ...Array<number>(8 - headGroups.length - tailGroups.length).fill(0), ...tailGroups];
+}
+
 /**
- * The bucket an address is counted in: IPv4 as is, IPv6 by its /64 (one subscriber's whole prefix), an
- * IPv4-mapped IPv6 address as its IPv4 address.
+ * The bucket an address is counted in: IPv4 as is, IPv6 by its /64 (one subscriber's whole prefix), and an
+ * IPv4-mapped (`::ffff:0:0/96`) or IPv4-compatible (`::/96`) IPv6 address, however it is spelled, as its
+ * IPv4 address: otherwise every IPv4 client spelled so would share one `0:0:0:0::/64` bucket.
  */
 export function ipBucket(address: string): string {
   const ip = address.trim().replace(/^\[|\]$/g, "");
   if (isIPv4(ip)) return ip;
   if (!isIPv6(ip)) return "unknown";
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped?.[1]) return mapped[1];
-  const [head = "", tail = ""] = ip.split("::");
-  const parse = (part: string) => (part === "" ? [] : part.split(":"));
-  const headGroups = parse(head);
-  const tailGroups = parse(tail);
-  const groups = ip.includes("::")
-    ? [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill("0"), ...tailGroups]
-    : headGroups;
+  const groups = ipv6Groups(ip.split("%")[0] ?? ip);
+  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = groups;
+  const zeroPrefix = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
+  // `::` and `::1` are IPv6's own (unspecified, loopback), not IPv4-compatible addresses.
+  if (zeroPrefix && (g5 === 0xffff || (g5 === 0 && g6 !== 0))) {
+    return [g6 >> 8, g6 & 0xff, g7 >> 8, g7 & 0xff].join(".");
+  }
   return `${groups
     .slice(0, 4)
-    .map((group) => parseInt(group, 16).toString(16))
+    .map((group) => group.toString(16))
     .join(":")}::/64`;
 }

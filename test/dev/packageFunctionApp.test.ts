@@ -59,6 +59,8 @@ const azureSettings = {
     "https://login.microsoftonline.com/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee/v2.0,https://sts.windows.net/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee/",
   AUTH_AUDIENCE: "api://99999999-8888-7777-6666-555555555555,99999999-8888-7777-6666-555555555555",
   AUTH_JWKS_URI: "https://login.microsoftonline.com/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee/discovery/v2.0/keys",
+  AUTH_REQUIRED_SCOPE: "AppPasswords.Manage",
+  APP_PASSWORDS_THROTTLE_KEY: "a throttle key as azd generates one, 48 chars..",
   APP_PASSWORDS_ALLOWED: "true",
   APP_PASSWORDS_MAX_PER_USER: "40",
   ARGON2_MEMORY_KIB: "19456",

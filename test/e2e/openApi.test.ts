@@ -29,6 +29,9 @@ const EVERY_PROBLEM_CODE: Record<ProblemCode, true> = {
   STORAGE_UNAVAILABLE: true,
   IDENTITY_UNAVAILABLE: true,
   INTERNAL_ERROR: true,
+  LOGIN_NAME_IN_USE: true,
+  LOGIN_NAME_NOT_FOUND: true,
+  INSUFFICIENT_SCOPE: true,
 };
 
 describe("openApi: GET /api/openapi.json", () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_ROLES } from "../support/constants";
 import { unknownOwner } from "../../shared/domain/verify";
 import { countedWrongPasswords } from "../support/countedWrongPasswords";
-import { countingHasher, startTestService, type TestService } from "../support/testService";
+import { azuriteStore, countingHasher, startTestService, type TestService } from "../support/testService";
 
 /** Wrong passwords that are all different; where a test needs each to count, see `countedWrongPasswords`. */
 const wrong = (i: number) => `wrong${String(i).padStart(11, "x")}`.slice(0, 16);
@@ -81,7 +81,7 @@ describe("verify throttling", () => {
   it("throttles an unknown user exactly like a known one, so throttling does not reveal which accounts exist", async () => {
     const attacker = "203.0.113.90";
     const statuses: number[] = [];
-    const nextWrong = countedWrongPasswords(service, unknownOwner("ghost@contoso.com"));
+    const nextWrong = countedWrongPasswords(service, unknownOwner(service.config.throttleKey, "ghost@contoso.com"));
     for (let i = 0; i < 11; i++)
       statuses.push((await service.verify("ghost@contoso.com", await nextWrong(), { clientIp: attacker })).status);
     expect(statuses).toEqual([...Array<number>(10).fill(200), 429]);
@@ -99,14 +99,16 @@ describe("verify throttling", () => {
   });
 
   describe("the per-user limit of 100 failures from unfamiliar IPs", () => {
-    it("refuses every unfamiliar IP after 100, never the familiar phone, until an admin resets it", async () => {
+    it("refuses a wrong guess from every unfamiliar IP after 100, without argon2, never the familiar phone", async () => {
       // 100 different addresses, twice as many as are remembered per user: the phone must not be pushed out.
       for (let ip = 0; ip < 100; ip++) {
         expect((await service.verify(alice, wrong(1000 + ip), { clientIp: `192.0.2.${ip + 1}` })).status).toBe(200);
       }
-      const stranger = await service.verify(alice, alicePassword, { clientIp: "192.0.2.200" });
+      const before = counts.verify;
+      const stranger = await service.verify(alice, wrong(2000), { clientIp: "192.0.2.200" });
       expect(stranger.status).toBe(429);
       expect(stranger.json.code).toBe("VERIFY_THROTTLED");
+      expect(counts.verify).toBe(before);
       expect((await service.verify(alice, alicePassword, { clientIp: phone })).json.valid).toBe(true);
     });
 
@@ -116,8 +118,84 @@ describe("verify throttling", () => {
       expect(denied.json.code).toBe("FORBIDDEN");
       const reset = await service.call("DELETE", `/api/users/${aliceId}/throttle`, { token: adminToken });
       expect(reset.status).toBe(204);
-      expect((await service.verify(alice, alicePassword, { clientIp: "192.0.2.200" })).json.valid).toBe(true);
       expect((await service.verify(alice, alicePassword, { clientIp: "203.0.113.66" })).json.valid).toBe(true);
     });
+
+    it("never refuses the person's own password from a new address: their phone on mobile data gets in", async () => {
+      for (let ip = 0; ip < 110; ip++) {
+        await service.verify(alice, wrong(3000 + ip), { clientIp: `10.1.${ip >> 8}.${ip & 255}` });
+      }
+      const before = counts.verify;
+      // A new wrong guess from a new address is refused unchecked...
+      expect((await service.verify(alice, wrong(4000), { clientIp: "100.64.0.1" })).status).toBe(429);
+      expect(counts.verify).toBe(before);
+      // ...while the right password from another new address is checked, and lets the person in.
+      const mobile = await service.verify(alice, alicePassword, { clientIp: "100.64.7.9" });
+      expect(mobile.json.valid).toBe(true);
+      // Checked by argon2, or answered by the repeat-login memory, which already holds its proof.
+      expect(counts.verify - before).toBeLessThanOrEqual(1);
+    });
+  });
+});
+
+/** Guesses checked (argon2 verifications) beyond the limits when they come all at once: none. */
+const BURST_EXTRA_CHECKS = 0;
+
+describe("verify throttling under parallel bursts", () => {
+  const counts = { hash: 0, verify: 0 };
+  let service: TestService;
+  let aliceId: string;
+  let alicePassword: string;
+  const alice = "burst-alice@contoso.com";
+
+  beforeAll(async () => {
+    service = await startTestService({ wrapHasher: countingHasher(counts) });
+    aliceId = randomUUID();
+    const token = await service.token({ upn: alice, oid: aliceId });
+    alicePassword = (await service.call("POST", "/api/users/me/registration", { token })).json.appPassword
+      .password as string;
+  });
+  afterAll(() => service.close());
+
+  const storedThrottle = async () => (await azuriteStore(service.config.table.tableName).getThrottle(aliceId)).state;
+
+  /** Sends all at once; every answer must be a denial, a throttle or "busy", never an error or a success. */
+  async function burst(guesses: { password: string; clientIp: string }[]) {
+    counts.verify = 0;
+    const answers = await Promise.all(
+      guesses.map(({ password, clientIp }) => service.verify(alice, password, { clientIp })),
+    );
+    const statuses = answers.map((answer) => (answer.status === 200 ? `200 ${answer.json.valid}` : answer.status));
+    expect(statuses.filter((status) => !["200 false", 429, 503].includes(status))).toEqual([]);
+    return { checked: counts.verify, denied: statuses.filter((status) => status === "200 false").length };
+  }
+
+  it("checks at most 10 of 100 simultaneous wrong guesses from one address, and locks it", async () => {
+    const attacker = "203.0.113.50";
+    const nextWrong = countedWrongPasswords(service, aliceId);
+    const guesses = await Promise.all(
+      Array.from({ length: 100 }, async () => ({ password: await nextWrong(), clientIp: attacker })),
+    );
+    const { checked, denied } = await burst(guesses);
+    expect(checked).toBeLessThanOrEqual(10 + BURST_EXTRA_CHECKS);
+    expect(denied).toBe(checked);
+    expect((await storedThrottle()).ips[attacker]?.failures).toBe(checked);
+    expect((await service.verify(alice, alicePassword, { clientIp: attacker })).status).toBe(429);
+  });
+
+  it("checks at most 100 of 300 simultaneous wrong guesses from 300 addresses", async () => {
+    const nextWrong = countedWrongPasswords(service, aliceId);
+    const guesses = await Promise.all(
+      Array.from({ length: 300 }, async (_, i) => ({
+        password: await nextWrong(),
+        clientIp: `10.9.${i >> 8}.${i & 255}`,
+      })),
+    );
+    const failuresBefore = (await storedThrottle()).unfamiliarFailures;
+    const { checked, denied } = await burst(guesses);
+    expect(checked).toBeLessThanOrEqual(100 + BURST_EXTRA_CHECKS);
+    expect(denied).toBe(checked);
+    // Every check was counted before it ran.
+    expect((await storedThrottle()).unfamiliarFailures - failuresBefore).toBe(checked);
   });
 });

@@ -67,7 +67,7 @@ describe("resetVerifyThrottle: DELETE /api/users/{user}/throttle", () => {
     it("answers Cache-Control: no-store and X-Content-Type-Options: nosniff on every response", async () => {
       const responses = [
         await reset(admin.userId, admin.token),
-        await reset("alice", admin.token),
+        await reset("ME", admin.token),
         await reset("me"),
         await reset("me", (await newUser(service, "eve")).token),
       ];

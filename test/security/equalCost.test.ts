@@ -101,7 +101,7 @@ describe("verify costs the same for an unknown user, a wrong password and the ri
     const bob = await registeredUser(service, "bob");
     const ip = freshIp();
     const [ghostWrong, bobWrong] = [
-      countedWrongPasswords(service, unknownOwner(ghost)),
+      countedWrongPasswords(service, unknownOwner(service.config.throttleKey, ghost)),
       countedWrongPasswords(service, bob.userId),
     ];
     // The first failure (no throttling row yet), then later ones (the row exists): all must match.
@@ -139,7 +139,7 @@ describe("verify costs the same for an unknown user, a wrong password and the ri
     const ip = freshIp();
     // Someone whose right password was never verified: a cold verify.
     const dave = await registeredUser(service, "dave");
-    const ghostWrong = countedWrongPasswords(service, unknownOwner(ghost));
+    const ghostWrong = countedWrongPasswords(service, unknownOwner(service.config.throttleKey, ghost));
     const daveWrong = countedWrongPasswords(service, dave.userId);
     for (let i = 0; i < 10; i++) {
       expect((await cost(ghost, await ghostWrong(), ip)).response.status).toBe(200);
@@ -174,7 +174,7 @@ describe("verify costs the same for an unknown user, a wrong password and the ri
     const ghost = `ghost-${randomUUID().slice(0, 8)}@contoso.com`;
     const [erinWrong, ghostWrong] = [
       countedWrongPasswords(service, erin.userId),
-      countedWrongPasswords(service, unknownOwner(ghost)),
+      countedWrongPasswords(service, unknownOwner(service.config.throttleKey, ghost)),
     ];
     const wrong = await cost(erin.loginName, await erinWrong(), ip);
     const unknown = await cost(ghost, await ghostWrong(), ip);

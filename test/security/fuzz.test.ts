@@ -34,7 +34,8 @@ function acceptableName(value: unknown): boolean {
     Array.from(name).length <= 128 &&
     name.isWellFormed() &&
     !/[\p{Cc}\p{Zl}\p{Zp}\p{Bidi_Control}]/u.test(name) &&
-    name.replace(/[\p{Default_Ignorable_Code_Point}\s]/gu, "") !== ""
+    // Invisible on their own: ignorables (U+3164 Hangul filler among them), spaces, marks, the braille blank.
+    name.replace(/[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Z}\s\p{M}\u2800]/gu, "") !== ""
   );
 }
 
@@ -291,6 +292,11 @@ describe("fuzzing every endpoint: never a 5xx, always problem+json, nothing stor
       ["only a zero-width space", "\u200b"],
       ["only zero-width characters", "\u200b\u200c\u200d\u2060"],
       ["only a soft hyphen", "\u00ad"],
+      ["only a Hangul filler", "\u3164"],
+      ["only Hangul fillers of every width", "\u115f\u1160\u3164\uffa0"],
+      ["only a braille blank", "\u2800"],
+      ["a lone combining mark", "\u0301"],
+      ["combining marks and spaces", " \u0301 \u20dd "],
     ])("refuses an app password name with %s (400 naming the field)", async (_label, name) => {
       const before = await tableSnapshot(service, watched());
       const response = await post("create", json({ name }));

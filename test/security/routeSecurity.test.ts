@@ -12,7 +12,15 @@ import { startTestService, type TestService } from "../support/testService";
 import { startTrustedIssuer, type Person, type TrustedIssuer } from "../support/trustedIssuer";
 
 /** What a route does to the target when the call is allowed. */
-type Effect = "none" | "one more" | "one fewer" | "none left" | "throttle cleared" | "signed in";
+type Effect =
+  | "none"
+  | "one more"
+  | "one fewer"
+  | "none left"
+  | "renamed"
+  | "throttle cleared"
+  | "login name released"
+  | "signed in";
 
 /** An answer a caller may get: its status, the problem code of a refusal, and the effect (none when left out). */
 interface Outcome {
@@ -61,8 +69,14 @@ const ROUTES: readonly Route[] = [
   { fn: "listAppPasswords", auth: "bearer", method: "GET", path: "/api/users/{user}/app-passwords", owner: OK(200), admin: OK(200) },
   { fn: "deleteAppPassword", auth: "bearer", method: "DELETE", path: "/api/users/{user}/app-passwords/{id}", owner: OK(204, "one fewer"), admin: OK(204, "one fewer") },
   { fn: "deleteAppPassword", auth: "bearer", method: "DELETE", path: "/api/users/{user}/app-passwords", owner: OK(204, "none left"), admin: OK(204, "none left") },
+  { fn: "getAppPassword", auth: "bearer", method: "GET", path: "/api/users/{user}/app-passwords/{id}", owner: OK(200), admin: OK(200) },
+  { fn: "renameAppPassword", auth: "bearer", method: "PATCH", path: "/api/users/{user}/app-passwords/{id}", body: { name: "Renamed device" }, owner: OK(200, "renamed"), admin: OK(200, "renamed") },
+  { fn: "listActivity", auth: "bearer", method: "GET", path: "/api/users/{user}/activity", owner: OK(200), admin: OK(200) },
+  { fn: "releaseLoginName", auth: "bearer", method: "DELETE", path: "/api/login-names/{upn}", owner: FORBIDDEN, admin: OK(204, "login name released") },
   { fn: "resetVerifyThrottle", auth: "bearer", method: "DELETE", path: "/api/users/{user}/throttle", owner: FORBIDDEN, admin: OK(204, "throttle cleared") },
   { fn: "verifyAppPassword", auth: "functionKey", method: "POST", path: "/api/verify", body: SIGN_IN, allowed: OK(200, "signed in") },
+  { fn: "openApi", auth: "anonymous", method: "GET", path: "/api/openapi.json", allowed: OK(200) },
+  { fn: "cleanUpAppPasswords", auth: "functionKey", method: "POST", path: "/admin/functions/cleanUpAppPasswords", body: { input: "" }, allowed: OK(202) },
   { fn: "forgetQuietThrottles", auth: "functionKey", method: "POST", path: "/admin/functions/forgetQuietThrottles", body: { input: "" }, allowed: OK(202) },
 ];
 
@@ -195,6 +209,19 @@ describe("route security: every route refuses every caller it must, and acts onl
       }
       case "none left":
         expect(await countOf(target)).toBe(0);
+        break;
+      case "renamed": {
+        const list = await service.call("GET", "/api/users/me/app-passwords", { token: target.token });
+        const items = list.json.items as { id: string; name: string }[];
+        expect(items.find((item) => item.id === target.ids[0])?.name).toBe("Renamed device");
+        expect(await countOf(target)).toBe(countBefore);
+        break;
+      }
+      case "login name released":
+        expect(before.filter((row) => row.partitionKey.startsWith("login_")).length).toBe(
+          after.filter((row) => row.partitionKey.startsWith("login_")).length + 1,
+        );
+        expect(await countOf(target)).toBe(countBefore);
         break;
       case "throttle cleared":
         expect(throttleRows(before).length).toBeGreaterThan(0);
@@ -359,6 +386,16 @@ describe("route security: every route refuses every caller it must, and acts onl
         for (const credential of OTHERS) {
           it(`answers 403 FORBIDDEN and changes nothing for ${credential.name} acting on the target's id`, async () => {
             await expectRefusedWithoutEffect(route, credential, 403, "FORBIDDEN");
+          });
+        }
+        for (const scp of [undefined, "", "User.Read", "AppPasswords.Read", "appPasswords.manage"]) {
+          it(`answers 403 INSUFFICIENT_SCOPE and changes nothing for the owner's own token with scp ${JSON.stringify(scp)}`, async () => {
+            const credential: Credential = {
+              name: "the target's token without the scope",
+              present: async (t) => bearer(await issuer.mint({ ...issuer.claimsFor(t, ADMIN_ROLES), scp })),
+            };
+            const response = await expectRefusedWithoutEffect(route, credential, 403, "INSUFFICIENT_SCOPE");
+            expect(response.headers.get("www-authenticate")).toMatch(/insufficient_scope.*AppPasswords\.Manage/);
           });
         }
         it(`answers ${route.admin.status} to an admin acting on the target's id`, async () => {

@@ -43,3 +43,6 @@ export const OTHER_USER_PARAMS = [
 
 /** The mail client address `verify` reports unless a test gives another (`clientIp: undefined` sends none). */
 export const DEFAULT_CLIENT_IP = "198.51.100.1";
+
+/** The throttle key domain tests build their services with (the local host's are drawn per service). */
+export const TEST_THROTTLE_KEY = "a test throttle key, 32 characters or more";

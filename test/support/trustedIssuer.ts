@@ -71,6 +71,7 @@ export async function startTrustedIssuer(issuer: string, audience: string): Prom
       sub: person.oid,
       preferred_username: person.upn,
       roles: [...roles],
+      scp: "AppPasswords.Manage",
       ver: "2.0",
     };
   };

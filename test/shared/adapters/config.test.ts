@@ -7,6 +7,7 @@ const minimal = {
   AUTH_AUDIENCE: "api://app-passwords",
   AUTH_JWKS_URI: "https://login.microsoftonline.com/contoso/discovery/v2.0/keys",
   APP_PASSWORDS_TABLE_CONNECTION_STRING: "UseDevelopmentStorage=true",
+  APP_PASSWORDS_THROTTLE_KEY: "a throttle key of at least 32 characters",
 };
 
 /** The ConfigError that loading `env` throws (fails the test if it loads). */
@@ -32,6 +33,15 @@ describe("loadConfig", () => {
       expect(config.policy).toEqual({ appPasswordsAllowed: true, maxPerUser: 40 });
       expect(config.argon2).toEqual({ memoryKib: 19456, timeCost: 2, parallelism: 1 });
       expect(config.storageTimeoutMs).toBe(2000);
+      expect(config.auth.requiredScope).toBe("AppPasswords.Manage");
+    });
+
+    it.each([
+      ["AUTH_JWKS_URI", "http://localhost:7071/dev/jwks"],
+      ["AUTH_JWKS_URI", "http://127.0.0.1:7071/dev/jwks"],
+      ["AUTH_JWKS_URI", "http://[::1]:7071/dev/jwks"],
+    ])("accepts %s over plain http on loopback: %s", (name, value) => {
+      expect(() => loadConfig({ ...minimal, [name]: value })).not.toThrow();
     });
 
     it("reads every setting it is given", () => {
@@ -48,6 +58,8 @@ describe("loadConfig", () => {
         ARGON2_TIME_COST: "3",
         ARGON2_PARALLELISM: "4",
         STORAGE_TIMEOUT_MS: "5000",
+        AUTH_REQUIRED_SCOPE: "Mail.AppPasswords",
+        APP_PASSWORDS_THROTTLE_KEY: "another throttle key of 32 characters",
         REPEAT_LOGIN_MEMORY_ENTRIES: "0",
         REPEAT_LOGIN_MEMORY_SECONDS: "600",
         LOGIN_NAME_MEMORY_SECONDS: "30",
@@ -63,7 +75,9 @@ describe("loadConfig", () => {
           issuers: ["https://a.example/v2.0", "https://b.example/v2.0"],
           audiences: ["api://app-passwords", "00000000-1111-2222-3333-444444444444"],
           jwksUri: "https://a.example/keys",
+          requiredScope: "Mail.AppPasswords",
         },
+        throttleKey: "another throttle key of 32 characters",
         policy: { appPasswordsAllowed: false, maxPerUser: 12 },
         argon2: { memoryKib: 65536, timeCost: 3, parallelism: 4 },
         storageTimeoutMs: 5000,
@@ -120,12 +134,36 @@ describe("loadConfig", () => {
       ["ARGON2_TIME_COST", "0"],
       ["ARGON2_PARALLELISM", "many"],
       ["STORAGE_TIMEOUT_MS", "10"],
+      ["APP_PASSWORDS_THROTTLE_KEY", "too short"],
+      ["AUTH_REQUIRED_SCOPE", "two scopes"],
     ])("fails with a ConfigError naming %s when it is %j", (name, value) => {
       const error = configError({ ...minimal, [name]: value });
       expect(error.message).toContain(name);
     });
 
-    it.each(["AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_JWKS_URI"])(
+    it.each([
+      ["APP_PASSWORDS_MAX_PER_USER", "abc", "from 1 to 99"],
+      ["ARGON2_MEMORY_KIB", "abc", "from 8192 to 4194304"],
+      ["ARGON2_MEMORY_KIB", "1024", "from 8192 to 4194304"],
+      ["STORAGE_TIMEOUT_MS", "1.5", "from 100 to 60000"],
+    ])("gives the valid range when %s is %j", (name, value, range) => {
+      expect(configError({ ...minimal, [name]: value }).message).toContain(`${name}: must be a whole number ${range}`);
+    });
+
+    it.each([
+      ["AUTH_JWKS_URI", "http://login.example.net/keys"],
+      ["AUTH_JWKS_URI", "http://127.0.0.1.example.net/keys"],
+      ["APP_PASSWORDS_TABLE_ENDPOINT", "http://contoso.table.core.windows.net"],
+    ])("refuses %s over plain http off loopback, naming it: %s", (name, value) => {
+      const env = { ...minimal, APP_PASSWORDS_TABLE_CONNECTION_STRING: "", [name]: value };
+      expect(configError(env).message).toMatch(new RegExp(`${name}: must be an https:// URL`));
+    });
+
+    it("does not echo the throttle key in its message", () => {
+      expect(configError({ ...minimal, APP_PASSWORDS_THROTTLE_KEY: "s3cr3t" }).message).not.toContain("s3cr3t");
+    });
+
+    it.each(["AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_JWKS_URI", "APP_PASSWORDS_THROTTLE_KEY"])(
       "fails with a ConfigError saying %s is required when it is missing",
       (name) => {
         const env = Object.fromEntries(Object.entries(minimal).filter(([key]) => key !== name));

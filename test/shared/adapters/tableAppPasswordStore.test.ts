@@ -276,11 +276,24 @@ describe("createTableAppPasswordStore", () => {
       expect(await store.findUserIdByLoginName("nobody-at-all@contoso.com")).toBeUndefined();
     });
 
-    it("points a login name at its new owner", async () => {
-      const [before, after] = [randomUUID(), randomUUID()];
-      await store.saveLoginName("handed-over@contoso.com", before);
-      await store.saveLoginName("handed-over@contoso.com", after);
+    it("points a login name at a new owner only when unchanged since it was read", async () => {
+      const [before, after, third] = [randomUUID(), randomUUID(), randomUUID()];
+      expect(await store.saveLoginName("handed-over@contoso.com", before)).toBe("done");
+      // Without the row's concurrency token, an existing name is never re-pointed.
+      expect(await store.saveLoginName("handed-over@contoso.com", after)).toBe("taken");
+      const read = await store.getLoginName("HANDED-OVER@contoso.com");
+      expect(read?.userId).toBe(before);
+      expect(await store.saveLoginName("handed-over@contoso.com", after, read?.etag)).toBe("done");
+      expect(await store.saveLoginName("handed-over@contoso.com", third, read?.etag)).toBe("conflict");
       expect(await store.findUserIdByLoginName("handed-over@contoso.com")).toBe(after);
+    });
+
+    it("releases a login name whoever holds it", async () => {
+      const holder = randomUUID();
+      await store.saveLoginName("released@contoso.com", holder);
+      expect(await store.releaseLoginName("Released@contoso.com")).toBe(true);
+      expect(await store.findUserIdByLoginName("released@contoso.com")).toBeUndefined();
+      expect(await store.releaseLoginName("released@contoso.com")).toBe(false);
     });
 
     it("forgets a login name only while it still points at the given user", async () => {
@@ -296,7 +309,6 @@ describe("createTableAppPasswordStore", () => {
 
   describe("verify throttling", () => {
     const state: ThrottleState = {
-      salt: "0123456789abcdef0123456789abcdef",
       unfamiliarFailures: 3,
       ips: {
         "203.0.113.7": {
@@ -320,7 +332,7 @@ describe("createTableAppPasswordStore", () => {
       const owner = randomUUID();
       const empty = await store.getThrottle(owner);
       expect(empty).toEqual({ state: NO_THROTTLE });
-      expect(await store.saveThrottle(owner, empty, state)).toBe("done");
+      expect(await store.saveThrottle(owner, empty, state)).not.toBe("conflict");
       const read = await store.getThrottle(owner);
       expect(read.state).toEqual(state);
       expect(read.etag).toEqual(expect.any(String));
@@ -328,7 +340,7 @@ describe("createTableAppPasswordStore", () => {
 
     it("writes the row in the owner's own partition, beside their app passwords", async () => {
       const { user, ids } = await userWith(2);
-      expect(await store.saveThrottle(user.userId, await store.getThrottle(user.userId), state)).toBe("done");
+      expect(await store.saveThrottle(user.userId, await store.getThrottle(user.userId), state)).not.toBe("conflict");
       const rowKeys = (await rowsOf(user.userId)).map((row) => row.rowKey);
       expect(rowKeys.sort()).toEqual([...ids.map((id) => `ap_${id}`), "throttle", "user"].sort());
     });
@@ -336,12 +348,24 @@ describe("createTableAppPasswordStore", () => {
     it("returns conflict when the row was written since it was read, or created meanwhile", async () => {
       const owner = randomUUID();
       const absent = await store.getThrottle(owner);
-      expect(await store.saveThrottle(owner, absent, state)).toBe("done");
+      expect(await store.saveThrottle(owner, absent, state)).not.toBe("conflict");
       expect(await store.saveThrottle(owner, absent, NO_THROTTLE)).toBe("conflict");
       const read = await store.getThrottle(owner);
-      expect(await store.saveThrottle(owner, read, { ...state, unfamiliarFailures: 4 })).toBe("done");
+      expect(await store.saveThrottle(owner, read, { ...state, unfamiliarFailures: 4 })).not.toBe("conflict");
       expect(await store.saveThrottle(owner, read, NO_THROTTLE)).toBe("conflict");
       expect((await store.getThrottle(owner)).state.unfamiliarFailures).toBe(4);
+    });
+
+    it("returns the state as written, with the concurrency token the next conditional write needs", async () => {
+      const owner = randomUUID();
+      const first = await store.saveThrottle(owner, await store.getThrottle(owner), state);
+      if (first === "conflict") throw new Error("the first write of a new row lost a race");
+      expect(first.state).toEqual(state);
+      expect(first.etag).toBe((await store.getThrottle(owner)).etag);
+      const second = await store.saveThrottle(owner, first, { ...state, unfamiliarFailures: 7 });
+      expect(second).not.toBe("conflict");
+      expect(await store.saveThrottle(owner, first, NO_THROTTLE)).toBe("conflict");
+      expect((await store.getThrottle(owner)).state.unfamiliarFailures).toBe(7);
     });
 
     it("reads the candidate and the throttling state in one request", async () => {
@@ -361,7 +385,7 @@ describe("createTableAppPasswordStore", () => {
       await table.createEntity({ partitionKey: owner, rowKey: "throttle", UnfamiliarFailures: 7, Ips: "{not json" });
       const read = await store.getThrottle(owner);
       expect(read.state).toEqual({ unfamiliarFailures: 7, ips: {} });
-      expect(await store.saveThrottle(owner, read, state)).toBe("done");
+      expect(await store.saveThrottle(owner, read, state)).not.toBe("conflict");
       expect((await store.getThrottle(owner)).state).toEqual(state);
     });
 
@@ -398,7 +422,7 @@ describe("createTableAppPasswordStore", () => {
       // 150 owners: more than one page of the scan. One is the registered user, the rest unknown login names.
       const owners = [registration.userId, ...Array.from({ length: 149 }, (_, i) => `unknown_${i}`)];
       for (const owner of owners)
-        expect(await quiet.saveThrottle(owner, { state: NO_THROTTLE }, throttled)).toBe("done");
+        expect(await quiet.saveThrottle(owner, { state: NO_THROTTLE }, throttled)).not.toBe("conflict");
       const written = await allRows();
       expect(written).toHaveLength(152);
 
@@ -417,7 +441,7 @@ describe("createTableAppPasswordStore", () => {
     it("keeps a row written between the scan that found it and its delete", async () => {
       const owners = ["unknown_raced", "unknown_calm"];
       for (const owner of owners)
-        expect(await quiet.saveThrottle(owner, { state: NO_THROTTLE }, throttled)).toBe("done");
+        expect(await quiet.saveThrottle(owner, { state: NO_THROTTLE }, throttled)).not.toBe("conflict");
       // A verify failure lands on the first row deleted, just before its delete reaches storage.
       let raced: string | undefined;
       const proxy = await startCountingProxy(connectionString, {
@@ -425,7 +449,7 @@ describe("createTableAppPasswordStore", () => {
           if (method !== "DELETE" || raced !== undefined) return;
           raced = /PartitionKey='([^']+)'/.exec(decodeURIComponent(path))?.[1] ?? "";
           const current = await quiet.getThrottle(raced);
-          expect(await quiet.saveThrottle(raced, current, { unfamiliarFailures: 2, ips: {} })).toBe("done");
+          expect(await quiet.saveThrottle(raced, current, { unfamiliarFailures: 2, ips: {} })).not.toBe("conflict");
         },
       });
       try {

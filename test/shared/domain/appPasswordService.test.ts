@@ -9,7 +9,7 @@ import type { Principal } from "../../../shared/domain/principal";
 import { LAST_USED_RESOLUTION_MS } from "../../../shared/domain/verify";
 import { createArgon2Hasher } from "../../../shared/adapters/argon2Hasher";
 import { NO_THROTTLE } from "../../../shared/domain/verifyThrottle";
-import { CHEAP_ARGON2 } from "../../support/constants";
+import { CHEAP_ARGON2, TEST_THROTTLE_KEY } from "../../support/constants";
 import { principal, uniqueLogin } from "../../support/fixtures";
 import { azuriteStore, freshTableName } from "../../support/testService";
 
@@ -26,6 +26,7 @@ function newService(options: Partial<AppPasswordServiceOptions> = {}): AppPasswo
     store,
     hasher,
     policy: { appPasswordsAllowed: true, maxPerUser: 40 },
+    throttleKey: TEST_THROTTLE_KEY,
     now: () => clock.now,
     ...options,
   });
@@ -267,6 +268,43 @@ describe("createAppPasswordService", () => {
       const bob = await registered("bob");
       expect(await check(service, bob.person.loginName, alice.initial!.password)).toEqual({ code: "INVALID" });
     });
+
+    describe("when a failure's count cannot be written", () => {
+      const counts = { verify: 0 };
+      const counting = {
+        ...hasher,
+        verify: (phc: string, password: string) => (counts.verify++, hasher.verify(phc, password)),
+      };
+      const losing = newService({
+        store: { ...store, saveThrottle: () => Promise.resolve("conflict" as const) },
+        hasher: counting,
+      });
+
+      it("answers CONTENTION without checking the password: never an uncounted check", async () => {
+        const { person } = await registered("uncountable");
+        counts.verify = 0;
+        expect(await check(losing, person.loginName, "aaaaaaaaaaaaaaaa")).toMatchObject({ code: "CONTENTION" });
+        expect(await check(losing, uniqueLogin("ghost"), "aaaaaaaaaaaaaaaa")).toMatchObject({ code: "CONTENTION" });
+        expect(counts.verify).toBe(0);
+      });
+
+      it("still verifies a phone's password from its familiar address, which writes nothing", async () => {
+        const { person, initial } = await registered("syncing");
+        expect(await check(service, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+        expect(await check(losing, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+        // The right one from a new address must write its count first, and cannot.
+        expect(
+          await losing.verify({
+            user: person.loginName,
+            password: initial!.password,
+            clientIp: "198.51.100.4",
+            protocol: "imap",
+          }),
+        ).toMatchObject({
+          code: "CONTENTION",
+        });
+      });
+    });
   });
 
   describe("when the login name changes (same object id, new UPN)", () => {
@@ -295,13 +333,52 @@ describe("createAppPasswordService", () => {
       expect(await check(service, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
       expect(await check(service, renamed.loginName, initial!.password)).toEqual({ code: "INVALID" });
     });
+  });
 
-    it("stops verifying for the old owner once the login name belongs to someone else", async () => {
+  describe("login names belong to one account", () => {
+    it("refuses another account presenting a login name its holder still has, and verify keeps resolving to the holder", async () => {
+      const { person: holder, initial } = await registered("held");
+      const impostor = principal(holder.loginName);
+      expect(await service.register(impostor, impostor.userId)).toMatchObject({ code: "LOGIN_NAME_IN_USE" });
+      expect(await store.getUser(impostor.userId)).toBeUndefined();
+      expect(await check(service, holder.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+    });
+
+    it("refuses a rename onto a login name another account holds, on create as on registration", async () => {
+      const { person: holder } = await registered("taken-name");
+      const { person: other, initial } = await registered("renaming");
+      const renamed = { ...other, loginName: holder.loginName };
+      expect(await service.create(renamed, renamed.userId, { name: "Phone" })).toMatchObject({
+        code: "LOGIN_NAME_IN_USE",
+      });
+      expect(await service.register(renamed, renamed.userId)).toMatchObject({ code: "LOGIN_NAME_IN_USE" });
+      expect(await store.getUser(other.userId)).toMatchObject({ loginName: other.loginName });
+      expect(await check(service, other.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+    });
+
+    it("passes a login name on once its holder was renamed", async () => {
       const { person: previous, initial } = await registered("reused");
+      await service.register({ ...previous, loginName: uniqueLogin("moved-on") }, previous.userId);
       const next = principal(previous.loginName);
-      await service.register(next, next.userId);
+      expect(await service.register(next, next.userId)).toMatchObject({ code: "REGISTERED" });
       expect(await check(service, previous.loginName, initial!.password)).toEqual({ code: "INVALID" });
       expect(await check(service, previous.userId, initial!.password)).toMatchObject({ code: "VALID" });
+    });
+
+    it("lets only an administrator release a login name, which the next account proving it then takes", async () => {
+      const { person: previous } = await registered("released");
+      const successor = principal(previous.loginName);
+      expect(await service.releaseLoginName(previous, previous.loginName)).toMatchObject({ code: "FORBIDDEN" });
+      expect(await service.releaseLoginName(admin, previous.loginName.toUpperCase())).toEqual({ code: "RELEASED" });
+      expect(await service.releaseLoginName(admin, previous.loginName)).toMatchObject({ code: "LOGIN_NAME_NOT_FOUND" });
+      const registration = await service.register(successor, successor.userId);
+      if (registration.code !== "REGISTERED") throw new Error(registration.code);
+      expect(await check(service, previous.loginName, registration.appPassword!.password)).toMatchObject({
+        code: "VALID",
+        userId: successor.userId,
+      });
+      // The former holder cannot take it back now.
+      expect(await service.register(previous, previous.userId)).toMatchObject({ code: "LOGIN_NAME_IN_USE" });
     });
   });
 

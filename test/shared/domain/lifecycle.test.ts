@@ -11,7 +11,7 @@ import type { PasswordHasher } from "../../../shared/domain/passwordHasher";
 import type { Principal } from "../../../shared/domain/principal";
 import type { Protocol } from "../../../shared/domain/protocols";
 import { principal, uniqueLogin } from "../../support/fixtures";
-import { CHEAP_ARGON2 } from "../../support/constants";
+import { CHEAP_ARGON2, TEST_THROTTLE_KEY } from "../../support/constants";
 import { azuriteStore, freshTableName } from "../../support/testService";
 
 // Get, rename, restrictions, activity and clean-up, over the real store (Azurite) and real argon2.
@@ -37,6 +37,7 @@ function newService(policy: Partial<AppPasswordServiceOptions["policy"]> = {}): 
     store,
     hasher,
     policy: { appPasswordsAllowed: true, maxPerUser: 40, ...policy },
+    throttleKey: TEST_THROTTLE_KEY,
     now: () => clock.now,
   });
 }
@@ -265,6 +266,7 @@ describe("cleanUp, the daily timer's work", () => {
       store: own,
       hasher,
       policy: { appPasswordsAllowed: true, maxPerUser: 3, ...policy },
+      throttleKey: TEST_THROTTLE_KEY,
       now: () => at.now,
     });
 

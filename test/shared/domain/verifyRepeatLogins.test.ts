@@ -39,6 +39,7 @@ function newService(
     store,
     hasher: countingHasher(counts)(createArgon2Hasher(argon2)),
     policy: { appPasswordsAllowed: true, maxPerUser: 40 },
+    throttleKey: "a test throttle key, 32 characters or more",
     now: () => clock.now,
     repeatLoginMemory,
   });
@@ -304,7 +305,8 @@ describe("verify with the repeat-login memory", () => {
     });
     // The name now belongs to another account (released by an admin, then proved by someone else).
     const newcomer = principal(person.loginName, { userId: "00000000-0000-4000-8000-00000000beef" });
-    await store.saveLoginName(person.loginName, newcomer.userId);
+    await store.releaseLoginName(person.loginName);
+    expect(await store.saveLoginName(person.loginName, newcomer.userId)).toBe("done");
     later(MEMORY.loginNameLifetimeMs);
     const after = await costOf(() =>
       service.verify({ user: person.loginName, password: password.password, clientIp: GATEWAY_IP, protocol: "imap" }),

@@ -15,14 +15,16 @@ const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1) + seconds * 1000);
 const IP = "203.0.113.7";
 
 /**
- * A user whose salt is already drawn. From a random one, two of a test's wrong passwords could now and then
- * share a 16-bit fingerprint and count once; with this one every run counts the same.
+ * A fixed key and owner: with random ones, two of a test's wrong passwords could now and then share a
+ * 16-bit fingerprint and count once; with these every run counts the same.
  */
-const SALTED: ThrottleState = { ...NO_THROTTLE, salt: "fixed salt: the same fingerprints on every run" };
+const KEY = "a fixed throttle key: the same fingerprints on every run";
+const OWNER = "0b5ab7c1-5b1a-4a38-9c1c-3f0e2a1d7e11";
+const print = (password: string) => wrongPasswordFingerprint(KEY, OWNER, password);
 
 /** Fails once with a new wrong password from `bucket` at `time`, as verify would when not throttled. */
 function fail(state: ThrottleState, i: number, time: Date, bucket = IP, familiar = false): ThrottleState {
-  return afterFailure(state, bucket, `wrongpassword${String(i).padStart(3, "0")}`, familiar, time) ?? state;
+  return afterFailure(state, bucket, print(`wrongpassword${String(i).padStart(3, "0")}`), familiar, time) ?? state;
 }
 
 /** An IP that succeeded at `lastSuccessAt` and has failed nothing since. */
@@ -36,7 +38,7 @@ const familiarIp = (lastSuccessAt: Date): IpThrottle => ({
 
 describe("verify throttling rules", () => {
   it("locks an IP for 60 s at the tenth failure, then twice as long at each further lockout, up to an hour", () => {
-    let state = SALTED;
+    let state = NO_THROTTLE;
     let clock = 0;
     for (let i = 0; i < 9; i++) state = fail(state, i, at(clock));
     expect(throttleDecision(state, IP, at(clock)).throttled).toBe(false);
@@ -53,32 +55,35 @@ describe("verify throttling rules", () => {
   });
 
   it("locks only the IP that failed", () => {
-    let state = SALTED;
+    let state = NO_THROTTLE;
     for (let i = 0; i < 10; i++) state = fail(state, i, at(0));
     expect(throttleDecision(state, IP, at(1)).throttled).toBe(true);
     expect(throttleDecision(state, "198.51.100.1", at(1))).toEqual({ throttled: false, familiar: false });
   });
 
   it("does not count the same wrong password twice, and forgets it after five others", () => {
-    let state = fail(SALTED, 1, at(0));
-    expect(afterFailure(state, IP, "wrongpassword001", false, at(1))).toBeUndefined();
-    expect(afterFailure(state, "198.51.100.1", "wrongpassword001", false, at(1))).toBeDefined();
+    let state = fail(NO_THROTTLE, 1, at(0));
+    expect(afterFailure(state, IP, print("wrongpassword001"), false, at(1))).toBeUndefined();
+    expect(afterFailure(state, "198.51.100.1", print("wrongpassword001"), false, at(1))).toBeDefined();
     for (let i = 2; i <= 6; i++) state = fail(state, i, at(i));
-    expect(afterFailure(state, IP, "wrongpassword001", false, at(10))).toBeDefined();
+    expect(afterFailure(state, IP, print("wrongpassword001"), false, at(10))).toBeDefined();
     expect(state.ips[IP]?.recentWrong).toHaveLength(THROTTLE_RULES.rememberedWrongPasswords);
   });
 
-  it("stores wrong passwords only as 16-bit salted fingerprints", () => {
+  it("stores wrong passwords only as 16-bit fingerprints keyed with the throttle key and the owner", () => {
     const state = fail(NO_THROTTLE, 1, at(0));
-    expect(state.salt).toMatch(/^[0-9a-f]{32}$/);
-    expect(state.ips[IP]?.recentWrong).toEqual([wrongPasswordFingerprint(state.salt!, "wrongpassword001")]);
+    expect(state.ips[IP]?.recentWrong).toEqual([print("wrongpassword001")]);
     expect(state.ips[IP]?.recentWrong[0]).toMatch(/^[0-9a-f]{4}$/);
-    expect(wrongPasswordFingerprint("salt-a", "same")).not.toBe(wrongPasswordFingerprint("salt-b", "same"));
+    // Without the key, the stored fingerprint is not the unkeyed hash a thief could compute.
+    const passwords = Array.from({ length: 64 }, (_, i) => `candidate${String(i).padStart(7, "0")}`);
+    const under = (key: string, owner: string) => passwords.map((p) => wrongPasswordFingerprint(key, owner, p));
+    expect(under(KEY, OWNER)).not.toEqual(under("another key of at least 32 characters", OWNER));
+    expect(under(KEY, OWNER)).not.toEqual(under(KEY, "another owner"));
   });
 
   it("throttles unfamiliar IPs after 100 user-wide failures, never a familiar one, until a success", () => {
     const phone = "198.51.100.20";
-    let state: ThrottleState = { ...SALTED, ips: { [phone]: familiarIp(at(0)) } };
+    let state: ThrottleState = { ...NO_THROTTLE, ips: { [phone]: familiarIp(at(0)) } };
     for (let i = 0; i < 100; i++) state = fail(state, i, at(0), `192.0.2.${i % 20}`);
     expect(state.unfamiliarFailures).toBe(100);
     expect(throttleDecision(state, "192.0.2.200", at(1))).toEqual({
@@ -90,8 +95,19 @@ describe("verify throttling rules", () => {
     expect(reset?.unfamiliarFailures).toBe(0);
   });
 
+  it("lets a password whose id tag matches through the user-wide limit, never through an address's own lockout", () => {
+    let state: ThrottleState = NO_THROTTLE;
+    for (let i = 0; i < 100; i++) state = fail(state, i, at(0), `192.0.2.${i % 20}`);
+    const newAddress = "198.51.100.99";
+    expect(throttleDecision(state, newAddress, at(1), false).throttled).toBe(true);
+    expect(throttleDecision(state, newAddress, at(1), true)).toEqual({ throttled: false, familiar: false });
+    // 192.0.2.0 failed 5 times; five more lock it, tag or not.
+    for (let i = 0; i < 5; i++) state = fail(state, 200 + i, at(2), "192.0.2.0");
+    expect(throttleDecision(state, "192.0.2.0", at(3), true).throttled).toBe(true);
+  });
+
   it("does not count a failure from a familiar IP against the user-wide limit", () => {
-    const state = fail({ ...SALTED, ips: { [IP]: familiarIp(at(0)) } }, 1, at(1), IP, true);
+    const state = fail({ ...NO_THROTTLE, ips: { [IP]: familiarIp(at(0)) } }, 1, at(1), IP, true);
     expect(state.unfamiliarFailures).toBe(0);
     expect(state.ips[IP]).toMatchObject({ failures: 1, lastSuccessAt: at(0) });
   });
@@ -112,7 +128,7 @@ describe("verify throttling rules", () => {
 
   it("holds no familiar address and no running lockout in a row unwritten long enough to be forgotten", () => {
     // The phone succeeds, the last write; an attacker elsewhere reaches the longest lockout at the same time.
-    let state = afterSuccess(SALTED, IP, at(0)) ?? SALTED;
+    let state = afterSuccess(NO_THROTTLE, IP, at(0)) ?? NO_THROTTLE;
     for (let i = 0; i < 20; i++) state = fail(state, i, at(0), "192.0.2.1");
     expect(throttleDecision(state, "192.0.2.1", at(0))).toEqual({ throttled: true, retryAfterSeconds: 3600 });
     const forgotten = at(THROTTLE_RULES.forgetQuietAfterMs / 1000);
@@ -127,7 +143,7 @@ describe("verify throttling rules", () => {
 
     it("forgets the unfamiliar IP quiet the longest, keeping every familiar one", () => {
       const phones = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`198.51.100.${i}`, familiarIp(at(i))]));
-      let state: ThrottleState = { ...SALTED, ips: phones };
+      let state: ThrottleState = { ...NO_THROTTLE, ips: phones };
       for (let i = 0; i < max + 20; i++) state = fail(state, i, at(100 + i), `192.0.2.${i}`);
       const kept = Object.keys(state.ips);
       expect(kept).toHaveLength(max);
@@ -154,6 +170,16 @@ describe("verify throttling rules", () => {
     ["2001:db8::1", "2001:db8:0:0::/64"],
     ["::1", "0:0:0:0::/64"],
     ["::ffff:198.51.100.1", "198.51.100.1"],
+    ["::ffff:c000:201", "192.0.2.1"],
+    ["::FFFF:C000:0201", "192.0.2.1"],
+    ["0:0:0:0:0:ffff:192.0.2.1", "192.0.2.1"],
+    ["0000:0000:0000:0000:0000:ffff:c000:0201", "192.0.2.1"],
+    ["[::ffff:192.0.2.1]", "192.0.2.1"],
+    ["::192.0.2.1", "192.0.2.1"],
+    ["::c000:201", "192.0.2.1"],
+    ["0:0:0:0:0:0:192.0.2.1", "192.0.2.1"],
+    ["::", "0:0:0:0::/64"],
+    ["2001:db8:1:2::192.0.2.1", "2001:db8:1:2::/64"],
     ["not an ip", "unknown"],
   ])("counts %s in the bucket %s", (address, bucket) => {
     expect(ipBucket(address)).toBe(bucket);
