@@ -119,7 +119,8 @@ export async function screenshot(page: Page, name: string) {
 }
 
 /** The row of an app passwords table that names `name`. */
-export const row = (page: Page, name: string) => page.getByRole("row").filter({ hasText: name });
+export const row = (page: Page, name: string) =>
+  page.getByRole("row").filter({ has: page.getByRole("button", { name: `Delete ${name}`, exact: true }) });
 
 /** The text of the focused element. */
 export const focusedText = (page: Page) => page.evaluate<string>("document.activeElement?.textContent ?? ''");
