@@ -44,7 +44,7 @@ describe("the self-service page with the lifecycle API", () => {
     await page.getByRole("button", { name: "Done" }).click();
     await page.getByRole("button", { name: "Create" }).click();
     const dialog = page.getByRole("dialog", { name: "Create an app password" });
-    await dialog.getByLabel("Name", { exact: true }).fill("Mail on the phone");
+    await dialog.getByRole("textbox", { name: "Name" }).fill("Mail on the phone");
     await dialog.getByLabel("Expires").selectOption({ label: "In 30 days" });
     await dialog.getByLabel("IMAP").check();
     await dialog.getByLabel("SMTP").check();

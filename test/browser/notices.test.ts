@@ -39,7 +39,7 @@ describe("the self-service page's notices", () => {
       await signInAs(page, uniqueLogin("limit"));
       await page.getByRole("button", { name: "Done" }).click();
       await page.getByRole("button", { name: "Create" }).click();
-      await page.getByLabel("Name", { exact: true }).fill("Second");
+      await page.getByRole("dialog").getByRole("textbox", { name: "Name" }).fill("Second");
       await page.getByRole("button", { name: "Next" }).click();
       await page.getByRole("button", { name: "Done" }).click();
       await row(page, "Second").waitFor();

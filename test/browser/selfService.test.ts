@@ -74,7 +74,7 @@ describe("the self-service page, for the person", () => {
 
     await page.getByRole("button", { name: "Create" }).click();
     const dialog = page.getByRole("dialog", { name: "Create an app password" });
-    await dialog.getByLabel("Name", { exact: true }).fill("Alice's iPhone");
+    await dialog.getByRole("textbox", { name: "Name" }).fill("Alice's iPhone");
     await expectAccessible(page);
     await dialog.getByRole("button", { name: "Next" }).click();
 
