@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { randomUUID } from "node:crypto";
 import { readdirSync } from "node:fs";
 import path from "node:path";
@@ -121,6 +122,7 @@ export async function startFunctionHarness(
     AUTH_JWKS_URI: `${ISSUER}/jwks`,
     APP_PASSWORDS_TABLE_CONNECTION_STRING: inject("tableConnectionString"),
     APP_PASSWORDS_TABLE_NAME: freshTableName(),
+    APP_PASSWORDS_THROTTLE_KEY: randomBytes(32).toString("base64url"),
     ...options.env,
   });
   const issuer = createDevTokenIssuer(ISSUER, DEV_AUDIENCE);
