@@ -6,6 +6,7 @@ import { startAzurite, type RunningAzurite } from "../../dev/azurite";
 import {
   PORTAL_DIST,
   expectAccessible,
+  settled,
   row,
   screenshot,
   signInAs,
@@ -43,12 +44,14 @@ describe("the self-service page's notices", () => {
       await page.getByRole("button", { name: "Next" }).click();
       await page.getByRole("button", { name: "Done" }).click();
       await row(page, "Second").waitFor();
+      await page.getByRole("dialog").waitFor({ state: "detached" });
 
       await page.getByText("You have reached the limit").waitFor();
       await page.getByText("Delete one you no longer use before you create another.").waitFor();
       const create = page.getByRole("button", { name: "Create" });
       expect(await create.getAttribute("aria-disabled")).toBe("true");
       await create.click({ force: true });
+      await settled(page);
       expect(await page.getByRole("dialog").count()).toBe(0);
       await expectAccessible(page);
       await screenshot(page, "limit");
