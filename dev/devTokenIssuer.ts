@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { SignJWT, exportJWK, generateKeyPair, type JWK } from "jose";
+import type { CryptoKey, JWK } from "jose";
 
 export interface DevTokenRequest {
   readonly upn: string;
@@ -27,23 +27,25 @@ export function devObjectId(upn: string): string {
 
 /**
  * A stand-in for Entra ID on a developer's machine: its own RS256 key, published as a JWKS, so tokens it
- * signs go through exactly the validation production tokens do. It never runs in Azure. The key pair is
- * generated in the background (an RSA key takes a good part of start-up), so the host need not wait for it.
+ * signs go through exactly the validation production tokens do. It never runs in Azure. `jose` and the key
+ * pair are made when someone first asks for a token or the keys, so a fresh service answers its first verify
+ * without either (an RSA key takes a good part of a cold start).
  */
 export function createDevTokenIssuer(issuer: string, audience: string, scope: string = DEV_SCOPE): DevTokenIssuer {
   const kid = "dev-1";
-  const key = generateKeyPair("RS256").then(async ({ privateKey, publicKey }) => ({
-    privateKey,
-    jwk: { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" },
-  }));
-  // Until someone asks for a token or the keys, a failure has nobody to go to; they get it then.
-  key.catch(() => undefined);
+  let key: Promise<{ jose: typeof import("jose"); privateKey: CryptoKey; jwk: JWK }> | undefined;
+  const load = () =>
+    (key ??= import("jose").then(async (jose) => {
+      const { privateKey, publicKey } = await jose.generateKeyPair("RS256");
+      return { jose, privateKey, jwk: { ...(await jose.exportJWK(publicKey)), kid, alg: "RS256", use: "sig" } };
+    }));
   return {
     issuer,
     audience,
-    jwks: async () => ({ keys: [(await key).jwk] }),
-    issue: async (request) =>
-      new SignJWT({
+    jwks: async () => ({ keys: [(await load()).jwk] }),
+    issue: async (request) => {
+      const { jose, privateKey } = await load();
+      return new jose.SignJWT({
         oid: request.oid ?? devObjectId(request.upn),
         preferred_username: request.upn,
         name: request.upn.split("@")[0],
@@ -58,6 +60,7 @@ export function createDevTokenIssuer(issuer: string, audience: string, scope: st
         .setIssuedAt()
         .setNotBefore("0s")
         .setExpirationTime("1h")
-        .sign((await key).privateKey),
+        .sign(privateKey);
+    },
   };
 }

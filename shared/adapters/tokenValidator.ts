@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from "jose";
+import type { JWTVerifyGetKey } from "jose";
 import { z } from "zod";
 import { ADMIN_ROLE, type Principal } from "../domain/principal";
 
@@ -36,17 +36,25 @@ const unauthenticated = (detail: string): TokenOutcome => ({ code: "UNAUTHENTICA
 /**
  * Validates Entra ID access tokens: RS256 signature against the issuer's JWKS (fetched and cached by
  * `jose`), `iss`, `aud`, `exp`, `nbf` and the delegated scope in `scp`. The same code validates the local development issuer's tokens.
+ *
+ * `jose` is loaded on the first token, not with the module: verify, the gateways' call and the first one a new
+ * instance answers, never needs it, and loading it is a good part of a cold start.
  */
-export function createTokenValidator(
-  options: TokenValidatorOptions,
-  keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(options.jwksUri), { timeoutDuration: 3000 }),
-): TokenValidator {
+export function createTokenValidator(options: TokenValidatorOptions, keys?: JWTVerifyGetKey): TokenValidator {
+  let loaded: Promise<{ jose: typeof import("jose"); keys: JWTVerifyGetKey }> | undefined;
+  const load = () =>
+    (loaded ??= import("jose").then((jose) => ({
+      jose,
+      keys: keys ?? jose.createRemoteJWKSet(new URL(options.jwksUri), { timeoutDuration: 3000 }),
+    })));
   return async (authorization) => {
     const match = /^Bearer +([A-Za-z0-9_.~+/=-]+)$/i.exec(authorization?.trim() ?? "");
     if (!match?.[1]) return unauthenticated("Send an access token: Authorization: Bearer <token>.");
+    const { jose, keys: getKey } = await load();
+    const { errors } = jose;
     let payload: unknown;
     try {
-      ({ payload } = await jwtVerify(match[1], keys, {
+      ({ payload } = await jose.jwtVerify(match[1], getKey, {
         issuer: [...options.issuers],
         audience: [...options.audiences],
         algorithms: ["RS256"],
