@@ -81,7 +81,10 @@ async function loadModules(dir: string, files: string[]): Promise<LoadedFunction
   const loaded = await Promise.all(
     files.map(async (file) => {
       const name = path.basename(file, path.extname(file));
-      const module = (await import(path.join(dir, file))) as Record<string, unknown>;
+      // As the Functions Node worker loads `main`: CommonJS (the built .js) with require, the rest with
+      // import() (the .ts sources under vitest). import() of CommonJS would also start node's ESM loader.
+      const full = path.join(dir, file);
+      const module = (file.endsWith(".js") ? require(full) : await import(full)) as Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-require-imports
       const options = module[`${name}Options`] as HttpFunctionOptions | TimerFunctionOptions | undefined;
       if (!options?.handler) throw new Error(`${file} does not export ${name}Options`);
       return { name, options };
@@ -307,9 +310,7 @@ const isPagePath = (pathname: string) => !/^\/(?:api|dev|admin)(?:\/|$)/i.test(p
 
 const tooLarge = (): HttpResponseInit => {
   const answer = problemResponse("PAYLOAD_TOO_LARGE", `The body must be at most ${MAX_REQUEST_BYTES} bytes.`);
-  const headers = new Headers(answer.headers);
-  headers.set("connection", "close");
-  return { ...answer, headers };
+  return { ...answer, headers: { ...Object.fromEntries(headerEntries(answer.headers)), connection: "close" } };
 };
 const notFound = () => hostProblem("NOT_FOUND", "No such route. The API lives under /api; see the README.");
 const missingFunctionKey = () =>
@@ -330,8 +331,25 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks);
 }
 
+/**
+ * An answer's headers as [lower-case name, value] pairs, from any form a function may give them in. Not through
+ * the global `Headers`: its first use makes node load its internal fetch, a good part of a cold start, which
+ * the Functions host (with @azure/functions' own) never pays.
+ */
+function headerEntries(init: HttpResponseInit["headers"]): [string, string][] {
+  if (init === undefined) return [];
+  const pairs: Iterable<[string, string]> =
+    Array.isArray(init) || Symbol.iterator in init
+      ? (init as Iterable<[string, string]>)
+      : Object.entries(init as Record<string, string | readonly string[]>).map(([name, value]): [string, string] => [
+          name,
+          typeof value === "string" ? value : value.join(", "),
+        ]);
+  return [...pairs].map(([name, value]) => [name.toLowerCase(), value]);
+}
+
 function send(response: ServerResponse, answer: HttpResponseInit) {
-  const headers = new Headers(answer.headers);
+  const headers = new Map(headerEntries(answer.headers));
   let body: string | Uint8Array | undefined;
   if (answer.jsonBody !== undefined) {
     body = JSON.stringify(answer.jsonBody);
