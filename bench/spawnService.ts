@@ -55,17 +55,23 @@ function readReport(child: ChildProcessByStdio<null, Readable, Readable>): Promi
  * Starts `bench/serviceProcess` (the service as `npm start` runs it) in a fresh `node` process on a free port,
  * with the bench's environment, and resolves as soon as it accepts connections.
  */
-export async function spawnService(connectionString: string, tableName: string): Promise<SpawnedService> {
+export function spawnService(connectionString: string, tableName: string): Promise<SpawnedService> {
+  return spawnListening("serviceProcess.js", (port) => [String(port), connectionString, tableName]);
+}
+
+/**
+ * Starts `bench/<script>` in a fresh `node` process with the arguments `args` gives for a free port, and
+ * resolves as soon as it accepts connections there. The script prints a `ServiceReport` line once it listens.
+ */
+export async function spawnListening(script: string, args: (port: number) => string[]): Promise<SpawnedService> {
   const port = await freePort();
   const spawnedAt = performance.now();
   // To see where a missed target's time goes: BENCH_SERVICE_CPU_PROF=<dir> writes the service's CPU profile there.
   const profileDir = process.env.BENCH_SERVICE_CPU_PROF;
   const profile = profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
-  const child = spawn(
-    process.execPath,
-    [...profile, path.join(__dirname, "serviceProcess.js"), String(port), connectionString, tableName],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawn(process.execPath, [...profile, path.join(__dirname, script), ...args(port)], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const exited = once(child, "exit");
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));

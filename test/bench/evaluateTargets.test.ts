@@ -42,12 +42,22 @@ const PHASES: Record<PhaseKey, PhaseResult> = {
   repeatParallel: phase([500, 400, 500], { service: 2 }),
 };
 
+const coldKind = (firstResponseMs: number) => ({
+  firstResponseMs: [firstResponseMs],
+  medianFirstResponseMs: firstResponseMs,
+  medianListeningMs: 0,
+  medianBootstrapMs: 0,
+  medianModuleLoadMs: 0,
+  medianInitMs: 0,
+});
+
 function run(
   overrides: Partial<Record<OperationKey, number>> = {},
   options: {
     samples?: Partial<Record<OperationKey, number>>;
     phases?: Partial<Record<PhaseKey, PhaseResult>>;
     coldMs?: number;
+    stackFloorMs?: number;
   } = {},
 ): MeasuredRun {
   return {
@@ -69,12 +79,8 @@ function run(
     ...(options.coldMs !== undefined && {
       coldStart: {
         runs: 7,
-        firstResponseMs: [options.coldMs],
-        medianFirstResponseMs: options.coldMs,
-        medianListeningMs: 0,
-        medianBootstrapMs: 0,
-        medianModuleLoadMs: 0,
-        medianInitMs: 0,
+        ...coldKind(options.coldMs),
+        floors: { stack: coldKind(options.stackFloorMs ?? 150), node: coldKind(50) },
       },
     }),
   };
@@ -145,6 +151,14 @@ describe("bench targets", () => {
     expect(verdicts(run({}, { coldMs: 300 }))["cold start: spawn to first answered verify"]).toBe("MISS");
     expect(verdicts(run({}, { coldMs: 299.9 }))["cold start: spawn to first answered verify"]).toBe("PASS");
     expect(Object.keys(verdicts(run()))).not.toContain("cold start: spawn to first answered verify");
+  });
+
+  it("calls a missed cold start out of reach only when the stack floor of the same run misses too", () => {
+    const coldStart = (coldMs: number, stackFloorMs: number) =>
+      verdicts(run({}, { coldMs, stackFloorMs }))["cold start: spawn to first answered verify"];
+    expect(coldStart(450, 300)).toBe("OUT OF REACH");
+    expect(coldStart(450, 299.9)).toBe("MISS");
+    expect(coldStart(299.9, 300)).toBe("PASS");
   });
 
   it("names every phase it reads", () => {
