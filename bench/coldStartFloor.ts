@@ -7,10 +7,10 @@
 //     @node-rs/argon2) and answers each request as a verify must at least: parse the body, read one partition
 //     of the table, check the password against the hash.
 // Prints the same one-line JSON report as serviceProcess once it listens.
-const bootstrapMs = performance.now();
-
 import { createServer, type IncomingMessage, type RequestListener } from "node:http";
-import type { ServiceReport } from "./serviceProcess";
+import { runChild } from "./childProcess";
+
+const bootstrapMs = performance.now();
 
 const readBody = async (request: IncomingMessage) => {
   let text = "";
@@ -62,12 +62,7 @@ async function main() {
   const initStart = performance.now();
   const server = createServer(listener);
   await new Promise<void>((resolve) => server.listen(Number(port), "127.0.0.1", resolve));
-  const report: ServiceReport = { bootstrapMs, moduleLoadMs, initMs: performance.now() - initStart };
-  process.stdout.write(`${JSON.stringify(report)}\n`);
-  process.once("SIGTERM", () => process.exit(0));
+  return { moduleLoadMs, initMs: performance.now() - initStart };
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runChild(bootstrapMs, main);

@@ -1,4 +1,4 @@
-import type { ServiceReport } from "./serviceProcess";
+import type { ServiceReport } from "./childProcess";
 import { spawnListening, spawnService, type SpawnedService } from "./spawnService";
 import { median } from "./stats";
 

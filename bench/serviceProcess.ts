@@ -1,17 +1,8 @@
 import path from "node:path";
+import { runChild } from "./childProcess";
 
 // Time since this process started (node's time origin) when the first line of this script runs.
 const bootstrapMs = performance.now();
-
-/** What the child prints once it serves: its own start-up timings, in milliseconds. */
-export interface ServiceReport {
-  /** Process start to the first line of this script: node's own start-up. */
-  readonly bootstrapMs: number;
-  /** Loading dev/startLocalService and what it imports: shared/, the Azure SDK, jose, zod. */
-  readonly moduleLoadMs: number;
-  /** `startLocalService`: the config, the function modules, listening. */
-  readonly initMs: number;
-}
 
 /**
  * The service in a process of its own, as `npm start` runs it (the local host over `dist/functions`, with the
@@ -39,13 +30,7 @@ async function main() {
       if (level === "warning" || level === "error" || level === "critical") process.stderr.write(`${message}\n`);
     },
   });
-  const report: ServiceReport = { bootstrapMs, moduleLoadMs, initMs: performance.now() - initStart };
-  process.stdout.write(`${JSON.stringify(report)}\n`);
-  // Exits normally when the bench stops it, so a CPU profile (BENCH_SERVICE_CPU_PROF) gets written.
-  process.once("SIGTERM", () => process.exit(0));
+  return { moduleLoadMs, initMs: performance.now() - initStart };
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runChild(bootstrapMs, main);
