@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registeredUser } from "../support/fixtures";
 import { expectProblem, fieldsOf } from "../support/expectProblem";
-import { startTestService, type TestService } from "../support/testService";
+import { startFunctionHarness, type FunctionHarness } from "../support/functionHarness";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 describe("createAppPassword under APP_PASSWORDS_MAX_LIFETIME_DAYS", () => {
-  let capped: TestService;
+  let capped: FunctionHarness;
 
   beforeAll(async () => {
-    capped = await startTestService({ env: { APP_PASSWORDS_MAX_LIFETIME_DAYS: "30" } });
+    capped = await startFunctionHarness({ env: { APP_PASSWORDS_MAX_LIFETIME_DAYS: "30" } });
   });
   afterAll(() => capped.close());
 

@@ -1,18 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listOf, registeredUser } from "../support/fixtures";
+import { listOf, registeredUser, type RegisteredUser } from "../support/fixtures";
 import { expectInvalid, fieldsOf } from "../support/expectProblem";
-import { countingHasher, startTestService, type TestService } from "../support/testService";
+import { startFunctionHarness, type FunctionHarness } from "../support/functionHarness";
+import { countingHasher } from "../support/testService";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 describe("createAppPassword with restrictions and a lifetime", () => {
-  let service: TestService;
-  let alice: Awaited<ReturnType<typeof registeredUser>>;
+  let service: FunctionHarness;
+  let alice: RegisteredUser;
   const clock = { aheadMs: 0 };
   const argon2 = { hash: 0, verify: 0 };
 
   beforeAll(async () => {
-    service = await startTestService({
+    service = await startFunctionHarness({
       now: () => new Date(Date.now() + clock.aheadMs),
       wrapHasher: countingHasher(argon2),
     });

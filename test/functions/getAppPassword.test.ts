@@ -1,18 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registeredUser } from "../support/fixtures";
-import { ADMIN_ROLES } from "../support/constants";
 import { expectInvalid, expectProblem } from "../support/expectProblem";
-import { startTestService, type TestService } from "../support/testService";
+import { registeredUser, type RegisteredUser } from "../support/fixtures";
+import { startWithAliceAndAdmin, type FunctionHarness } from "../support/functionHarness";
 
 describe("getAppPassword: GET /api/users/{user}/app-passwords/{id}", () => {
-  let service: TestService;
-  let alice: Awaited<ReturnType<typeof registeredUser>>;
-  let admin: Awaited<ReturnType<typeof registeredUser>>;
+  let service: FunctionHarness, alice: RegisteredUser, admin: RegisteredUser;
 
   beforeAll(async () => {
-    service = await startTestService();
-    alice = await registeredUser(service, "alice");
-    admin = await registeredUser(service, "admin", ADMIN_ROLES);
+    ({ service, alice, admin } = await startWithAliceAndAdmin());
   });
   afterAll(() => service.close());
 

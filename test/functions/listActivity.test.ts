@@ -1,21 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registeredUser } from "../support/fixtures";
-import { ADMIN_ROLES } from "../support/constants";
 import { expectInvalid, expectProblem } from "../support/expectProblem";
-import { startTestService, type TestService } from "../support/testService";
+import { registeredUser, type RegisteredUser } from "../support/fixtures";
+import { startWithAliceAndAdmin, type FunctionHarness } from "../support/functionHarness";
 
 describe("listActivity: GET /api/users/{user}/activity", () => {
-  let service: TestService;
-  let alice: Awaited<ReturnType<typeof registeredUser>>;
-  let admin: Awaited<ReturnType<typeof registeredUser>>;
+  let service: FunctionHarness, alice: RegisteredUser, admin: RegisteredUser;
   const clock = { aheadMs: 0 };
   const passwords: string[] = [];
 
   beforeAll(async () => {
     // The clock moves a second per step, so the events have an order to be listed in.
-    service = await startTestService({ now: () => new Date(Date.now() + (clock.aheadMs += 1000)) });
-    alice = await registeredUser(service, "alice");
-    admin = await registeredUser(service, "admin", ADMIN_ROLES);
+    ({ service, alice, admin } = await startWithAliceAndAdmin({
+      now: () => new Date(Date.now() + (clock.aheadMs += 1000)),
+    }));
     passwords.push(alice.initialPassword);
     for (let i = 1; i <= 5; i++) {
       const created = await service.call("POST", "/api/users/me/app-passwords", {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registeredUser } from "../support/fixtures";
-import { ADMIN_ROLES, OTHER_USER_PARAMS } from "../support/constants";
+import { OTHER_USER_PARAMS } from "../support/constants";
 import { expectProblem } from "../support/expectProblem";
-import { startTestService, type TestService } from "../support/testService";
+import type { RegisteredUser } from "../support/fixtures";
+import { startWithAliceAndAdmin, type FunctionHarness } from "../support/functionHarness";
 
 /** Every route about a user, with `{user}` in place, and a body it accepts. */
 const USER_ROUTES = [
@@ -18,14 +18,10 @@ const USER_ROUTES = [
 ] as const;
 
 describe("{user} as a login name, on every route about a user", () => {
-  let service: TestService;
-  let alice: Awaited<ReturnType<typeof registeredUser>>;
-  let admin: Awaited<ReturnType<typeof registeredUser>>;
+  let service: FunctionHarness, alice: RegisteredUser, admin: RegisteredUser;
 
   beforeAll(async () => {
-    service = await startTestService();
-    alice = await registeredUser(service, "alice");
-    admin = await registeredUser(service, "admin", ADMIN_ROLES);
+    ({ service, alice, admin } = await startWithAliceAndAdmin());
   });
   afterAll(() => service.close());
 

@@ -29,12 +29,18 @@ export async function newUser(service: ServiceClient, prefix: string, roles: str
   return { token: await service.token({ upn: loginName, oid: userId, roles }), userId, loginName };
 }
 
+/** A person who has registered: their initial app password and its id. */
+export interface RegisteredUser extends TestUser {
+  readonly initialPassword: string;
+  readonly initialId: string;
+}
+
 /** A fresh person who has registered (and so holds their initial app password). */
 export async function registeredUser(
   service: ServiceClient,
   prefix: string,
   roles: string[] = [],
-): Promise<TestUser & { readonly initialPassword: string; readonly initialId: string }> {
+): Promise<RegisteredUser> {
   const user = await newUser(service, prefix, roles);
   const registered = await service.call("POST", "/api/users/me/registration", { token: user.token });
   expect(registered.status).toBe(201);

@@ -18,7 +18,8 @@ import { createDevTokenIssuer, type DevTokenIssuer } from "../../dev/devTokenIss
 import { loadConfig } from "../../shared/adapters/config";
 import { createTokenValidator } from "../../shared/adapters/tokenValidator";
 import { createServices, setServices, type ServiceOverrides, type Services } from "../../shared/services";
-import { DEFAULT_CLIENT_IP } from "./constants";
+import { ADMIN_ROLES, DEFAULT_CLIENT_IP } from "./constants";
+import { registeredUser, type RegisteredUser } from "./fixtures";
 import { parseJson, type CallOptions, type CallResult, type ServiceClient } from "./serviceClient";
 import { freshTableName } from "./testService";
 
@@ -37,6 +38,20 @@ export interface FunctionHarness extends ServiceClient {
   runTimer(name: string): Promise<void>;
   /** Nothing to stop: kept so a test reads the same with either harness. */
   close(): Promise<void>;
+}
+
+/** What the harness is started with: overrides of the services, and settings over the test defaults. */
+export interface FunctionHarnessOptions extends ServiceOverrides {
+  readonly env?: Record<string, string>;
+}
+
+/** The harness with the two people most handler tests act as. */
+export interface AliceAndAdmin {
+  readonly service: FunctionHarness;
+  /** A registered person, holding their initial app password. */
+  readonly alice: RegisteredUser;
+  /** A registered administrator. */
+  readonly admin: RegisteredUser;
 }
 
 interface TimerFunction {
@@ -113,9 +128,7 @@ function resultOf(answer: HttpResponseInit): CallResult {
  * like requests; what only a host does (404, 405, the function key, dot segments) is not here: see
  * `test/dev/localHost.test.ts`.
  */
-export async function startFunctionHarness(
-  options: ServiceOverrides & { readonly env?: Record<string, string> } = {},
-): Promise<FunctionHarness> {
+export async function startFunctionHarness(options: FunctionHarnessOptions = {}): Promise<FunctionHarness> {
   const config = loadConfig({
     AUTH_ISSUER: ISSUER,
     AUTH_AUDIENCE: DEV_AUDIENCE,
@@ -197,4 +210,12 @@ export async function startFunctionHarness(
       }),
     close: () => Promise.resolve(),
   };
+}
+
+/** `startFunctionHarness`, then alice registers, then an administrator does. */
+export async function startWithAliceAndAdmin(options: FunctionHarnessOptions = {}): Promise<AliceAndAdmin> {
+  const service = await startFunctionHarness(options);
+  const alice = await registeredUser(service, "alice");
+  const admin = await registeredUser(service, "admin", ADMIN_ROLES);
+  return { service, alice, admin };
 }
