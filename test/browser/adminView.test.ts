@@ -1,35 +1,17 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devObjectId } from "../../dev/devTokenIssuer";
-import {
-  PORTAL_DIST,
-  expectAccessible,
-  row,
-  screenshot,
-  signInAs,
-  startBrowser,
-  type TestBrowser,
-} from "../support/browser";
+import { expectAccessible, row, screenshot, signInAs } from "../support/browser";
 import { countedWrongPasswords } from "../support/countedWrongPasswords";
 import { uniqueLogin } from "../support/fixtures";
-import { startTestService, type TestService } from "../support/testService";
+import { portalUnderTest } from "../support/portalUnderTest";
 
 /**
  * The admin view of the self-service page in Debian's Chromium: find a person, see their app passwords, reset
  * their verify throttling, delete one and then all, each with confirmation.
  */
 describe("the self-service page, for an administrator", () => {
-  let service: TestService;
-  let browser: TestBrowser;
-
-  beforeAll(async () => {
-    service = await startTestService({ portalDir: PORTAL_DIST });
-    browser = await startBrowser([service.url]);
-  });
-  afterAll(async () => {
-    await browser.close();
-    await service.close();
-  });
+  const portal = portalUnderTest();
 
   const person = uniqueLogin("person");
   const personId = devObjectId(person);
@@ -38,13 +20,14 @@ describe("the self-service page, for an administrator", () => {
 
   beforeAll(async () => {
     // The person as the page signs them in: the development issuer's object id for their login name.
-    const token = await service.token({ upn: person });
-    const registered = await service.call("POST", "/api/users/me/registration", { token });
+    const token = await portal.service.token({ upn: person });
+    const registered = await portal.service.call("POST", "/api/users/me/registration", { token });
     personPassword = registered.json.appPassword.password as string;
     for (const name of ["Phone", "Tablet"]) {
-      expect((await service.call("POST", "/api/users/me/app-passwords", { token, body: { name } })).status).toBe(201);
+      const created = await portal.service.call("POST", "/api/users/me/app-passwords", { token, body: { name } });
+      expect(created.status).toBe(201);
     }
-    page = await browser.open(service.url);
+    page = await portal.open();
     await signInAs(page, uniqueLogin("admin"), { admin: true });
     await page.getByRole("button", { name: "Done" }).click();
     await page.getByRole("tab", { name: "Find a person" }).click();
@@ -62,17 +45,17 @@ describe("the self-service page, for an administrator", () => {
 
   it("resets the person's verify throttling", async () => {
     const attacker = "203.0.113.77";
-    const nextWrong = countedWrongPasswords(service, personId);
+    const nextWrong = countedWrongPasswords(portal.service, personId);
     let throttled = false;
     for (let failures = 0; !throttled; failures++) {
       expect(failures, "a lockout within 100 failures").toBeLessThan(100);
-      throttled = (await service.verify(person, await nextWrong(), { clientIp: attacker })).status === 429;
+      throttled = (await portal.service.verify(person, await nextWrong(), { clientIp: attacker })).status === 429;
     }
-    expect((await service.verify(person, personPassword, { clientIp: attacker })).status).toBe(429);
+    expect((await portal.service.verify(person, personPassword, { clientIp: attacker })).status).toBe(429);
 
     await page.getByRole("button", { name: "Reset sign-in throttling" }).click();
     await page.getByText(`Sign-ins of ${personId} are no longer paused`).first().waitFor();
-    expect((await service.verify(person, personPassword, { clientIp: attacker })).json.valid).toBe(true);
+    expect((await portal.service.verify(person, personPassword, { clientIp: attacker })).json.valid).toBe(true);
   });
 
   it("deletes one of theirs after confirmation", async () => {
@@ -81,8 +64,8 @@ describe("the self-service page, for an administrator", () => {
     await confirm.getByText("Are you sure").waitFor();
     await confirm.getByRole("button", { name: "Yes" }).click();
     await row(page, "Phone").waitFor({ state: "detached" });
-    const token = await service.token({ upn: person });
-    const left = await service.call("GET", "/api/users/me/app-passwords", { token });
+    const token = await portal.service.token({ upn: person });
+    const left = await portal.service.call("GET", "/api/users/me/app-passwords", { token });
     const items = left.json.items as { name: string }[];
     expect(items.map((item) => item.name).sort()).toEqual(["Initial app password", "Tablet"]);
   });
@@ -94,8 +77,8 @@ describe("the self-service page, for an administrator", () => {
     await expectAccessible(page);
     await confirm.getByRole("button", { name: "Yes" }).click();
     await page.getByText(`${personId} has no app passwords.`).waitFor();
-    const token = await service.token({ upn: person });
-    expect((await service.call("GET", "/api/users/me/app-passwords", { token })).json.count).toBe(0);
-    expect((await service.verify(person, personPassword, { clientIp: "198.51.100.9" })).json.valid).toBe(false);
+    const token = await portal.service.token({ upn: person });
+    expect((await portal.service.call("GET", "/api/users/me/app-passwords", { token })).json.count).toBe(0);
+    expect((await portal.service.verify(person, personPassword, { clientIp: "198.51.100.9" })).json.valid).toBe(false);
   });
 });

@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  PORTAL_DIST,
-  expectAccessible,
-  row,
-  screenshot,
-  signInAs,
-  startBrowser,
-  type TestBrowser,
-} from "../support/browser";
+import { describe, expect, it } from "vitest";
+import { expectAccessible, row, screenshot, signInAs } from "../support/browser";
 import { uniqueLogin } from "../support/fixtures";
-import { startTestService, type TestService } from "../support/testService";
+import { portalUnderTest } from "../support/portalUnderTest";
 
 /**
  * The page's side of the lifecycle API (DESIGN.md "Restrictions and lifetime", "Activity", rename, admins by
@@ -17,29 +9,19 @@ import { startTestService, type TestService } from "../support/testService";
  * contract; it passes once the service implements that part of it.
  */
 describe("the self-service page with the lifecycle API", () => {
-  let service: TestService;
-  let browser: TestBrowser;
-
-  beforeAll(async () => {
-    service = await startTestService({ portalDir: PORTAL_DIST });
-    browser = await startBrowser([service.url]);
-  });
-  afterAll(async () => {
-    await browser.close();
-    await service.close();
-  });
+  const portal = portalUnderTest();
 
   /** The person's items as the API lists them. */
   async function itemsOf(login: string) {
-    const token = await service.token({ upn: login });
-    const list = await service.call("GET", "/api/users/me/app-passwords", { token });
+    const token = await portal.service.token({ upn: login });
+    const list = await portal.service.call("GET", "/api/users/me/app-passwords", { token });
     expect(list.status).toBe(200);
     return list.json.items as { id: string; name: string; expiresAt?: string; protocols?: string[] }[];
   }
 
   it("creates one with an expiry and protocols, and lists both", async () => {
     const login = uniqueLogin("restrict");
-    const page = await browser.open(service.url);
+    const page = await portal.open();
     await signInAs(page, login);
     await page.getByRole("button", { name: "Done" }).click();
     await page.getByRole("button", { name: "Create" }).click();
@@ -65,11 +47,11 @@ describe("the self-service page with the lifecycle API", () => {
 
   it("shows when, from where and over which protocol each was last used", async () => {
     const login = uniqueLogin("lastused");
-    const page = await browser.open(service.url);
+    const page = await portal.open();
     await signInAs(page, login);
     const password = ((await page.getByTestId("new-password").textContent()) ?? "").replace(/ /g, "");
     await page.getByRole("button", { name: "Done" }).click();
-    const verified = await service.verify(login, password, { clientIp: "198.51.100.42", protocol: "imap" });
+    const verified = await portal.service.verify(login, password, { clientIp: "198.51.100.42", protocol: "imap" });
     expect(verified.json.valid).toBe(true);
     await page.reload();
     await row(page, "Initial app password").getByText("from 198.51.100.42 over IMAP").waitFor();
@@ -78,7 +60,7 @@ describe("the self-service page with the lifecycle API", () => {
 
   it("renames one in place, with Enter to save and Escape to cancel", async () => {
     const login = uniqueLogin("rename");
-    const page = await browser.open(service.url);
+    const page = await portal.open();
     await signInAs(page, login);
     await page.getByRole("button", { name: "Done" }).click();
 
@@ -97,7 +79,7 @@ describe("the self-service page with the lifecycle API", () => {
 
   it("shows the person's activity, newest first", async () => {
     const login = uniqueLogin("activity");
-    const page = await browser.open(service.url);
+    const page = await portal.open();
     await signInAs(page, login);
     await page.getByRole("button", { name: "Done" }).click();
     await page.getByRole("button", { name: "Rename Initial app password" }).click();
@@ -119,10 +101,10 @@ describe("the self-service page with the lifecycle API", () => {
 
   it("lets an administrator find a person by login name in any case, with their activity", async () => {
     const person = uniqueLogin("found");
-    const token = await service.token({ upn: person });
-    expect((await service.call("POST", "/api/users/me/registration", { token })).status).toBe(201);
+    const token = await portal.service.token({ upn: person });
+    expect((await portal.service.call("POST", "/api/users/me/registration", { token })).status).toBe(201);
 
-    const page = await browser.open(service.url);
+    const page = await portal.open();
     await signInAs(page, uniqueLogin("admin"), { admin: true });
     await page.getByRole("button", { name: "Done" }).click();
     await page.getByRole("tab", { name: "Find a person" }).click();

@@ -3,40 +3,20 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzurite, type RunningAzurite } from "../../dev/azurite";
-import {
-  PORTAL_DIST,
-  expectAccessible,
-  settled,
-  row,
-  screenshot,
-  signInAs,
-  startBrowser,
-  type TestBrowser,
-} from "../support/browser";
+import { expectAccessible, settled, row, screenshot, signInAs } from "../support/browser";
 import { uniqueLogin } from "../support/fixtures";
-import { startTestService, type TestService } from "../support/testService";
+import { portalUnderTest } from "../support/portalUnderTest";
 
 /**
  * What the page says when the service refuses: the per-user limit, the tenant policy off, storage down (503).
  * One service at a time (a process holds one service configuration), each with the setting under test.
  */
 describe("the self-service page's notices", () => {
-  let browser: TestBrowser;
-
-  beforeAll(async () => {
-    browser = await startBrowser([]);
-  });
-  afterAll(() => browser.close());
-
   describe("with at most 2 app passwords per person", () => {
-    let limited: TestService;
-    beforeAll(async () => {
-      limited = await startTestService({ portalDir: PORTAL_DIST, env: { APP_PASSWORDS_MAX_PER_USER: "2" } });
-    });
-    afterAll(() => limited.close());
+    const limited = portalUnderTest({ env: { APP_PASSWORDS_MAX_PER_USER: "2" } });
 
     it("at the limit, explains that one must be deleted first and keeps Create from opening", async () => {
-      const page = await browser.open(limited.url);
+      const page = await limited.open();
       await signInAs(page, uniqueLogin("limit"));
       await page.getByRole("button", { name: "Done" }).click();
       await page.getByRole("button", { name: "Create" }).click();
@@ -66,14 +46,10 @@ describe("the self-service page's notices", () => {
   });
 
   describe("with the tenant policy off", () => {
-    let policyOff: TestService;
-    beforeAll(async () => {
-      policyOff = await startTestService({ portalDir: PORTAL_DIST, env: { APP_PASSWORDS_ALLOWED: "false" } });
-    });
-    afterAll(() => policyOff.close());
+    const policyOff = portalUnderTest({ env: { APP_PASSWORDS_ALLOWED: "false" } });
 
     it("says so plainly when the tenant policy turns app passwords off", async () => {
-      const page = await browser.open(policyOff.url);
+      const page = await policyOff.open();
       await signInAs(page, uniqueLogin("policy"));
       await page.getByText("App passwords are turned off").waitFor();
       await page.getByText("Your organization does not allow app passwords").waitFor();
@@ -87,22 +63,20 @@ describe("the self-service page's notices", () => {
   describe("when storage goes down", () => {
     const storage = mkdtempSync(path.join(tmpdir(), "azurite-portal-"));
     let fragileAzurite: RunningAzurite;
-    let fragile: TestService;
     beforeAll(async () => {
       fragileAzurite = await startAzurite({ location: storage });
-      fragile = await startTestService({
-        portalDir: PORTAL_DIST,
-        env: { APP_PASSWORDS_TABLE_CONNECTION_STRING: fragileAzurite.connectionString },
-      });
     });
     afterAll(async () => {
-      await fragile.close();
       await fragileAzurite.stop();
       rmSync(storage, { recursive: true, force: true });
     });
+    // After the Azurite above has started, and (after hooks run in reverse) closed before it stops.
+    const fragile = portalUnderTest({
+      env: () => ({ APP_PASSWORDS_TABLE_CONNECTION_STRING: fragileAzurite.connectionString }),
+    });
 
     it("asks to try again shortly while storage is down (503), and recovers with Try again", async () => {
-      const page = await browser.open(fragile.url);
+      const page = await fragile.open();
       await signInAs(page, uniqueLogin("outage"));
       await page.getByRole("button", { name: "Done" }).click();
       await row(page, "Initial app password").waitFor();

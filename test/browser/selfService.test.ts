@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  PORTAL_DIST,
   expectAccessible,
   expectGone,
   focusedText,
@@ -8,12 +7,10 @@ import {
   screenshot,
   shownPassword,
   signInAs,
-  startBrowser,
   tabTo,
-  type TestBrowser,
 } from "../support/browser";
 import { uniqueLogin } from "../support/fixtures";
-import { startTestService, type TestService } from "../support/testService";
+import { portalUnderTest } from "../support/portalUnderTest";
 
 /**
  * The person's flows on the self-service page in Debian's Chromium, served by the local host beside the API,
@@ -21,20 +18,10 @@ import { startTestService, type TestService } from "../support/testService";
  * screen passes an axe-core check.
  */
 describe("the self-service page, for the person", () => {
-  let service: TestService;
-  let browser: TestBrowser;
-
-  beforeAll(async () => {
-    service = await startTestService({ portalDir: PORTAL_DIST });
-    browser = await startBrowser([service.url]);
-  });
-  afterAll(async () => {
-    await browser.close();
-    await service.close();
-  });
+  const portal = portalUnderTest();
 
   it("greets a newcomer with the Sign in as form, which passes the axe check", async () => {
-    const page = await browser.open(service.url);
+    const page = await portal.open();
     await page.getByRole("button", { name: "Sign in as" }).waitFor();
     await expectAccessible(page);
     await screenshot(page, "sign-in");
@@ -43,14 +30,14 @@ describe("the self-service page, for the person", () => {
 
   it("registers on the first visit and shows the initial app password once, gone after Done and a reload", async () => {
     const login = uniqueLogin("first");
-    const page = await browser.open(service.url);
+    const page = await portal.open();
     await signInAs(page, login);
     const dialog = page.getByRole("alertdialog", { name: "Your first app password" });
     await dialog.waitFor();
     await expect.poll(() => dialog.getByText("will not be shown again").count()).toBe(1);
     const { password } = await shownPassword(page);
     await expectAccessible(page);
-    expect((await service.verify(login, password, { clientIp: "198.51.100.1" })).json.valid).toBe(true);
+    expect((await portal.service.verify(login, password, { clientIp: "198.51.100.1" })).json.valid).toBe(true);
 
     await dialog.getByRole("button", { name: "Done" }).click();
     await dialog.waitFor({ state: "detached" });
@@ -65,7 +52,7 @@ describe("the self-service page, for the person", () => {
 
   it("creates one: Create → name → Next → Copy puts it on the clipboard → Done removes it for good", async () => {
     const login = uniqueLogin("create");
-    const page = await browser.open(service.url);
+    const page = await portal.open();
     await signInAs(page, login);
     await page.getByRole("button", { name: "Done" }).click();
     await row(page, "Initial app password").waitFor();
@@ -86,7 +73,7 @@ describe("the self-service page, for the person", () => {
     expect(await page.evaluate("navigator.clipboard.readText()")).toBe(password);
     await expectAccessible(page);
     await screenshot(page, "new-app-password");
-    expect((await service.verify(login, password, { clientIp: "198.51.100.2" })).json.valid).toBe(true);
+    expect((await portal.service.verify(login, password, { clientIp: "198.51.100.2" })).json.valid).toBe(true);
 
     await shown.getByRole("button", { name: "Done" }).click();
     await shown.waitFor({ state: "detached" });
@@ -95,13 +82,13 @@ describe("the self-service page, for the person", () => {
     await page.reload();
     await row(page, "Alice's iPhone").waitFor();
     await expectGone(page, password);
-    expect(browser.cspViolations).toEqual([]);
+    expect(portal.browser.cspViolations).toEqual([]);
     await page.close();
   });
 
   it("creates one with the keyboard alone, and focus returns to Create after Done", async () => {
     const login = uniqueLogin("keys");
-    const page = await browser.open(service.url);
+    const page = await portal.open();
     await page.getByLabel("Login name").waitFor();
     await tabTo(page, "");
     await page.keyboard.type(login);
@@ -141,7 +128,7 @@ describe("the self-service page, for the person", () => {
 
   it("deletes one only after Are you sure… Yes; No keeps it", async () => {
     const login = uniqueLogin("delete");
-    const page = await browser.open(service.url);
+    const page = await portal.open();
     await signInAs(page, login);
     const { password } = await shownPassword(page);
     await page.getByRole("button", { name: "Done" }).click();
@@ -156,13 +143,13 @@ describe("the self-service page, for the person", () => {
     await confirm.waitFor({ state: "detached" });
     await row(page, "Initial app password").waitFor();
     await expect.poll(() => focusedText(page)).toBe("Delete");
-    expect((await service.verify(login, password, { clientIp: "198.51.100.3" })).json.valid).toBe(true);
+    expect((await portal.service.verify(login, password, { clientIp: "198.51.100.3" })).json.valid).toBe(true);
 
     await page.getByRole("button", { name: "Delete Initial app password" }).click();
     await confirm.getByRole("button", { name: "Yes" }).click();
     await page.getByText("You have no app passwords.").waitFor();
     await page.getByText("Deleted Initial app password").first().waitFor(); // the toast, and its copy read out
-    expect((await service.verify(login, password, { clientIp: "198.51.100.3" })).json.valid).toBe(false);
+    expect((await portal.service.verify(login, password, { clientIp: "198.51.100.3" })).json.valid).toBe(false);
     await page.close();
   });
 });

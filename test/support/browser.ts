@@ -10,7 +10,7 @@ export const CHROMIUM = "/usr/bin/chromium";
 /** The built page (`npm run build:portal`, which `npm run test:browser` runs first). */
 export const PORTAL_DIST = path.join(__dirname, "..", "..", "portal", "dist");
 
-/** Where the tests leave screenshots of the main screens, for the README. */
+/** Where `UPDATE_SCREENSHOTS=1 npm run test:browser` leaves screenshots of the main screens, for the README. */
 const SCREENSHOTS = path.join(__dirname, "..", "..", "docs", "screenshots");
 
 /** Quiet, offline Chromium: nothing but the page under test talks to the network. */
@@ -134,10 +134,20 @@ export async function expectAccessible(page: Page) {
   expect(found).toEqual([]);
 }
 
-/** Saves a screenshot of the page for the README. */
+/**
+ * Takes a screenshot of the page: for the README (`docs/screenshots/`) when `UPDATE_SCREENSHOTS=1`, else into a
+ * temporary folder and thrown away, so that a test run leaves the checkout clean yet still fails when the page
+ * cannot be rendered.
+ */
 export async function screenshot(page: Page, name: string) {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  const update = process.env.UPDATE_SCREENSHOTS === "1";
+  const folder = update ? SCREENSHOTS : mkdtempSync(path.join(tmpdir(), "screenshots-"));
+  try {
+    mkdirSync(folder, { recursive: true });
+    await page.screenshot({ path: path.join(folder, `${name}.png`) });
+  } finally {
+    if (!update) rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 /** The row of an app passwords table that names `name`. */

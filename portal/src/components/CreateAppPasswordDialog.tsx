@@ -16,7 +16,7 @@ import {
 import { PROTOCOLS, type ApiClient, type NewAppPassword, type Protocol } from "../api";
 import { protocolName } from "../format";
 import { useStyles } from "../useStyles";
-import { PasswordOnce } from "./PasswordOnce";
+import { NewPasswordDialogBody } from "./NewPasswordDialogBody";
 import { ProblemMessage } from "./ProblemMessage";
 
 export interface CreateAppPasswordDialogProps {
@@ -147,17 +147,11 @@ export function CreateAppPasswordDialog({ api, restrictions, disabled, onFinishe
             </DialogBody>
           </form>
         ) : (
-          <DialogBody>
-            <DialogTitle>Your new app password for {created.name}</DialogTitle>
-            <DialogContent className={styles.form}>
-              <PasswordOnce password={created.password} name={created.name} />
-            </DialogContent>
-            <DialogActions>
-              <Button appearance="primary" onClick={close}>
-                Done
-              </Button>
-            </DialogActions>
-          </DialogBody>
+          <NewPasswordDialogBody
+            title={`Your new app password for ${created.name}`}
+            appPassword={created}
+            onDone={close}
+          />
         )}
       </DialogSurface>
     </Dialog>

@@ -1,0 +1,34 @@
+import type { ReactNode } from "react";
+import { Button, DialogActions, DialogBody, DialogContent, DialogTitle } from "@fluentui/react-components";
+import type { NewAppPassword } from "../api";
+import { useStyles } from "../useStyles";
+import { PasswordOnce } from "./PasswordOnce";
+
+/**
+ * The body of a dialog that shows a new app password once (see `PasswordOnce`) under `title`, with Done, which
+ * should close the dialog: the password leaves the page with it.
+ */
+export function NewPasswordDialogBody({
+  title,
+  appPassword,
+  onDone,
+}: {
+  readonly title: ReactNode;
+  readonly appPassword: NewAppPassword;
+  readonly onDone: () => void;
+}) {
+  const styles = useStyles();
+  return (
+    <DialogBody>
+      <DialogTitle>{title}</DialogTitle>
+      <DialogContent className={styles.form}>
+        <PasswordOnce password={appPassword.password} name={appPassword.name} />
+      </DialogContent>
+      <DialogActions>
+        <Button appearance="primary" onClick={onDone}>
+          Done
+        </Button>
+      </DialogActions>
+    </DialogBody>
+  );
+}
