@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { odata, type TableEntity, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
-import type { AppPasswordStore, StoredAppPassword } from "../domain/appPasswordStore";
+import type { AppPasswordStore, StoredAppPassword, UsageChanges } from "../domain/appPasswordStore";
 import { createTableCalls, type TableLocation, type TableStoreOptions } from "./tableCalls";
 import {
   ACTIVITY_PARTITION_PREFIX,
@@ -45,6 +45,20 @@ const SCAN_PAGE_TIMEOUT_MS = 30_000;
  * Table Storage, one partition per user (their record, app passwords and verify throttling) and one per
  * login name.
  */
+/** The columns a use of an app password changes, as a Merge of its row. */
+const usageEntity = (
+  appPassword: StoredAppPassword,
+  changes: UsageChanges,
+): TableEntity<Partial<AppPasswordEntity>> => ({
+  partitionKey: appPassword.userId,
+  rowKey: appPasswordRow(appPassword.id),
+  LastUsedAt: changes.lastUsedAt,
+  ...(changes.lastUsedIp !== undefined && { LastUsedIp: changes.lastUsedIp }),
+  ...(changes.lastUsedProtocol !== undefined && { LastUsedProtocol: changes.lastUsedProtocol }),
+  ...(changes.hash !== undefined && { Hash: changes.hash }),
+  ...(changes.seenAddresses !== undefined && { SeenIps: changes.seenAddresses.join(",") }),
+});
+
 export function createTableAppPasswordStore(location: TableLocation, options: TableStoreOptions): AppPasswordStore {
   const { client, call, write, read } = createTableCalls(location, options);
 
@@ -228,16 +242,18 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
     },
 
     async touchAppPassword(appPassword, changes) {
-      const entity: TableEntity<Partial<AppPasswordEntity>> = {
-        partitionKey: appPassword.userId,
-        rowKey: appPasswordRow(appPassword.id),
-        LastUsedAt: changes.lastUsedAt,
-        ...(changes.lastUsedIp !== undefined && { LastUsedIp: changes.lastUsedIp }),
-        ...(changes.lastUsedProtocol !== undefined && { LastUsedProtocol: changes.lastUsedProtocol }),
-        ...(changes.hash !== undefined && { Hash: changes.hash }),
-        ...(changes.seenAddresses !== undefined && { SeenIps: changes.seenAddresses.join(",") }),
-      };
+      const entity = usageEntity(appPassword, changes);
       await write((abortSignal) => client.updateEntity(entity, "Merge", { etag: appPassword.etag, abortSignal }));
+    },
+
+    async touchAndSaveThrottle(appPassword, changes, current, next) {
+      const throttle = throttleEntity(appPassword.userId, next);
+      const actions: TransactionAction[] = [
+        ["update", usageEntity(appPassword, changes), "Merge", { etag: appPassword.etag }],
+        current.etag === undefined ? ["create", throttle] : ["update", throttle, "Replace", { etag: current.etag }],
+      ];
+      const outcome = await write((abortSignal) => client.submitTransaction(actions, { abortSignal }));
+      return outcome === "done" ? "done" : "conflict";
     },
 
     async getThrottle(owner) {

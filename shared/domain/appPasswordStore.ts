@@ -85,10 +85,17 @@ export interface AppPasswordStore {
    */
   removeAppPasswords(user: UserRecord, ids: readonly string[]): Promise<WriteOutcome>;
   /** Records use of an app password (and an upgraded hash), unless it was deleted or changed meanwhile. */
-  touchAppPassword(
+  touchAppPassword(appPassword: StoredAppPassword, changes: UsageChanges): Promise<void>;
+  /**
+   * `touchAppPassword` and `saveThrottle` of its owner in one transaction (one request), provided neither the
+   * app password nor the throttling state changed since read: `done`, or `conflict` and nothing written.
+   */
+  touchAndSaveThrottle(
     appPassword: StoredAppPassword,
-    changes: LastUse & { hash?: string; seenAddresses?: readonly string[] },
-  ): Promise<void>;
+    changes: UsageChanges,
+    current: StoredThrottle,
+    next: ThrottleState,
+  ): Promise<"done" | "conflict">;
   /**
    * What verify needs, in one request: the app password `id` of `owner`, if there is one, the owner's current
    * login name, and the owner's throttling state. `owner` is a user id, or the key verify counts an unknown
@@ -116,6 +123,9 @@ export interface AppPasswordStore {
   /** Deletes every activity event of everyone from before `before`; how many. */
   pruneActivity(before: Date): Promise<number>;
 }
+
+/** What a use of an app password writes to its row: when, from where, and an upgraded hash or a new address. */
+export type UsageChanges = LastUse & { readonly hash?: string; readonly seenAddresses?: readonly string[] };
 
 /** Throttling state as read, with the concurrency token of its row (absent when there is no row yet). */
 export interface StoredThrottle {

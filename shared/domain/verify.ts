@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import type { ActivityEvent } from "./activity";
 import { appPasswordTag, generateAppPassword, normalizeAppPassword } from "./appPasswordSecret";
-import type { AppPasswordStore, StoredAppPassword, StoredThrottle } from "./appPasswordStore";
+import type { AppPasswordStore, StoredAppPassword, StoredThrottle, UsageChanges } from "./appPasswordStore";
 import type { Clock } from "./clock";
 import type { PasswordHasher } from "./passwordHasher";
 import type { Protocol } from "./protocols";
@@ -210,13 +210,27 @@ export function createVerifier({
       stale || newAddress
         ? { lastUsedAt: usedAt, lastUsedIp: request.clientIp, lastUsedProtocol: request.protocol }
         : { lastUsedAt: candidate.lastUsedAt ?? usedAt };
+    const changes: UsageChanges | undefined =
+      stale || upgrade || newAddress
+        ? {
+            ...lastUse,
+            ...(upgrade && { hash: await hasher.hash(normalized) }),
+            ...(newAddress && { seenAddresses: [...seen, bucket].slice(-SEEN_ADDRESSES) }),
+          }
+        : undefined;
+    // The success resets the counts, undoing its own failure counted before the check.
+    const reset = afterSuccess(throttle.state, bucket, usedAt);
+    const writeUse = async () => {
+      // A first use writes both, in one transaction (one request); after a race, each on its own.
+      if (changes && reset && (await store.touchAndSaveThrottle(candidate, changes, throttle, reset)) === "done")
+        return;
+      await Promise.all([
+        changes && store.touchAppPassword(candidate, changes),
+        reset && resetCounts(candidate.userId, throttle, bucket, usedAt),
+      ]);
+    };
     await Promise.all([
-      (stale || upgrade || newAddress) &&
-        store.touchAppPassword(candidate, {
-          ...lastUse,
-          ...(upgrade && { hash: await hasher.hash(normalized) }),
-          ...(newAddress && { seenAddresses: [...seen, bucket].slice(-SEEN_ADDRESSES) }),
-        }),
+      writeUse(),
       newAddress &&
         recordActivity(candidate.userId, {
           at: usedAt,
@@ -226,15 +240,20 @@ export function createVerifier({
           ip: request.clientIp,
           protocol: request.protocol,
         }),
-      // The success resets the counts, undoing its own failure counted before the check. Should every
-      // attempt lose to parallel failures, the count stays one too high: the safe side, and the answer stands.
-      retryOnConflict(async (attempt) => {
-        const current = attempt === 0 ? throttle : await store.getThrottle(candidate.userId);
-        const reset = afterSuccess(current.state, bucket, usedAt);
-        if (!reset) return "done" as const;
-        return (await store.saveThrottle(candidate.userId, current, reset)) === CONFLICT ? CONFLICT : ("done" as const);
-      }, MAX_COUNT_WRITE_ATTEMPTS),
     ]);
+  }
+
+  /**
+   * Resets the counts a success undoes, read again when it races another verify. Should every attempt lose to
+   * parallel failures, the count stays one too high: the safe side, and the answer stands.
+   */
+  function resetCounts(owner: string, read: StoredThrottle, bucket: string, usedAt: Date) {
+    return retryOnConflict(async (attempt) => {
+      const current = attempt === 0 ? read : await store.getThrottle(owner);
+      const reset = afterSuccess(current.state, bucket, usedAt);
+      if (!reset) return "done" as const;
+      return (await store.saveThrottle(owner, current, reset)) === CONFLICT ? CONFLICT : ("done" as const);
+    }, MAX_COUNT_WRITE_ATTEMPTS);
   }
 
   /**

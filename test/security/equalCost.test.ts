@@ -153,6 +153,16 @@ describe("verify costs the same for an unknown user, a wrong password and the ri
     expect(unknown.requests).toEqual(known.requests);
   });
 
+  it("writes a first use's last use and the undoing of its own failure count in one transaction", async () => {
+    const frank = await registeredUser(service, "frank");
+    const first = await cost(frank.loginName, frank.initialPassword, freshIp());
+    expect(first.response.json.valid).toBe(true);
+    const writes = first.requests.filter((request) => !request.startsWith("GET "));
+    // The failure counted before the check, the transaction (use and reset), the first-use event.
+    expect(writes).toHaveLength(3);
+    expect(writes.filter((request) => request.endsWith("/$batch"))).toHaveLength(1);
+  });
+
   it("makes one read, no write and no argon2 when a phone signs in again (the repeat-login memory); a wrong password after it stays cold", async () => {
     const erin = await registeredUser(service, "erin");
     const ip = freshIp();

@@ -328,6 +328,50 @@ describe("createTableAppPasswordStore", () => {
       },
     };
 
+    describe("touchAndSaveThrottle", () => {
+      const lastUsedAt = new Date("2026-02-03T04:05:06.789Z");
+
+      it("records the use and writes the throttling state together, creating its row when there is none", async () => {
+        const { user, ids } = await userWith(1);
+        const stored = (await storedAppPassword(user.userId, ids[0]!))!;
+        const absent = await store.getThrottle(user.userId);
+        expect(await store.touchAndSaveThrottle(stored, { lastUsedAt }, absent, state)).toBe("done");
+        expect(await storedAppPassword(user.userId, ids[0]!)).toMatchObject({ lastUsedAt, hash: stored.hash });
+        const written = await store.getThrottle(user.userId);
+        expect(written.state).toEqual(state);
+        const touched = (await storedAppPassword(user.userId, ids[0]!))!;
+        expect(await store.touchAndSaveThrottle(touched, { lastUsedAt }, written, NO_THROTTLE)).toBe("done");
+        expect((await store.getThrottle(user.userId)).state).toEqual(NO_THROTTLE);
+      });
+
+      it("writes neither when the throttling state changed since it was read", async () => {
+        const { user, ids } = await userWith(1);
+        const stored = (await storedAppPassword(user.userId, ids[0]!))!;
+        const read = await store.getThrottle(user.userId);
+        expect(await store.saveThrottle(user.userId, read, state)).not.toBe("conflict");
+        expect(await store.touchAndSaveThrottle(stored, { lastUsedAt }, read, NO_THROTTLE)).toBe("conflict");
+        expect((await storedAppPassword(user.userId, ids[0]!))!.lastUsedAt).toBeUndefined();
+        expect((await store.getThrottle(user.userId)).state).toEqual(state);
+      });
+
+      it("writes neither when the app password changed or was deleted since it was read", async () => {
+        const { user, ids } = await userWith(2);
+        const [first, second] = [
+          (await storedAppPassword(user.userId, ids[0]!))!,
+          (await storedAppPassword(user.userId, ids[1]!))!,
+        ];
+        await store.touchAppPassword(first, { lastUsedAt: new Date("2026-01-01T00:00:00Z") });
+        expect(await store.removeAppPasswords(user, [ids[1]!])).toBe("done");
+        for (const stale of [first, second]) {
+          const read = await store.getThrottle(user.userId);
+          expect(await store.touchAndSaveThrottle(stale, { lastUsedAt }, read, state)).toBe("conflict");
+          expect((await store.getThrottle(user.userId)).etag).toBe(read.etag);
+        }
+        expect((await storedAppPassword(user.userId, ids[0]!))!.lastUsedAt).toEqual(new Date("2026-01-01T00:00:00Z"));
+        expect(await storedAppPassword(user.userId, ids[1]!)).toBeUndefined();
+      });
+    });
+
     it("reads nothing for an owner with no row yet, then what was written, dates included", async () => {
       const owner = randomUUID();
       const empty = await store.getThrottle(owner);

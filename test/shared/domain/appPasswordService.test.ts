@@ -307,6 +307,23 @@ describe("createAppPasswordService", () => {
     });
   });
 
+  describe("when a first use's one transaction loses a race", () => {
+    const racing = newService({
+      store: { ...store, touchAndSaveThrottle: () => Promise.resolve("conflict" as const) },
+    });
+
+    it("still records the use and undoes its own failure count, each write on its own", async () => {
+      const { person, initial } = await registered("raced");
+      const clientIp = "198.51.100.9";
+      const first = { user: person.loginName, password: initial!.password, clientIp, protocol: "imap" as const };
+      expect(await racing.verify(first)).toMatchObject({ code: "VALID" });
+      expect((await store.getAppPassword(person.userId, initial!.id))?.lastUsedAt).toEqual(clock.now);
+      const { state } = await store.getThrottle(person.userId);
+      expect(state.unfamiliarFailures).toBe(0);
+      expect(state.ips[clientIp]).toMatchObject({ failures: 0, lastSuccessAt: clock.now });
+    });
+  });
+
   describe("when the login name changes (same object id, new UPN)", () => {
     it("verifies with the new login name and no longer with the old, after the next registration call", async () => {
       const { person, initial } = await registered("before-reg");
