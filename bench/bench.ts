@@ -6,6 +6,7 @@ import { z } from "zod";
 import { loadConfig } from "../shared/adapters/config";
 import { createArgon2Hasher } from "../shared/adapters/argon2Hasher";
 import { generateAppPassword } from "../shared/domain/appPasswordSecret";
+import { DEV_AUDIENCE } from "../dev/startLocalService";
 import { startBenchFixture, type Answer, type BenchUser } from "./benchFixture";
 import { ownCpuMs, processCpuMs } from "./cpuClocks";
 import { DEPLOYED_THREADPOOL_SIZE } from "./deployedThreadpoolSize";
@@ -14,6 +15,7 @@ import { formatReport, type RunEnvironment } from "./formatReport";
 import { measureColdStart } from "./measureColdStart";
 import { measurePhases, type PhaseTask } from "./measurePhases";
 import { measureRounds, type Operation, type Sample } from "./measureRounds";
+import { spawnListening } from "./spawnService";
 
 const USAGE = `npm run bench -- [--json PATH] [--strict] [--samples N] [--warmup N] [--phases N] [--cold-starts N]
 
@@ -41,6 +43,8 @@ const CONCURRENCY = 8;
 const verdict = z.object({ valid: z.boolean() });
 const isVerdict = (answer: Answer, valid: boolean) =>
   answer.status === 200 && verdict.safeParse(JSON.parse(answer.text)).data?.valid === valid;
+const isListOfForty = (answer: Answer) =>
+  answer.status === 200 && z.object({ count: z.literal(40) }).safeParse(JSON.parse(answer.text)).success;
 /** A documentation address (RFC 2544 benchmarking range), different per call. */
 const addressOf = (call: number) => `198.18.${Math.floor(call / 250) % 250}.${(call % 250) + 1}`;
 
@@ -122,6 +126,13 @@ async function main() {
     // Create makes the app passwords that the first-time right verify uses once, and delete then removes.
     const fresh = [await fixture.create(creator), await fixture.create(creator)];
     const verified = [(await fixture.create(creator)).id, (await fixture.create(creator)).id];
+    // What any list must do (check the token, query the 40 rows, answer JSON), with none of this code.
+    const { service } = fixture;
+    const listFloor = await spawnListening("floorProcess.js", (port) => [
+      ...["list", String(port), fixture.azurite.connectionString, fixture.tableName, forty.userId],
+      ...[`${service.url}/dev/jwks`, `${service.url}/dev`, DEV_AUDIENCE],
+    ]);
+    const callListFloor = fixture.clientFor(listFloor.url);
     const operations: Record<OperationKey, Omit<Operation<OperationKey>, "key">> = {
       argon2: {
         label: "argon2id verify, in the bench process (floor)",
@@ -178,6 +189,10 @@ async function main() {
             (a) => a.status === 200,
           ),
       },
+      listFloor: {
+        label: "list floor: the same token check and query, none of this code",
+        run: () => timed(() => callListFloor("GET", "/", { token: forty.token }), isListOfForty),
+      },
       delete: {
         label: "delete one",
         run: async () => {
@@ -191,10 +206,15 @@ async function main() {
       },
     };
     progress(`latency: ${OPERATION_KEYS.length} operations round-robin, ${options.warmup} + ${options.samples} rounds`);
-    const results = await measureRounds(
-      OPERATION_KEYS.map((key) => ({ key, ...operations[key] })),
-      options,
-    );
+    let results;
+    try {
+      results = await measureRounds(
+        OPERATION_KEYS.map((key) => ({ key, ...operations[key] })),
+        options,
+      );
+    } finally {
+      await listFloor.stop();
+    }
 
     const coldPasswords = coldUsers.flatMap((user) => user.passwords.map((password) => ({ user, password })));
     const repeatTask = (concurrency: number, calls: number): PhaseTask => ({

@@ -12,6 +12,13 @@ export interface Answer {
   readonly text: string;
 }
 
+export interface CallOptions {
+  readonly token?: string;
+  readonly body?: unknown;
+  /** Sends the function key (`x-functions-key`). */
+  readonly key?: boolean;
+}
+
 /** A registered user, with a token and the app passwords the bench made for them (never verified yet). */
 export interface BenchUser {
   readonly loginName: string;
@@ -24,7 +31,9 @@ export interface BenchFixture {
   readonly azurite: RunningAzurite;
   readonly service: SpawnedService;
   readonly tableName: string;
-  call(method: string, route: string, options?: { token?: string; body?: unknown }): Promise<Answer>;
+  call(method: string, route: string, options?: CallOptions): Promise<Answer>;
+  /** The same `call`, to another server: a floor the bench compares the service with. */
+  clientFor(base: string): (method: string, route: string, options?: CallOptions) => Promise<Answer>;
   verify(user: string, password: string, clientIp: string): Promise<Answer>;
   /** Registers `loginName` and creates app passwords until it holds `count`. */
   register(loginName: string, count?: number): Promise<BenchUser>;
@@ -54,9 +63,15 @@ export async function startBenchFixture(): Promise<BenchFixture> {
   }
   // Idle sockets are closed after 2 s, before the server's keep-alive timeout (5 s) closes them under a request.
   const agent = new Agent({ keepAlive: true, timeout: 2000 });
-  const { hostname, port } = new URL(service.url);
 
-  function call(method: string, path: string, options: { token?: string; body?: unknown; key?: boolean } = {}) {
+  /** Calls to the server at `base` (the service's, or a floor's), over the one keep-alive agent. */
+  const clientFor = (base: string) => {
+    const { hostname, port } = new URL(base);
+    return (method: string, path: string, options: CallOptions = {}) => send(hostname, port, method, path, options);
+  };
+  const call = clientFor(service.url);
+
+  function send(hostname: string, port: string, method: string, path: string, options: CallOptions) {
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const headers: Record<string, string> = {
       ...(options.token !== undefined && { authorization: `Bearer ${options.token}` }),
@@ -107,6 +122,7 @@ export async function startBenchFixture(): Promise<BenchFixture> {
     service,
     tableName,
     call,
+    clientFor,
     verify: (user, password, clientIp) =>
       call("POST", "/api/verify", { key: true, body: { user, password, clientIp, protocol: "imap" } }),
     register,

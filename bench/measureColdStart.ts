@@ -61,7 +61,7 @@ function summarizeRuns(runs: readonly Run[]): ColdStartKind {
 /**
  * Starts the service in a fresh `node` process `runs` times, one after another, against the running Azurite,
  * and times spawn to the answer of its first verify (`verify` sends it, to the given URL, and says whether the
- * answer was the expected one). Each run is followed by one of each floor (bench/coldStartFloor), so slow
+ * answer was the expected one). Each run is followed by one of each floor (bench/floorProcess), so slow
  * spells of the machine fall on all three alike.
  */
 export async function measureColdStart(
@@ -80,13 +80,13 @@ export async function measureColdStart(
     service.push(await timeFirstAnswer(spawnService(options.connectionString, options.tableName), verify));
     node.push(
       await timeFirstAnswer(
-        spawnListening("coldStartFloor.js", (port) => ["node", String(port)]),
+        spawnListening("floorProcess.js", (port) => ["node", String(port)]),
         async (url) => (await post(url, {})).status === 200,
       ),
     );
     stack.push(
       await timeFirstAnswer(
-        spawnListening("coldStartFloor.js", (port) => [
+        spawnListening("floorProcess.js", (port) => [
           "stack",
           String(port),
           options.connectionString,
