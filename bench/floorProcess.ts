@@ -11,7 +11,7 @@
 //     jose against the issuer's keys, query the user's app password rows, answer their names and dates as JSON.
 // Prints the same one-line JSON report as serviceProcess once it listens.
 import { createServer, type IncomingMessage, type RequestListener } from "node:http";
-import { runChild } from "./childProcess";
+import { runChild } from "./runChild";
 
 const bootstrapMs = performance.now();
 

@@ -1,4 +1,4 @@
-import type { ServiceReport } from "./childProcess";
+import type { ServiceReport } from "./runChild";
 import { spawnListening, spawnService, type SpawnedService } from "./spawnService";
 import { median } from "./stats";
 

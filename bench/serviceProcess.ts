@@ -1,5 +1,5 @@
 import path from "node:path";
-import { runChild } from "./childProcess";
+import { runChild } from "./runChild";
 
 // Time since this process started (node's time origin) when the first line of this script runs.
 const bootstrapMs = performance.now();

@@ -6,7 +6,7 @@ import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { freePort } from "../dev/azurite";
-import type { ServiceReport } from "./childProcess";
+import type { ServiceReport } from "./runChild";
 
 const START_TIMEOUT_MS = 30_000;
 /** How often the bench tries to connect while the child starts: the resolution of "listening". */
