@@ -46,6 +46,9 @@ export const activityItem = z
     name: z.string().optional(),
     previousName: z.string().optional(),
     by: z.enum(ACTIVITY_ACTORS).optional(),
+    adminLoginName: z.string().optional().meta({ description: "With by: admin, the administrator's login name" }),
+    adminUserId: z.string().optional().meta({ description: "With by: admin, the administrator's object id" }),
+    loginName: z.string().optional().meta({ description: "Of login-name-released: the name taken" }),
     ip: z.string().optional(),
     protocol: z.enum(PROTOCOLS).optional(),
   })

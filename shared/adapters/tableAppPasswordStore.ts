@@ -129,11 +129,19 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
       );
     },
 
-    async releaseLoginName(loginName) {
-      return (
-        (await write((abortSignal) => client.deleteEntity(loginPartition(loginName), LOGIN_ROW, { abortSignal }))) ===
-        "done"
-      );
+    markLoginNameReleased(user, loginName) {
+      const name = loginName.toLowerCase();
+      const entity: TableEntity<Pick<UserEntity, "ReleasedLoginNames"> & Partial<Pick<UserEntity, "LoginName">>> = {
+        partitionKey: user.userId,
+        rowKey: USER_ROW,
+        ReleasedLoginNames: JSON.stringify([...new Set([...user.releasedLoginNames, name])]),
+        ...(user.loginName === name && { LoginName: "" }),
+      };
+      return write((abortSignal) => client.updateEntity(entity, "Merge", { etag: user.etag, abortSignal }));
+    },
+
+    releaseLoginName(loginName, etag) {
+      return write((abortSignal) => client.deleteEntity(loginPartition(loginName), LOGIN_ROW, { etag, abortSignal }));
     },
 
     setLoginName(user, loginName) {
@@ -187,7 +195,7 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
         });
         for await (const entity of entities) {
           if (entity.rowKey === rowKey) candidate = toAppPassword(entity);
-          else if (entity.rowKey === USER_ROW) loginName = entity.LoginName;
+          else if (entity.rowKey === USER_ROW) loginName = entity.LoginName === "" ? undefined : entity.LoginName;
           else throttle = entity;
         }
         return {

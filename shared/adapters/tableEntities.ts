@@ -13,7 +13,10 @@ export const LOGIN_ROW = "login";
 export const APP_PASSWORD_ROW_PREFIX = "ap_";
 
 export type UserEntity = {
+  /** Empty when the account holds no login name (released by an administrator). */
   LoginName: string;
+  /** JSON array of the login names released from this account; absent: none. */
+  ReleasedLoginNames?: string;
   RegisteredAt: Date;
   AppPasswordCount: number;
 };
@@ -90,9 +93,21 @@ export const encodeKey = (value: string) => {
 /** Partition of a login name: lowercase, with the characters a table key cannot hold percent-encoded. */
 export const loginPartition = (loginName: string) => `login_${encodeKey(loginName.toLowerCase())}`;
 
+/** The released login names of a user row; an unreadable value counts as none. */
+function parseNames(json: string | undefined): string[] {
+  if (json === undefined) return [];
+  try {
+    const parsed = z.array(z.string()).safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
+}
+
 export const toUser = (entity: TableEntityResult<UserEntity>): UserRecord => ({
   userId: entity.partitionKey ?? "",
   loginName: entity.LoginName,
+  releasedLoginNames: parseNames(entity.ReleasedLoginNames),
   registeredAt: entity.RegisteredAt,
   appPasswordCount: entity.AppPasswordCount,
   etag: entity.etag,
@@ -152,6 +167,9 @@ export type ActivityEntity = {
   Name?: string;
   PreviousName?: string;
   By?: string;
+  AdminLoginName?: string;
+  AdminUserId?: string;
+  LoginName?: string;
   Ip?: string;
   Protocol?: string;
 };
@@ -165,6 +183,9 @@ export const activityEntity = (owner: string, rowKey: string, event: ActivityEve
   ...(event.name !== undefined && { Name: event.name }),
   ...(event.previousName !== undefined && { PreviousName: event.previousName }),
   ...(event.by !== undefined && { By: event.by }),
+  ...(event.adminLoginName !== undefined && { AdminLoginName: event.adminLoginName }),
+  ...(event.adminUserId !== undefined && { AdminUserId: event.adminUserId }),
+  ...(event.loginName !== undefined && { LoginName: event.loginName }),
   ...(event.ip !== undefined && { Ip: event.ip }),
   ...(event.protocol !== undefined && { Protocol: event.protocol }),
 });
@@ -190,6 +211,9 @@ const activityRowSchema = z.object({
   Name: z.string().optional(),
   PreviousName: z.string().optional(),
   By: z.enum(ACTIVITY_ACTORS).optional(),
+  AdminLoginName: z.string().optional(),
+  AdminUserId: z.string().optional(),
+  LoginName: z.string().optional(),
   Ip: z.string().optional(),
   Protocol: z.enum(PROTOCOLS).optional(),
 });
@@ -206,6 +230,9 @@ export function toActivity(entity: TableEntityResult<ActivityEntity>): ActivityE
     ...(row.Name !== undefined && { name: row.Name }),
     ...(row.PreviousName !== undefined && { previousName: row.PreviousName }),
     ...(row.By !== undefined && { by: row.By }),
+    ...(row.AdminLoginName !== undefined && { adminLoginName: row.AdminLoginName }),
+    ...(row.AdminUserId !== undefined && { adminUserId: row.AdminUserId }),
+    ...(row.LoginName !== undefined && { loginName: row.LoginName }),
     ...(row.Ip !== undefined && { ip: row.Ip }),
     ...(row.Protocol !== undefined && { protocol: row.Protocol }),
   };

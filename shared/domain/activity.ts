@@ -7,6 +7,8 @@ export const ACTIVITY_EVENTS = [
   "deleted",
   "first-use-from-new-address",
   "verify-locked-out",
+  "login-name-released",
+  "throttle-reset",
 ] as const;
 export type ActivityEventName = (typeof ACTIVITY_EVENTS)[number];
 
@@ -29,6 +31,11 @@ export interface ActivityEvent {
   /** The name before a rename. */
   readonly previousName?: string;
   readonly by?: ActivityActor;
+  /** With `by: "admin"`: the administrator who did it, by login name and object id. */
+  readonly adminLoginName?: string;
+  readonly adminUserId?: string;
+  /** Of `login-name-released`: the login name taken from the account. */
+  readonly loginName?: string;
   readonly ip?: string;
   readonly protocol?: Protocol;
 }

@@ -1,4 +1,4 @@
-import { ACTIVITY_RETENTION_MS, type ActivityActor, type ActivityEvent, type ActivityPage } from "./activity";
+import { ACTIVITY_RETENTION_MS, type ActivityEvent, type ActivityPage } from "./activity";
 import { appPasswordTag, generateAppPassword } from "./appPasswordSecret";
 import {
   StorageUnavailableError,
@@ -127,8 +127,14 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
     }
   }
 
-  const actorRole = (actor: Principal, targetUserId: string): ActivityActor =>
-    actor.userId === targetUserId ? "user" : "admin";
+  /** Who made a change, as the target's activity names them: an administrator by login name and object id. */
+  const actorOf = (
+    actor: Principal,
+    targetUserId: string,
+  ): Pick<ActivityEvent, "by" | "adminLoginName" | "adminUserId"> =>
+    actor.userId === targetUserId
+      ? { by: "user" }
+      : { by: "admin", adminLoginName: actor.loginName, adminUserId: actor.userId };
 
   const refuse = <C extends Refusal["code"]>(code: C, detail: string) => ({ code, detail }) as const;
 
@@ -215,12 +221,15 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
       : refuse("FORBIDDEN", "Only an administrator can read another user's activity.");
   }
 
-  const deletedEvent = (stored: StoredAppPassword, by: ActivityActor): ActivityEvent => ({
+  const deletedEvent = (
+    stored: StoredAppPassword,
+    by: Pick<ActivityEvent, "by" | "adminLoginName" | "adminUserId">,
+  ): ActivityEvent => ({
     at: now(),
     event: "deleted",
     appPasswordId: stored.id,
     name: stored.name,
-    by,
+    ...by,
   });
 
   const loginNameInUse = (loginName: string) =>
@@ -230,16 +239,19 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
     );
 
   /**
-   * Points the caller's login name (which their token proved) at them. A name another account still holds
-   * (its user record carries the name) is never taken away from it; a name whose holder moved on (renamed,
-   * or never registered) is.
+   * Points the caller's login name (which their token proved) at them. A name another account holds is never
+   * taken away from it: held while its user record carries the name, and from the moment its mapping is
+   * written, before that record exists. A name whose holder moved on (renamed, or released by an
+   * administrator) passes on, but never back to an account it was released from (`own`: the caller's record).
    */
-  async function claimLoginName(actor: Principal): Promise<Refusal | undefined> {
+  async function claimLoginName(actor: Principal, own: UserRecord | undefined): Promise<Refusal | undefined> {
+    if (own?.releasedLoginNames.includes(actor.loginName)) return loginNameInUse(actor.loginName);
     const outcome = await retryOnConflict<"done" | Refusal>(async () => {
       const mapping = await store.getLoginName(actor.loginName);
       if (mapping?.userId === actor.userId) return "done";
-      if (mapping && (await store.getUser(mapping.userId))?.loginName === actor.loginName) {
-        return loginNameInUse(actor.loginName);
+      if (mapping) {
+        const holder = await store.getUser(mapping.userId);
+        if (holder === undefined || holder.loginName === actor.loginName) return loginNameInUse(actor.loginName);
       }
       const saved = await store.saveLoginName(actor.loginName, actor.userId, mapping?.etag);
       return saved === "done" ? "done" : CONFLICT;
@@ -265,14 +277,14 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
       const refusal = mayIssue(actor, targetUserId);
       if (refusal) return refusal;
       const existing = await store.getUser(actor.userId);
-      // Every time, not only when the name changed: after an administrator released it, its holder takes it back.
-      const inUse = await claimLoginName(actor);
+      // Every time, not only when the name changed: a lost mapping is written again, a released name refused.
+      const inUse = await claimLoginName(actor, existing);
       if (inUse) return inUse;
       if (existing) {
         // The person's login name changed (a rename in Entra ID): mail clients now send the new one.
         if (existing.loginName !== actor.loginName) {
           await store.setLoginName(existing, actor.loginName);
-          await store.deleteLoginName(existing.loginName, actor.userId);
+          if (existing.loginName !== "") await store.deleteLoginName(existing.loginName, actor.userId);
         }
         return { code: "ALREADY_REGISTERED", registeredAt: existing.registeredAt };
       }
@@ -332,13 +344,15 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
         }
         const loginName = user.loginName === actor.loginName ? undefined : actor.loginName;
         if (loginName !== undefined) {
-          const inUse = await claimLoginName(actor);
+          const inUse = await claimLoginName(actor, user);
           if (inUse) return inUse;
         }
         const outcome = await store.addAppPassword(user, fresh.record, loginName);
         switch (outcome) {
           case "done":
-            if (loginName !== undefined) await store.deleteLoginName(user.loginName, actor.userId);
+            if (loginName !== undefined && user.loginName !== "") {
+              await store.deleteLoginName(user.loginName, actor.userId);
+            }
             await recordActivity(actor.userId, createdEvent(fresh.record));
             return { code: "CREATED", appPassword: issued(fresh.record, fresh.password) };
           case "taken":
@@ -374,7 +388,7 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
         return removed === "not-found" ? notFound : CONFLICT;
       });
       if ("code" in outcome) return outcome;
-      await recordActivity(targetUserId, deletedEvent(outcome, actorRole(actor, targetUserId)));
+      await recordActivity(targetUserId, deletedEvent(outcome, actorOf(actor, targetUserId)));
       return { code: "REMOVED", count: 1 };
     },
 
@@ -394,7 +408,7 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
         return written === "done" ? removed : CONFLICT;
       });
       if ("code" in outcome) return outcome;
-      const by = actorRole(actor, targetUserId);
+      const by = actorOf(actor, targetUserId);
       for (const stored of outcome) await recordActivity(targetUserId, deletedEvent(stored, by));
       return { code: "REMOVED", count: outcome.length };
     },
@@ -422,7 +436,7 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
         appPasswordId: id,
         name,
         previousName: stored.name,
-        by: actorRole(actor, targetUserId),
+        ...actorOf(actor, targetUserId),
       });
       return { code: "RENAMED", item: summary({ ...stored, name }) };
     },
@@ -499,7 +513,7 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
         }
         for (const stored of removed) {
           report[reason(stored) ?? "unused"]++;
-          await recordActivity(userId, { ...deletedEvent(stored, "clean-up"), at });
+          await recordActivity(userId, { ...deletedEvent(stored, { by: "clean-up" }), at });
         }
       }
       report.events = await store.pruneActivity(new Date(at.getTime() - ACTIVITY_RETENTION_MS));
@@ -508,19 +522,48 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
 
     /**
      * Frees a login name (admin only), so that the next account whose token proves it can claim it: for a
-     * name Entra ID gave to someone new while the account that held it still exists here.
+     * name Entra ID gave to someone new while the account that held it still exists here. Complete and final:
+     * first the holder's record gives the name up and marks it released (so no verify answers it for that
+     * account from then on, and the account can never claim it again), then the mapping goes.
      */
     async releaseLoginName(actor: Principal, loginName: string): Promise<ReleaseLoginNameOutcome> {
       if (!actor.isAdmin) return refuse("FORBIDDEN", "Only an administrator can release a login name.");
-      return (await store.releaseLoginName(loginName))
-        ? { code: "RELEASED" }
-        : refuse("LOGIN_NAME_NOT_FOUND", `No account holds the login name ${loginName}.`);
+      const name = loginName.toLowerCase();
+      let releasedFrom: string | undefined;
+      const outcome = await retryOnConflict<"done" | Refusal>(async () => {
+        const mapping = await store.getLoginName(name);
+        // Gone, or claimed by another account since this release took it from its holder: done either way.
+        if (!mapping || (releasedFrom !== undefined && mapping.userId !== releasedFrom)) {
+          return releasedFrom === undefined
+            ? refuse("LOGIN_NAME_NOT_FOUND", `No account holds the login name ${name}.`)
+            : "done";
+        }
+        const holder = await store.getUser(mapping.userId);
+        if (holder && (holder.loginName === name || !holder.releasedLoginNames.includes(name))) {
+          if ((await store.markLoginNameReleased(holder, name)) !== "done") return CONFLICT;
+        }
+        releasedFrom = mapping.userId;
+        const deleted = await store.releaseLoginName(name, mapping.etag);
+        return deleted === "done" || deleted === "not-found" ? "done" : CONFLICT;
+      });
+      if (outcome !== "done") return outcome;
+      if (releasedFrom !== undefined) {
+        await recordActivity(releasedFrom, {
+          at: now(),
+          event: "login-name-released",
+          loginName: name,
+          ...actorOf(actor, ""),
+        });
+      }
+      return { code: "RELEASED" };
     },
 
     /** Lifts every verify lockout of a user (admin only): their per-IP and user-wide failure counts. */
     async resetThrottle(actor: Principal, targetUserId: string): Promise<ResetThrottleOutcome> {
       if (!actor.isAdmin) return refuse("FORBIDDEN", "Only an administrator can reset sign-in throttling.");
-      return { code: "RESET", rows: await store.resetThrottle(targetUserId) };
+      const rows = await store.resetThrottle(targetUserId);
+      await recordActivity(targetUserId, { at: now(), event: "throttle-reset", ...actorOf(actor, targetUserId) });
+      return { code: "RESET", rows };
     },
 
     /**

@@ -6,8 +6,13 @@ import type { ThrottleState } from "./verifyThrottle";
 /** A person who has registered for two-step verification, with the bookkeeping for their app passwords. */
 export interface UserRecord {
   readonly userId: string;
-  /** The login name (UPN) a mail client sends, lowercase. */
+  /**
+   * The login name (UPN) a mail client sends, lowercase; empty when the account holds none (an administrator
+   * released it): such an account is never verified into a mailbox.
+   */
   readonly loginName: string;
+  /** Login names an administrator released from this account: it can never claim them again. */
+  readonly releasedLoginNames: readonly string[];
   readonly registeredAt: Date;
   /** How many app passwords the user has; changes only together with them, in one transaction. */
   readonly appPasswordCount: number;
@@ -59,14 +64,22 @@ export interface AppPasswordStore {
    * the mapping read with that `etag` (`conflict` if it changed since).
    */
   saveLoginName(loginName: string, userId: string, etag?: string): Promise<WriteOutcome>;
-  /** Forgets a login name whoever it points at (an administrator's release); whether there was one. */
-  releaseLoginName(loginName: string): Promise<boolean>;
+  /**
+   * Takes a login name from the account `user` (an administrator's release): clears it from the record if it
+   * holds it and marks it released there, in one write conditioned on the record's concurrency token.
+   */
+  markLoginNameReleased(user: UserRecord, loginName: string): Promise<WriteOutcome>;
+  /** Forgets the mapping of a login name, unless it changed since it was read with `etag`. */
+  releaseLoginName(loginName: string, etag: string): Promise<WriteOutcome>;
   /** Records the user's current login name on their record, unless it changed since it was read. */
   setLoginName(user: UserRecord, loginName: string): Promise<WriteOutcome>;
   /** Forgets a login name if it still points at `userId`. */
   deleteLoginName(loginName: string, userId: string): Promise<void>;
   /** Creates the user record and, when given, their first app password, atomically; `taken` if registered. */
-  register(user: Omit<UserRecord, "etag" | "appPasswordCount">, first?: NewAppPassword): Promise<WriteOutcome>;
+  register(
+    user: Omit<UserRecord, "etag" | "appPasswordCount" | "releasedLoginNames">,
+    first?: NewAppPassword,
+  ): Promise<WriteOutcome>;
   /** Adds an app password and counts it, provided the user record is unchanged since `user` was read. */
   addAppPassword(user: UserRecord, appPassword: NewAppPassword, loginName?: string): Promise<WriteOutcome>;
   listAppPasswords(userId: string): Promise<StoredAppPassword[]>;

@@ -275,12 +275,18 @@ export function createVerifier({
     const owner = userId ?? unknownOwner(throttleKey, user);
     const bucket = ipBucket(clientIp);
     const id = appPasswordTag(owner, normalized);
-    const { candidate, loginName, throttle } = await store.getVerifyRows(owner, id);
-    if (fromMemory && loginName !== user.toLowerCase()) {
-      // The account no longer holds the name it was remembered for (renamed away): ask storage who does.
+    const rows = await store.getVerifyRows(owner, id);
+    const { loginName, throttle } = rows;
+    // Only an account that holds a login name at this moment is ever verified into a mailbox: by name, the one
+    // it was asked for; by object id, any. A released or renamed-away name is not held, whatever says otherwise.
+    const held = loginName !== undefined && (!byLoginName || loginName === user.toLowerCase()) ? loginName : undefined;
+    if (fromMemory && held === undefined) {
+      // The account no longer holds the name it was remembered for (renamed away, released): ask storage who does.
       memory.forgetLoginName(user);
       return verify(request);
     }
+    // A candidate of an account that does not hold the name is no candidate: the same work as a wrong password.
+    const candidate = held === undefined ? undefined : rows.candidate;
     const admission = await admit(owner, bucket, normalized, candidate, throttle);
     if (admission.code !== "ADMITTED") return admission;
 
@@ -289,7 +295,7 @@ export function createVerifier({
     const allowed = candidate !== undefined && restrictionsAllow(candidate, { clientIp, protocol, now: now() });
     const recognized = allowed && memory.recognizes(candidate, normalized);
     const valid = recognized || (await hasher.verify(candidate?.hash ?? (await decoyHash), normalized));
-    if (!candidate || !valid || !allowed) {
+    if (!candidate || held === undefined || !valid || !allowed) {
       if (!candidate) memory.forget(owner, id);
       if (fromMemory) memory.forgetLoginName(user);
       const counted = admission.counted
@@ -306,7 +312,7 @@ export function createVerifier({
     if (!recognized && !hasher.needsRehash(candidate.hash)) memory.rememberSuccess(candidate, normalized);
     // Only a mapping read from storage is remembered (or its lifetime renewed), so none outlives a re-pointing by more.
     if (byLoginName && !fromMemory) memory.rememberLoginName(user, candidate.userId);
-    return { code: "VALID", userId: candidate.userId, loginName: loginName ?? user, appPasswordId: candidate.id };
+    return { code: "VALID", userId: candidate.userId, loginName: held, appPasswordId: candidate.id };
   }
 
   return { verify };

@@ -288,12 +288,30 @@ describe("createTableAppPasswordStore", () => {
       expect(await store.findUserIdByLoginName("handed-over@contoso.com")).toBe(after);
     });
 
-    it("releases a login name whoever holds it", async () => {
+    it("releases a login name's mapping only as it was read", async () => {
       const holder = randomUUID();
       await store.saveLoginName("released@contoso.com", holder);
-      expect(await store.releaseLoginName("Released@contoso.com")).toBe(true);
+      const read = await store.getLoginName("Released@contoso.com");
+      if (!read) throw new Error("no mapping");
+      await store.saveLoginName("released@contoso.com", randomUUID(), read.etag);
+      expect(await store.releaseLoginName("Released@contoso.com", read.etag)).toBe("conflict");
+      const again = await store.getLoginName("released@contoso.com");
+      expect(await store.releaseLoginName("Released@contoso.com", again!.etag)).toBe("done");
       expect(await store.findUserIdByLoginName("released@contoso.com")).toBeUndefined();
-      expect(await store.releaseLoginName("released@contoso.com")).toBe(false);
+      expect(await store.releaseLoginName("released@contoso.com", again!.etag)).toBe("not-found");
+    });
+
+    it("takes a released login name from its holder's record and marks it there, conditioned on the record", async () => {
+      const userId = randomUUID();
+      await store.register({ userId, loginName: "marked@contoso.com", registeredAt: new Date() });
+      const user = (await store.getUser(userId))!;
+      expect(user).toMatchObject({ loginName: "marked@contoso.com", releasedLoginNames: [] });
+      expect(await store.markLoginNameReleased(user, "Marked@contoso.com")).toBe("done");
+      expect(await store.markLoginNameReleased(user, "marked@contoso.com")).toBe("conflict");
+      const after = (await store.getUser(userId))!;
+      expect(after).toMatchObject({ loginName: "", releasedLoginNames: ["marked@contoso.com"] });
+      // Verify reads no login name for the account now.
+      expect((await store.getVerifyRows(userId, "00000000")).loginName).toBeUndefined();
     });
 
     it("forgets a login name only while it still points at the given user", async () => {

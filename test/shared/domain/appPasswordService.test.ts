@@ -399,6 +399,99 @@ describe("createAppPasswordService", () => {
     });
   });
 
+  describe("a released login name (the review's sequence)", () => {
+    const MEMORY = { entries: 100, lifetimeMs: 15 * 60_000, loginNameLifetimeMs: 5 * 60_000 };
+
+    it("never again verifies its former holder into the name, by object id or by name, from memory or not", async () => {
+      const remembering = newService({ repeatLoginMemory: MEMORY });
+      const { person: former, initial } = await registered("review", remembering);
+      const phone = await created(former, "Phone", remembering);
+      // Warm the repeat-login memory: the name and the password are both remembered right for the former holder.
+      expect(await check(remembering, former.loginName, phone.password)).toMatchObject({ code: "VALID" });
+      expect(await remembering.releaseLoginName(admin, former.loginName)).toEqual({ code: "RELEASED" });
+      const successor = principal(former.loginName);
+      const registration = await remembering.register(successor, successor.userId);
+      if (registration.code !== "REGISTERED") throw new Error(registration.code);
+
+      // Within the memory's lifetime, and after it.
+      for (const wait of [0, MEMORY.loginNameLifetimeMs + 1]) {
+        clock.now = new Date(clock.now.getTime() + wait);
+        expect(await check(remembering, former.loginName, phone.password)).toEqual({ code: "INVALID" });
+        expect(await check(remembering, former.userId, phone.password)).toEqual({ code: "INVALID" });
+        expect(await check(remembering, former.userId, initial!.password)).toEqual({ code: "INVALID" });
+        expect(await check(remembering, former.loginName, registration.appPassword!.password)).toMatchObject({
+          code: "VALID",
+          userId: successor.userId,
+          loginName: former.loginName,
+        });
+      }
+      // The former holder cannot take it back, on registration or create.
+      expect(await remembering.register(former, former.userId)).toMatchObject({ code: "LOGIN_NAME_IN_USE" });
+      expect(await remembering.create(former, former.userId, { name: "Tablet" })).toMatchObject({
+        code: "LOGIN_NAME_IN_USE",
+      });
+      expect(await store.getUser(former.userId)).toMatchObject({
+        loginName: "",
+        releasedLoginNames: [former.loginName],
+      });
+      expect(await store.findUserIdByLoginName(former.loginName)).toBe(successor.userId);
+      // The former holder still manages their own app passwords, and gets a new name when Entra ID gives one.
+      expect(await remembering.list(former, former.userId)).toMatchObject({ code: "LISTED" });
+      const renamed = { ...former, loginName: uniqueLogin("review-new") };
+      expect(await remembering.register(renamed, renamed.userId)).toMatchObject({ code: "ALREADY_REGISTERED" });
+      expect(await check(remembering, renamed.loginName, phone.password)).toMatchObject({
+        code: "VALID",
+        loginName: renamed.loginName,
+      });
+    });
+
+    it("names the administrator in the former holder's activity", async () => {
+      const { person: former } = await registered("release-audit");
+      expect(await service.releaseLoginName(admin, former.loginName)).toEqual({ code: "RELEASED" });
+      const activity = await service.listActivity(former, former.userId, 10);
+      if (activity.code !== "ACTIVITY") throw new Error(activity.code);
+      expect(activity.page.items.find(({ event }) => event === "login-name-released")).toMatchObject({
+        event: "login-name-released",
+        loginName: former.loginName,
+        by: "admin",
+        adminLoginName: admin.loginName,
+        adminUserId: admin.userId,
+      });
+    });
+
+    it("counts a new claimant's mapping as held before its user record exists", async () => {
+      const name = uniqueLogin("in-flight");
+      const [first, second] = [principal(name), principal(name)];
+      expect(await store.saveLoginName(name, first.userId)).toBe("done");
+      expect(await service.register(second, second.userId)).toMatchObject({ code: "LOGIN_NAME_IN_USE" });
+      expect(await service.register(first, first.userId)).toMatchObject({ code: "REGISTERED" });
+    });
+
+    it("leaves exactly one holder, whose passwords verify and whose record agrees, when both register at once (20 trials)", async () => {
+      for (let trial = 0; trial < 20; trial++) {
+        const { person: former, initial } = await registered(`race-${trial}`);
+        expect(await service.releaseLoginName(admin, former.loginName)).toEqual({ code: "RELEASED" });
+        const successor = principal(former.loginName);
+        const [again, fresh] = await Promise.all([
+          service.register(former, former.userId),
+          service.register(successor, successor.userId),
+        ]);
+        expect(again).toMatchObject({ code: "LOGIN_NAME_IN_USE" });
+        expect(fresh).toMatchObject({ code: "REGISTERED" });
+        if (fresh.code !== "REGISTERED") continue;
+        expect(await store.findUserIdByLoginName(former.loginName)).toBe(successor.userId);
+        expect(await store.getUser(successor.userId)).toMatchObject({ loginName: former.loginName });
+        expect(await store.getUser(former.userId)).toMatchObject({ loginName: "" });
+        expect(await check(service, former.loginName, fresh.appPassword!.password)).toMatchObject({
+          code: "VALID",
+          userId: successor.userId,
+        });
+        expect(await check(service, former.loginName, initial!.password)).toEqual({ code: "INVALID" });
+        expect(await check(service, former.userId, initial!.password)).toEqual({ code: "INVALID" });
+      }
+    });
+  });
+
   describe("hash upgrade", () => {
     it("verifies a hash made with weaker parameters and stores an upgraded one", async () => {
       const weak = newService({ hasher: createArgon2Hasher({ memoryKib: 8192, timeCost: 1, parallelism: 1 }) });

@@ -185,7 +185,14 @@ describe("lifecycle", () => {
       const events = await activityOf(person.userId);
       expect(events).toEqual(
         [
-          { event: "deleted", appPasswordId: initial.id, name: initial.name, by: "admin" },
+          {
+            event: "deleted",
+            appPasswordId: initial.id,
+            name: initial.name,
+            by: "admin",
+            adminLoginName: admin.loginName,
+            adminUserId: admin.userId,
+          },
           { event: "deleted", appPasswordId: phone.id, name: "Phone", by: "user" },
           { event: "verify-locked-out", ip: "198.51.100.66" },
           {

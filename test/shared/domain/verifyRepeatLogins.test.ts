@@ -305,7 +305,8 @@ describe("verify with the repeat-login memory", () => {
     });
     // The name now belongs to another account (released by an admin, then proved by someone else).
     const newcomer = principal(person.loginName, { userId: "00000000-0000-4000-8000-00000000beef" });
-    await store.releaseLoginName(person.loginName);
+    const mapping = await store.getLoginName(person.loginName);
+    await store.releaseLoginName(person.loginName, mapping!.etag);
     expect(await store.saveLoginName(person.loginName, newcomer.userId)).toBe("done");
     later(MEMORY.loginNameLifetimeMs);
     const after = await costOf(() =>
