@@ -53,15 +53,21 @@ export const appPasswordRow = (id: string) => `${APP_PASSWORD_ROW_PREFIX}${id}`;
  */
 export const THROTTLE_ROW = "throttle";
 
-/** The IPs of a throttling row; an unreadable value counts as none, and the next write replaces it. */
-export function parseIps(json: string): Record<string, IpThrottle> {
+/**
+ * A JSON column read with its schema; an unreadable value counts as `fallback`, and the next write replaces it.
+ */
+function parseJsonColumn<T>(schema: z.ZodType<T>, json: string | undefined, fallback: T): T {
+  if (json === undefined) return fallback;
   try {
-    const parsed = storedIpsSchema.safeParse(JSON.parse(json));
-    return parsed.success ? parsed.data : {};
+    const parsed = schema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : fallback;
   } catch {
-    return {};
+    return fallback;
   }
 }
+
+/** The IPs of a throttling row. */
+export const parseIps = (json: string): Record<string, IpThrottle> => parseJsonColumn(storedIpsSchema, json, {});
 
 export const toThrottle = (entity: TableEntityResult<ThrottleEntity> | undefined): StoredThrottle =>
   entity
@@ -93,21 +99,10 @@ export const encodeKey = (value: string) => {
 /** Partition of a login name: lowercase, with the characters a table key cannot hold percent-encoded. */
 export const loginPartition = (loginName: string) => `login_${encodeKey(loginName.toLowerCase())}`;
 
-/** The released login names of a user row; an unreadable value counts as none. */
-function parseNames(json: string | undefined): string[] {
-  if (json === undefined) return [];
-  try {
-    const parsed = z.array(z.string()).safeParse(JSON.parse(json));
-    return parsed.success ? parsed.data : [];
-  } catch {
-    return [];
-  }
-}
-
 export const toUser = (entity: TableEntityResult<UserEntity>): UserRecord => ({
   userId: entity.partitionKey ?? "",
   loginName: entity.LoginName,
-  releasedLoginNames: parseNames(entity.ReleasedLoginNames),
+  releasedLoginNames: parseJsonColumn(z.array(z.string()), entity.ReleasedLoginNames, []),
   registeredAt: entity.RegisteredAt,
   appPasswordCount: entity.AppPasswordCount,
   etag: entity.etag,
