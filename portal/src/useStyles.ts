@@ -34,6 +34,11 @@ export const useStyles = makeStyles({
     flexWrap: "wrap",
     gap: tokens.spacingHorizontalS,
   },
+  /** A name a person chose: a long one without spaces breaks anywhere rather than push into the next column. */
+  name: {
+    overflowWrap: "anywhere",
+    minWidth: 0,
+  },
   password: {
     fontFamily: tokens.fontFamilyMonospace,
     fontSize: tokens.fontSizeBase500,

@@ -24,25 +24,43 @@ export const userParam = z
 /** An app password id: 8 lowercase hex digits. */
 export const appPasswordIdParam = z.string().regex(/^[0-9a-f]{8}$/, "must be an app password id (8 hex digits)");
 
-// Control characters, bidirectional overrides and isolates, which could disguise a name in the portal, and
-// the line and paragraph separators (U+2028, U+2029): a name is one line.
-const UNSAFE_CHARACTERS = /[\p{Cc}\p{Zl}\p{Zp}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+// Control characters and the line and paragraph separators (U+2028, U+2029): a name is one line.
+const UNSAFE_CHARACTERS = /[\p{Cc}\p{Zl}\p{Zp}]/u;
+
+// Format characters (Unicode category Cf) are invisible: bidirectional overrides and isolates that could
+// disguise a name, zero-width spaces and joiners, word joiners, tag characters, interlinear annotations. One is
+// kept: the zero-width joiner between two pictographs, which makes one emoji of them (👩‍💻).
+const EMOJI_JOINER = /(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/gu;
+const FORMAT_CHARACTER = /\p{Cf}/u;
+
+/** Most combining marks one character can carry in a name: enough for any script, too few to smear a line. */
+export const MAX_COMBINING_MARKS = 4;
+const STACKED_MARKS = new RegExp(`\\p{M}{${MAX_COMBINING_MARKS + 1},}`, "u");
 
 // A character that shows on its own: not a format or space character, not a combining mark (nothing to sit
 // on), not one of the default-ignorable code points (U+3164 Hangul filler and its kin render as nothing), not
 // the braille blank U+2800.
 const VISIBLE_CHARACTER = /[^\p{Cf}\p{Z}\s\p{M}\p{Default_Ignorable_Code_Point}\u2800]/u;
 
-/** The name a person gives an app password ("Alice's iPhone"): 1 to 128 characters after trimming. */
+/**
+ * The name a person gives an app password ("Alice's iPhone"): 1 to 128 characters after trimming, in
+ * Unicode's composed form (NFC), so that two names that look the same are the same.
+ */
 export const appPasswordName = z
   .string()
   .trim()
+  .normalize("NFC")
   .min(1, "must not be empty")
   .max(128, "must be at most 128 characters")
   .refine((name) => name.isWellFormed(), "must be valid Unicode")
+  .refine((name) => !UNSAFE_CHARACTERS.test(name), "must not contain control or line-break characters")
   .refine(
-    (name) => !UNSAFE_CHARACTERS.test(name),
-    "must not contain control, line-break or bidirectional-override characters",
+    (name) => !FORMAT_CHARACTER.test(name.replace(EMOJI_JOINER, "")),
+    "must not contain invisible format characters (zero-width, bidirectional or tag characters)",
+  )
+  .refine(
+    (name) => !STACKED_MARKS.test(name),
+    `must not stack more than ${MAX_COMBINING_MARKS} combining marks on one character`,
   )
   .refine((name) => VISIBLE_CHARACTER.test(name), "must contain a visible character");
 

@@ -121,4 +121,37 @@ describe("the self-service page with the lifecycle API", () => {
     expect(await itemsOf(person)).toEqual([]);
     await page.close();
   });
+
+  it("keeps the longest name a person can give inside its column, in the list and in the activity", async () => {
+    const login = uniqueLogin("longname");
+    const token = await portal.service.token({ upn: login });
+    expect((await portal.service.call("POST", "/api/users/me/registration", { token })).status).toBe(201);
+    const name = "W".repeat(128); // no space to break at, and the widest letter
+    const created = await portal.service.call("POST", "/api/users/me/app-passwords", { token, body: { name } });
+    expect(created.status).toBe(201);
+
+    const page = await portal.open();
+    await signInAs(page, login);
+    await row(page, name).waitFor();
+    await page.getByRole("tab", { name: "Your activity" }).click();
+    await page.getByRole("table", { name: "Your activity" }).getByText(name).waitFor();
+    await page.getByRole("tab", { name: "Your app passwords" }).click();
+    await row(page, name).waitFor();
+    // Every cell's content ends inside its cell, and no table is wider than the page.
+    // In the page, as text: the tests' own TypeScript knows no DOM.
+    const overflowing = () =>
+      page.evaluate<string[]>(`[...document.querySelectorAll("td")].flatMap((cell) =>
+        [...cell.querySelectorAll("*")]
+          .filter((inner) => inner.getBoundingClientRect().right > cell.getBoundingClientRect().right + 1)
+          .map((inner) => (inner.textContent ?? "").slice(0, 20)))`);
+    const tableWiderThanPage = () =>
+      page.evaluate<boolean>(`[...document.querySelectorAll("table")].some((table) => table.scrollWidth > innerWidth)`);
+    expect(await overflowing()).toEqual([]);
+    expect(await tableWiderThanPage()).toBe(false);
+    await page.getByRole("tab", { name: "Your activity" }).click();
+    await page.getByRole("table", { name: "Your activity" }).getByText(name).waitFor();
+    expect(await overflowing()).toEqual([]);
+    expect(await tableWiderThanPage()).toBe(false);
+    await page.close();
+  });
 });

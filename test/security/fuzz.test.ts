@@ -21,19 +21,22 @@ interface Person {
 type PostEndpoint = "registration" | "create" | "verify";
 
 /**
- * What this test holds a valid app password name to be: a string of 1 to 128 characters after trimming,
- * well-formed Unicode, with no control, line or paragraph separator or bidirectional-control character,
- * and something visible in it.
+ * What this test holds a valid app password name to be: a string of 1 to 128 characters after trimming and
+ * composing (NFC), well-formed Unicode, with no control, line or paragraph separator or format character
+ * (bar the joiner inside an emoji), no character carrying more than four combining marks, and something
+ * visible in it.
  */
 function acceptableName(value: unknown): boolean {
   if (typeof value !== "string") return false;
-  const name = value.trim();
+  const name = value.trim().normalize("NFC");
   return (
     name.length >= 1 &&
     // zod counts code points, so 128 emoji are 128 characters.
     Array.from(name).length <= 128 &&
     name.isWellFormed() &&
-    !/[\p{Cc}\p{Zl}\p{Zp}\p{Bidi_Control}]/u.test(name) &&
+    !/[\p{Cc}\p{Zl}\p{Zp}]/u.test(name) &&
+    !/\p{Cf}/u.test(name.replace(/(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/gu, "")) &&
+    !/\p{M}{5}/u.test(name) &&
     // Invisible on their own: ignorables (U+3164 Hangul filler among them), spaces, marks, the braille blank.
     name.replace(/[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Z}\s\p{M}\u2800]/gu, "") !== ""
   );
@@ -91,6 +94,9 @@ const EDGE_CHARACTERS = [
   "\u2060", // word joiner
   "\ufeff",
   "\u00ad", // soft hyphen
+  "\u0301", // combining acute accent
+  "\u{e0041}", // tag letter A
+  "\u{1f469}", // woman: a pictograph a zero-width joiner may join
   "\u0000",
   "\u0007",
   "\u001f",
@@ -297,6 +303,10 @@ describe("fuzzing every endpoint: never a 5xx, always problem+json, nothing stor
       ["only a braille blank", "\u2800"],
       ["a lone combining mark", "\u0301"],
       ["combining marks and spaces", " \u0301 \u20dd "],
+      ["a zero-width space between letters", "Pho\u200bne"],
+      ["a tag character", "Phone\u{e0041}"],
+      ["an interlinear annotation", "\ufff9Phone\ufffb"],
+      ["five combining marks on one letter", "q\u0301\u0302\u0303\u0304\u0305"],
     ])("refuses an app password name with %s (400 naming the field)", async (_label, name) => {
       const before = await tableSnapshot(service, watched());
       const response = await post("create", json({ name }));

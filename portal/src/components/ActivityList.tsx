@@ -13,6 +13,7 @@ import {
 import type { ActivityEvent, ApiClient } from "../api";
 import { formatDateTime, protocolName } from "../format";
 import { ProblemMessage } from "./ProblemMessage";
+import { useStyles } from "../useStyles";
 
 export interface ActivityListProps {
   readonly api: ApiClient;
@@ -26,6 +27,7 @@ export interface ActivityListProps {
 
 /** What happened to a person's app passwords, newest first, with older events a click away. */
 export function ActivityList({ api, user, caption, version }: ActivityListProps) {
+  const styles = useStyles();
   const [items, setItems] = useState<readonly ActivityEvent[]>();
   const [more, setMore] = useState<string>();
   const [error, setError] = useState<unknown>();
@@ -81,7 +83,7 @@ export function ActivityList({ api, user, caption, version }: ActivityListProps)
             <TableRow key={`${event.at}-${index}`}>
               <TableCell>{formatDateTime(event.at)}</TableCell>
               <TableCell>{describeEvent(event)}</TableCell>
-              <TableCell>{event.name ?? ""}</TableCell>
+              <TableCell className={styles.name}>{event.name ?? ""}</TableCell>
               <TableCell>
                 {[event.ip, event.protocol === undefined ? undefined : protocolName(event.protocol)]
                   .filter((part) => part !== undefined)

@@ -18,11 +18,11 @@ export function AppPasswordName({ item, onRename }: AppPasswordNameProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
 
-  if (onRename === undefined) return <>{item.name}</>;
+  if (onRename === undefined) return <span className={styles.name}>{item.name}</span>;
   if (!editing) {
     return (
       <div className={styles.row}>
-        <span>{item.name}</span>
+        <span className={styles.name}>{item.name}</span>
         <Button
           size="small"
           appearance="subtle"
@@ -61,7 +61,7 @@ export function AppPasswordName({ item, onRename }: AppPasswordNameProps) {
           <Input
             autoFocus
             value={name}
-            maxLength={100}
+            maxLength={128}
             onChange={(_, data) => setName(data.value)}
             onKeyDown={(event) => {
               if (event.key === "Escape") setEditing(false);

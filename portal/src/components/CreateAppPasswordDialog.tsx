@@ -105,7 +105,7 @@ export function CreateAppPasswordDialog({ api, restrictions, disabled, onFinishe
               <DialogTitle>Create an app password</DialogTitle>
               <DialogContent className={styles.form}>
                 <Field label="Name" required hint="The device or app it is for, such as “Alice’s iPhone”.">
-                  <Input value={name} maxLength={100} onChange={(_, data) => setName(data.value)} />
+                  <Input value={name} maxLength={128} onChange={(_, data) => setName(data.value)} />
                 </Field>
                 {restrictions ? (
                   <>
