@@ -45,7 +45,15 @@ export interface NewAppPasswordRequest {
   readonly allowedIps?: readonly string[];
 }
 
-export type ActivityEventKind = "created" | "renamed" | "deleted" | "first-use-from-new-address" | "verify-locked-out";
+export type ActivityEventKind =
+  | "created"
+  | "renamed"
+  | "deleted"
+  | "first-use-from-new-address"
+  | "verify-locked-out"
+  | "login-name-released"
+  | "login-name-release-lifted"
+  | "throttle-reset";
 
 /** One event of a person's activity; never a secret. */
 export interface ActivityEvent {
@@ -53,7 +61,11 @@ export interface ActivityEvent {
   readonly event: ActivityEventKind;
   readonly appPasswordId?: string;
   readonly name?: string;
+  /** Of a rename: the name before it. */
+  readonly previousName?: string;
   readonly by?: string;
+  /** Of the login-name events: the login name released, or given back. */
+  readonly loginName?: string;
   readonly ip?: string;
   readonly protocol?: string;
 }
@@ -61,7 +73,7 @@ export interface ActivityEvent {
 export interface ActivityPage {
   readonly items: readonly ActivityEvent[];
   /** Present when older events remain: pass it back to read them. */
-  readonly continuationToken?: string;
+  readonly continuation?: string;
 }
 
 /** An RFC 9457 problem as the service sends it. */
@@ -117,7 +129,7 @@ export interface ApiClient {
   rename(user: string, id: string, name: string): Promise<AppPassword>;
   remove(user: string, id: string): Promise<void>;
   removeAll(user: string): Promise<void>;
-  activity(user: string, continuationToken?: string): Promise<ActivityPage>;
+  activity(user: string, continuation?: string): Promise<ActivityPage>;
   resetThrottle(user: string): Promise<void>;
   /** What this deployment of the service offers beyond create, list and delete. */
   capabilities(): Promise<Capabilities>;
@@ -169,11 +181,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     rename: (user, id, name) => call("PATCH", `${userPath(user)}/app-passwords/${encodeURIComponent(id)}`, { name }),
     remove: (user, id) => call("DELETE", `${userPath(user)}/app-passwords/${encodeURIComponent(id)}`),
     removeAll: (user) => call("DELETE", `${userPath(user)}/app-passwords`),
-    activity: (user, continuationToken) =>
+    activity: (user, continuation) =>
       call(
         "GET",
         `${userPath(user)}/activity${
-          continuationToken === undefined ? "" : `?continuationToken=${encodeURIComponent(continuationToken)}`
+          continuation === undefined ? "" : `?continuation=${encodeURIComponent(continuation)}`
         }`,
       ),
     resetThrottle: (user) => call("DELETE", `${userPath(user)}/throttle`),

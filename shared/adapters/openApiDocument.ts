@@ -7,6 +7,7 @@ import {
   deleteAppPasswordRoute,
   loginNameRoute,
   registrationBody,
+  releasedLoginNameRoute,
   renameAppPasswordBody,
   userRoute,
   verifyRequestBody,
@@ -176,6 +177,15 @@ export const API_OPERATIONS = {
       "LOGIN_NAME_NOT_FOUND",
       "IDENTITY_UNAVAILABLE",
     ],
+  },
+  liftLoginNameRelease: {
+    method: "DELETE",
+    route: "users/{user}/released-login-names/{loginName}",
+    summary: "Let an account claim again a login name an administrator released from it (administrators)",
+    auth: "bearer",
+    params: releasedLoginNameRoute,
+    answers: { 204: { description: "The account may claim the name again" } },
+    problems: [...USER_ROUTE, "LOGIN_NAME_NOT_FOUND"],
   },
   verifyAppPassword: {
     method: "POST",

@@ -121,6 +121,9 @@ export const loginNameRoute = z.object({
     .refine((name) => name.isWellFormed(), "must be valid Unicode"),
 });
 
+/** `/users/{user}/released-login-names/{loginName}`: a login name released from one account. */
+export const releasedLoginNameRoute = z.object({ user: userParam, loginName: loginNameRoute.shape.loginName });
+
 export const registrationBody = z.strictObject({ name: appPasswordName.optional() });
 
 /** Route parameters of delete: one app password, or without `{id}` all of the user's. */

@@ -140,6 +140,16 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
       return write((abortSignal) => client.updateEntity(entity, "Merge", { etag: user.etag, abortSignal }));
     },
 
+    liftLoginNameRelease(user, loginName) {
+      const name = loginName.toLowerCase();
+      const entity: TableEntity<Pick<UserEntity, "ReleasedLoginNames">> = {
+        partitionKey: user.userId,
+        rowKey: USER_ROW,
+        ReleasedLoginNames: JSON.stringify(user.releasedLoginNames.filter((released) => released !== name)),
+      };
+      return write((abortSignal) => client.updateEntity(entity, "Merge", { etag: user.etag, abortSignal }));
+    },
+
     releaseLoginName(loginName, etag) {
       return write((abortSignal) => client.deleteEntity(loginPartition(loginName), LOGIN_ROW, { etag, abortSignal }));
     },

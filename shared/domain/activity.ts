@@ -8,6 +8,7 @@ export const ACTIVITY_EVENTS = [
   "first-use-from-new-address",
   "verify-locked-out",
   "login-name-released",
+  "login-name-release-lifted",
   "throttle-reset",
 ] as const;
 export type ActivityEventName = (typeof ACTIVITY_EVENTS)[number];
@@ -34,7 +35,7 @@ export interface ActivityEvent {
   /** With `by: "admin"`: the administrator who did it, by login name and object id. */
   readonly adminLoginName?: string;
   readonly adminUserId?: string;
-  /** Of `login-name-released`: the login name taken from the account. */
+  /** Of `login-name-released`: the login name taken from the account; of `login-name-release-lifted`: given back. */
   readonly loginName?: string;
   readonly ip?: string;
   readonly protocol?: Protocol;

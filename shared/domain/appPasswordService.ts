@@ -67,6 +67,7 @@ export type ListOutcome =
   { readonly code: "LISTED"; readonly items: AppPasswordSummary[]; readonly limit: number } | Refusal;
 export type RemoveOutcome = { readonly code: "REMOVED"; readonly count: number } | Refusal;
 export type ReleaseLoginNameOutcome = { readonly code: "RELEASED" } | Refusal;
+export type LiftLoginNameReleaseOutcome = { readonly code: "LIFTED" } | Refusal;
 export type ResetThrottleOutcome = { readonly code: "RESET"; readonly rows: number } | Refusal;
 
 export interface AppPasswordServiceOptions {
@@ -556,6 +557,36 @@ export function createAppPasswordService(options: AppPasswordServiceOptions) {
         });
       }
       return { code: "RELEASED" };
+    },
+
+    /**
+     * Lets the account `targetUserId` claim `loginName` again (admin only), after an administrator released
+     * it from that account: for a name Entra ID gave back to the person it was taken from. The account holds
+     * the name again only once its token proves it (the next time the person opens the page) and no other
+     * account holds it.
+     */
+    async liftLoginNameRelease(
+      actor: Principal,
+      targetUserId: string,
+      loginName: string,
+    ): Promise<LiftLoginNameReleaseOutcome> {
+      if (!actor.isAdmin) return refuse("FORBIDDEN", "Only an administrator can lift the release of a login name.");
+      const name = loginName.toLowerCase();
+      const outcome = await retryOnConflict<"done" | Refusal>(async () => {
+        const user = await store.getUser(targetUserId);
+        if (!user?.releasedLoginNames.includes(name)) {
+          return refuse("LOGIN_NAME_NOT_FOUND", `The login name ${name} was not released from this account.`);
+        }
+        return (await store.liftLoginNameRelease(user, name)) === "done" ? "done" : CONFLICT;
+      });
+      if (outcome !== "done") return outcome;
+      await recordActivity(targetUserId, {
+        at: now(),
+        event: "login-name-release-lifted",
+        loginName: name,
+        ...actorOf(actor, targetUserId),
+      });
+      return { code: "LIFTED" };
     },
 
     /** Lifts every verify lockout of a user (admin only): their per-IP and user-wide failure counts. */

@@ -11,7 +11,10 @@ export interface UserRecord {
    * released it): such an account is never verified into a mailbox.
    */
   readonly loginName: string;
-  /** Login names an administrator released from this account: it can never claim them again. */
+  /**
+   * Login names an administrator released from this account: it cannot claim them again, until an
+   * administrator lifts that release.
+   */
   readonly releasedLoginNames: readonly string[];
   readonly registeredAt: Date;
   /** How many app passwords the user has; changes only together with them, in one transaction. */
@@ -69,6 +72,11 @@ export interface AppPasswordStore {
    * holds it and marks it released there, in one write conditioned on the record's concurrency token.
    */
   markLoginNameReleased(user: UserRecord, loginName: string): Promise<WriteOutcome>;
+  /**
+   * Lifts an administrator's release of `loginName` from the account `user`, so it may claim the name again:
+   * one write conditioned on the record's concurrency token.
+   */
+  liftLoginNameRelease(user: UserRecord, loginName: string): Promise<WriteOutcome>;
   /** Forgets the mapping of a login name, unless it changed since it was read with `etag`. */
   releaseLoginName(loginName: string, etag: string): Promise<WriteOutcome>;
   /** Records the user's current login name on their record, unless it changed since it was read. */

@@ -154,4 +154,32 @@ describe("the self-service page with the lifecycle API", () => {
     expect(await tableWiderThanPage()).toBe(false);
     await page.close();
   });
+
+  it("pages through 61 events to the oldest, and shows a rename's previous name", async () => {
+    const login = uniqueLogin("paging");
+    const token = await portal.service.token({ upn: login });
+    const registration = await portal.service.call("POST", "/api/users/me/registration", { token });
+    expect(registration.status).toBe(201);
+    const id = (registration.json.appPassword as { id: string }).id;
+    for (let index = 1; index <= 60; index++) {
+      const renamed = await portal.service.call("PATCH", `/api/users/me/app-passwords/${id}`, {
+        token,
+        body: { name: `Name ${index}` },
+      });
+      expect(renamed.status).toBe(200);
+    }
+
+    const page = await portal.open();
+    await signInAs(page, login);
+    await page.getByRole("tab", { name: "Your activity" }).click();
+    const activity = page.getByRole("table", { name: "Your activity" });
+    await activity.getByText("Renamed from Name 59").waitFor();
+    const older = page.getByRole("button", { name: "Show older activity" });
+    await older.click();
+    await activity.getByText("Created").waitFor();
+    expect(await older.count()).toBe(0);
+    // The header row, then every event once: 60 renames and the creation.
+    expect(await activity.getByRole("row").count()).toBe(62);
+    await page.close();
+  });
 });

@@ -42,7 +42,7 @@ export function ActivityList({ api, user, caption, version }: ActivityListProps)
         if (!current) return;
         setError(undefined);
         setItems(page.items);
-        setMore(page.continuationToken);
+        setMore(page.continuation);
       },
       (failure: unknown) => current && setError(failure),
     );
@@ -51,12 +51,12 @@ export function ActivityList({ api, user, caption, version }: ActivityListProps)
     };
   }, [api, user, version, attempt]);
 
-  async function showOlder(continuationToken: string) {
+  async function showOlder(continuation: string) {
     setBusy(true);
     try {
-      const page = await api.activity(user, continuationToken);
+      const page = await api.activity(user, continuation);
       setItems((current) => [...(current ?? []), ...page.items]);
-      setMore(page.continuationToken);
+      setMore(page.continuation);
     } catch (failure) {
       setError(failure);
     } finally {
@@ -120,13 +120,19 @@ export function describeEvent(event: ActivityEvent): string {
     case "created":
       return `Created${by}`;
     case "renamed":
-      return `Renamed${by}`;
+      return event.previousName === undefined ? `Renamed${by}` : `Renamed${by} from ${event.previousName}`;
     case "deleted":
       return `Deleted${by}`;
     case "first-use-from-new-address":
       return "First use from a new address";
     case "verify-locked-out":
       return "Sign-ins paused after too many wrong passwords";
+    case "login-name-released":
+      return `Login name ${event.loginName ?? ""} released${by}: it no longer opens this account's mail`;
+    case "login-name-release-lifted":
+      return `Login name ${event.loginName ?? ""} may be used by this account again${by}`;
+    case "throttle-reset":
+      return `Sign-in pauses lifted${by}`;
     default:
       return String(event.event);
   }

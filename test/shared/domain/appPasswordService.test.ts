@@ -459,6 +459,46 @@ describe("createAppPasswordService", () => {
       });
     });
 
+    it("lets the former holder claim the name again once an administrator lifts the release, naming them", async () => {
+      const { person: former, initial } = await registered("lifted");
+      expect(await service.releaseLoginName(admin, former.loginName)).toEqual({ code: "RELEASED" });
+      expect(await service.liftLoginNameRelease(former, former.userId, former.loginName)).toMatchObject({
+        code: "FORBIDDEN",
+      });
+      expect(await service.liftLoginNameRelease(admin, former.userId, former.loginName.toUpperCase())).toEqual({
+        code: "LIFTED",
+      });
+      expect(await service.liftLoginNameRelease(admin, former.userId, former.loginName)).toMatchObject({
+        code: "LOGIN_NAME_NOT_FOUND",
+      });
+      // Lifted is not yet held: the account holds the name again once its token proves it.
+      expect(await check(service, former.loginName, initial!.password)).toEqual({ code: "INVALID" });
+      expect(await service.register(former, former.userId)).toMatchObject({ code: "ALREADY_REGISTERED" });
+      expect(await store.getUser(former.userId)).toMatchObject({ loginName: former.loginName, releasedLoginNames: [] });
+      expect(await check(service, former.loginName, initial!.password)).toMatchObject({
+        code: "VALID",
+        loginName: former.loginName,
+      });
+      const activity = await service.listActivity(former, former.userId, 10);
+      if (activity.code !== "ACTIVITY") throw new Error(activity.code);
+      expect(activity.page.items.find(({ event }) => event === "login-name-release-lifted")).toMatchObject({
+        event: "login-name-release-lifted",
+        loginName: former.loginName,
+        by: "admin",
+        adminLoginName: admin.loginName,
+      });
+    });
+
+    it("still keeps a name another account claimed meanwhile from its former holder, release lifted or not", async () => {
+      const { person: former } = await registered("lifted-taken");
+      expect(await service.releaseLoginName(admin, former.loginName)).toEqual({ code: "RELEASED" });
+      const successor = principal(former.loginName);
+      expect(await service.register(successor, successor.userId)).toMatchObject({ code: "REGISTERED" });
+      expect(await service.liftLoginNameRelease(admin, former.userId, former.loginName)).toEqual({ code: "LIFTED" });
+      expect(await service.register(former, former.userId)).toMatchObject({ code: "LOGIN_NAME_IN_USE" });
+      expect(await store.findUserIdByLoginName(former.loginName)).toBe(successor.userId);
+    });
+
     it("counts a new claimant's mapping as held before its user record exists", async () => {
       const name = uniqueLogin("in-flight");
       const [first, second] = [principal(name), principal(name)];
