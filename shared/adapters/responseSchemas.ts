@@ -48,7 +48,13 @@ export const activityItem = z
     by: z.enum(ACTIVITY_ACTORS).optional(),
     adminLoginName: z.string().optional().meta({ description: "With by: admin, the administrator's login name" }),
     adminUserId: z.string().optional().meta({ description: "With by: admin, the administrator's object id" }),
-    loginName: z.string().optional().meta({ description: "Of login-name-released: the name taken; of login-name-release-lifted: the name the account may claim again" }),
+    loginName: z
+      .string()
+      .optional()
+      .meta({
+        description:
+          "Of login-name-released: the name taken; of login-name-release-lifted: the name the account may claim again",
+      }),
     ip: z.string().optional(),
     protocol: z.enum(PROTOCOLS).optional(),
   })
