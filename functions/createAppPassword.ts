@@ -1,40 +1,45 @@
-import { app, type HttpFunctionOptions, type HttpRequest, type HttpResponseInit } from "@azure/functions";
-import { handleErrors } from "../shared/adapters/handleErrors";
-import { authenticate, readJsonBody, readRouteParams, targetUser } from "../shared/adapters/httpInput";
-import { jsonResponse, refusalResponse } from "../shared/adapters/problemResponse";
+import { app } from "@azure/functions";
+import { defineEndpoint, apiPath } from "../shared/adapters/defineEndpoint";
 import { createAppPasswordBody, userRoute } from "../shared/adapters/requestSchemas";
-import { issuedBody } from "../shared/adapters/responseSchemas";
-import { getServices } from "../shared/services";
+import { issuedAppPassword, issuedBody } from "../shared/adapters/responseSchemas";
 
 /**
  * `POST /api/users/{user}/app-passwords`: creates an app password, with the lifetime, protocols and address
  * ranges asked for, and shows it, this once.
  */
-export async function createAppPassword(request: HttpRequest): Promise<HttpResponseInit> {
-  const caller = await authenticate(request);
-  if (!caller.ok) return caller.response;
-  const route = readRouteParams(request, userRoute);
-  if (!route.ok) return route.response;
-  const input = await readJsonBody(request, createAppPasswordBody);
-  if (!input.ok) return input.response;
-
-  const target = await targetUser(caller.value, route.value.user);
-  if (!target.ok) return target.response;
-  const userId = target.value;
-  const outcome = await getServices().appPasswords.create(caller.value, userId, input.value);
-  if (outcome.code !== "CREATED") return refusalResponse(outcome);
-  const { appPassword } = outcome;
-  return jsonResponse(201, issuedBody(appPassword), {
-    Location: `/api/users/${route.value.user}/app-passwords/${appPassword.id}`,
-  });
-}
+export const createAppPassword = defineEndpoint(
+  {
+    name: "createAppPassword",
+    method: "POST",
+    route: "users/{user}/app-passwords",
+    summary: "Create an app password, shown this once",
+    caller: "bearer",
+    params: userRoute,
+    body: createAppPasswordBody,
+    answers: { 201: { description: "Created; `Location` names it", schema: issuedAppPassword } },
+    problems: [
+      "SELF_SERVICE_ONLY",
+      "APP_PASSWORDS_DISABLED",
+      "REGISTRATION_REQUIRED",
+      "APP_PASSWORD_LIMIT_REACHED",
+      "LOGIN_NAME_IN_USE",
+      "LIFETIME_TOO_LONG",
+      "CONTENTION",
+    ],
+  },
+  async ({ services, caller, target, params, body }) => {
+    const outcome = await services.appPasswords.create(caller, target, body);
+    if (outcome.code !== "CREATED") return outcome;
+    const { appPassword } = outcome;
+    return {
+      status: 201,
+      body: issuedBody(appPassword),
+      headers: { Location: apiPath("users", params.user, "app-passwords", appPassword.id) },
+    };
+  },
+);
 
 /** How the Functions host (and the local host) serves it. */
-export const createAppPasswordOptions: HttpFunctionOptions = {
-  methods: ["POST"],
-  route: "users/{user}/app-passwords",
-  authLevel: "anonymous",
-  handler: handleErrors(createAppPassword),
-};
+export const createAppPasswordOptions = createAppPassword.options;
 
 app.http("createAppPassword", createAppPasswordOptions);

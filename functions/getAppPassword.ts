@@ -1,31 +1,28 @@
-import { app, type HttpFunctionOptions, type HttpRequest, type HttpResponseInit } from "@azure/functions";
-import { handleErrors } from "../shared/adapters/handleErrors";
-import { authenticate, readRouteParams, targetUser } from "../shared/adapters/httpInput";
-import { jsonResponse, refusalResponse } from "../shared/adapters/problemResponse";
+import { app } from "@azure/functions";
+import { defineEndpoint } from "../shared/adapters/defineEndpoint";
 import { appPasswordRoute } from "../shared/adapters/requestSchemas";
-import { itemBody } from "../shared/adapters/responseSchemas";
-import { getServices } from "../shared/services";
+import { appPasswordItem, itemBody } from "../shared/adapters/responseSchemas";
 
 /** `GET /api/users/{user}/app-passwords/{id}`: one app password, never its password or hash. */
-export async function getAppPassword(request: HttpRequest): Promise<HttpResponseInit> {
-  const caller = await authenticate(request);
-  if (!caller.ok) return caller.response;
-  const route = readRouteParams(request, appPasswordRoute);
-  if (!route.ok) return route.response;
-  const target = await targetUser(caller.value, route.value.user);
-  if (!target.ok) return target.response;
-
-  const outcome = await getServices().appPasswords.get(caller.value, target.value, route.value.id);
-  if (outcome.code !== "FOUND") return refusalResponse(outcome);
-  return jsonResponse(200, itemBody(outcome.item));
-}
+export const getAppPassword = defineEndpoint(
+  {
+    name: "getAppPassword",
+    method: "GET",
+    route: "users/{user}/app-passwords/{id}",
+    summary: "One app password",
+    caller: "bearer",
+    params: appPasswordRoute,
+    answers: { 200: { description: "The app password, never its password or hash", schema: appPasswordItem } },
+    problems: ["APP_PASSWORDS_DISABLED", "APP_PASSWORD_NOT_FOUND"],
+  },
+  async ({ services, caller, target, params }) => {
+    const outcome = await services.appPasswords.get(caller, target, params.id);
+    if (outcome.code !== "FOUND") return outcome;
+    return { status: 200, body: itemBody(outcome.item) };
+  },
+);
 
 /** How the Functions host (and the local host) serves it. */
-export const getAppPasswordOptions: HttpFunctionOptions = {
-  methods: ["GET"],
-  route: "users/{user}/app-passwords/{id}",
-  authLevel: "anonymous",
-  handler: handleErrors(getAppPassword),
-};
+export const getAppPasswordOptions = getAppPassword.options;
 
 app.http("getAppPassword", getAppPasswordOptions);

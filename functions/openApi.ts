@@ -1,23 +1,29 @@
-import { app, type HttpFunctionOptions, type HttpResponseInit } from "@azure/functions";
-import { handleErrors } from "../shared/adapters/handleErrors";
+import { app } from "@azure/functions";
+import { z } from "zod";
+import { defineEndpoint, definedEndpoints } from "../shared/adapters/defineEndpoint";
 import { buildOpenApiDocument } from "../shared/adapters/openApiDocument";
-import { jsonResponse } from "../shared/adapters/problemResponse";
 
-// Built once per process: it depends on the code alone.
-let document: string | undefined;
+// Built once per process, at the first request: by then the host has loaded every function file.
+let document: ReturnType<typeof buildOpenApiDocument> | undefined;
 
-/** `GET /api/openapi.json` (anonymous): the OpenAPI 3.1 document, from the schemas the functions validate with. */
-export function openApi(): Promise<HttpResponseInit> {
-  document ??= JSON.stringify(buildOpenApiDocument());
-  return Promise.resolve({ ...jsonResponse(200, undefined), body: document });
-}
+/** `GET /api/openapi.json` (anonymous): the OpenAPI 3.1 document, from the endpoints' own definitions. */
+export const openApi = defineEndpoint(
+  {
+    name: "openApi",
+    method: "GET",
+    route: "openapi.json",
+    summary: "This document",
+    caller: "anonymous",
+    answers: { 200: { description: "The OpenAPI 3.1 document", schema: z.looseObject({ openapi: z.string() }) } },
+    problems: [],
+  },
+  () => {
+    document ??= buildOpenApiDocument(definedEndpoints());
+    return { status: 200, body: document };
+  },
+);
 
 /** How the Functions host (and the local host) serves it. */
-export const openApiOptions: HttpFunctionOptions = {
-  methods: ["GET"],
-  route: "openapi.json",
-  authLevel: "anonymous",
-  handler: handleErrors(openApi),
-};
+export const openApiOptions = openApi.options;
 
 app.http("openApi", openApiOptions);

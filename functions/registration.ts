@@ -1,47 +1,49 @@
-import { app, type HttpFunctionOptions, type HttpRequest, type HttpResponseInit } from "@azure/functions";
-import { handleErrors } from "../shared/adapters/handleErrors";
-import { authenticate, readJsonBody, readRouteParams, targetUser } from "../shared/adapters/httpInput";
-import { jsonResponse, refusalResponse } from "../shared/adapters/problemResponse";
+import { app } from "@azure/functions";
+import { defineEndpoint } from "../shared/adapters/defineEndpoint";
 import { registrationBody, userRoute } from "../shared/adapters/requestSchemas";
-import { issuedBody } from "../shared/adapters/responseSchemas";
-import { getServices } from "../shared/services";
+import { issuedBody, registrationAnswer } from "../shared/adapters/responseSchemas";
 
 /**
  * `POST /api/users/{user}/registration`: the person registered for two-step verification. The first time
  * answers 201 with their first app password (while the tenant allows them); later times 200 without.
  */
-export async function registration(request: HttpRequest): Promise<HttpResponseInit> {
-  const caller = await authenticate(request);
-  if (!caller.ok) return caller.response;
-  const route = readRouteParams(request, userRoute);
-  if (!route.ok) return route.response;
-  const input = await readJsonBody(request, registrationBody, { emptyAllowed: true });
-  if (!input.ok) return input.response;
-
-  const target = await targetUser(caller.value, route.value.user);
-  if (!target.ok) return target.response;
-  const userId = target.value;
-  const outcome = await getServices().appPasswords.register(caller.value, userId, input.value.name);
-  switch (outcome.code) {
-    case "REGISTERED":
-      return jsonResponse(201, {
-        userId,
-        registeredAt: outcome.registeredAt,
-        ...(outcome.appPassword && { appPassword: issuedBody(outcome.appPassword) }),
-      });
-    case "ALREADY_REGISTERED":
-      return jsonResponse(200, { userId, registeredAt: outcome.registeredAt });
-    default:
-      return refusalResponse(outcome);
-  }
-}
+export const registration = defineEndpoint(
+  {
+    name: "registration",
+    method: "POST",
+    route: "users/{user}/registration",
+    summary: "Record the registration for two-step verification; the first time, get the first app password",
+    caller: "bearer",
+    params: userRoute,
+    body: registrationBody,
+    bodyRequired: false,
+    answers: {
+      201: { description: "Registered now, with the first app password (shown this once)", schema: registrationAnswer },
+      200: { description: "Registered before", schema: registrationAnswer },
+    },
+    problems: ["SELF_SERVICE_ONLY", "LOGIN_NAME_IN_USE", "CONTENTION"],
+  },
+  async ({ services, caller, target, body }) => {
+    const outcome = await services.appPasswords.register(caller, target, body.name);
+    switch (outcome.code) {
+      case "REGISTERED":
+        return {
+          status: 201,
+          body: {
+            userId: target,
+            registeredAt: outcome.registeredAt.toISOString(),
+            ...(outcome.appPassword && { appPassword: issuedBody(outcome.appPassword) }),
+          },
+        };
+      case "ALREADY_REGISTERED":
+        return { status: 200, body: { userId: target, registeredAt: outcome.registeredAt.toISOString() } };
+      default:
+        return outcome;
+    }
+  },
+);
 
 /** How the Functions host (and the local host) serves it. */
-export const registrationOptions: HttpFunctionOptions = {
-  methods: ["POST"],
-  route: "users/{user}/registration",
-  authLevel: "anonymous",
-  handler: handleErrors(registration),
-};
+export const registrationOptions = registration.options;
 
 app.http("registration", registrationOptions);

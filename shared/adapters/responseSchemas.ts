@@ -48,13 +48,10 @@ export const activityItem = z
     by: z.enum(ACTIVITY_ACTORS).optional(),
     adminLoginName: z.string().optional().meta({ description: "With by: admin, the administrator's login name" }),
     adminUserId: z.string().optional().meta({ description: "With by: admin, the administrator's object id" }),
-    loginName: z
-      .string()
-      .optional()
-      .meta({
-        description:
-          "Of login-name-released: the name taken; of login-name-release-lifted: the name the account may claim again",
-      }),
+    loginName: z.string().optional().meta({
+      description:
+        "Of login-name-released: the name taken; of login-name-release-lifted: the name the account may claim again",
+    }),
     ip: z.string().optional(),
     protocol: z.enum(PROTOCOLS).optional(),
   })
@@ -67,6 +64,19 @@ export const activityPage = z
     continuation: z.string().optional().meta({ description: "Pass as ?continuation= for the next page" }),
   })
   .meta({ id: "ActivityPage" });
+
+/** The answer of verify: allow, with who it is, or deny. */
+export const verifyAnswer = z
+  .union([
+    z.object({
+      valid: z.literal(true),
+      userId: z.string(),
+      loginName: z.string(),
+      appPasswordId: z.string(),
+    }),
+    z.object({ valid: z.literal(false) }),
+  ])
+  .meta({ id: "VerifyAnswer" });
 
 const iso = (date: Date) => date.toISOString();
 

@@ -2,7 +2,7 @@ import path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadFunctions } from "../../dev/localHost";
-import { API_OPERATIONS } from "../../shared/adapters/openApiDocument";
+import { definedEndpoints } from "../../shared/adapters/defineEndpoint";
 import type { ProblemCode } from "../../shared/adapters/problemResponse";
 import { registeredUser } from "../support/fixtures";
 import { ADMIN_ROLES } from "../support/constants";
@@ -84,11 +84,11 @@ describe("openApi: GET /api/openapi.json", () => {
   it("documents exactly the HTTP functions there are, each by its method and route", async () => {
     const { http } = await loadFunctions(path.join(__dirname, "..", "..", "functions"));
     const served = http.map(({ name, options }) => [name, options.methods, options.route]).sort();
-    const documented = Object.entries(API_OPERATIONS)
-      .map(([name, operation]) => [name, [operation.method], operation.route])
+    const documented = definedEndpoints()
+      .map(({ name, method, route }) => [name, [method], route])
       .sort();
     expect(documented).toEqual(served);
-    for (const [name, operation] of Object.entries(API_OPERATIONS)) {
+    for (const { name, ...operation } of definedEndpoints()) {
       const template = `/api/${operation.route.replace("{id?}", "{id}")}`;
       expect(document.paths[template]?.[operation.method.toLowerCase()]?.operationId, name).toBe(name);
     }

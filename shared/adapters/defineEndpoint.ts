@@ -1,0 +1,215 @@
+import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import type { z } from "zod";
+import type { Refusal } from "../domain/outcomes";
+import type { Principal } from "../domain/principal";
+import { getServices, type Services } from "../services";
+import { handleErrors } from "./handleErrors";
+import { authenticate, readJsonBody, readQuery, readRouteParams, targetUser } from "./httpInput";
+import {
+  BASE_HEADERS,
+  jsonResponse,
+  problemResponse,
+  refusalResponse,
+  type ProblemCode,
+  type ProblemExtras,
+} from "./problemResponse";
+
+type Method = "GET" | "POST" | "PATCH" | "DELETE";
+
+/** Who may call: a person's bearer token (with the API's scope), the Functions host's function key, or anyone. */
+export type Caller = "bearer" | "functionKey" | "anonymous";
+
+/** A success status's description and, when it has a body, the body's schema. */
+export interface Answer {
+  readonly description: string;
+  readonly schema?: z.ZodType;
+}
+
+type Answers = Readonly<Record<number, Answer>>;
+
+/** A success the handler answers: a status the definition declares, with a body its schema types. */
+export type Reply<A extends Answers> = {
+  [S in keyof A & number]: {
+    readonly status: S;
+    readonly headers?: Readonly<Record<string, string>>;
+  } & (A[S] extends { readonly schema: infer T extends z.ZodType }
+    ? { readonly body: z.input<T> }
+    : { readonly body?: undefined });
+}[keyof A & number];
+
+/** A problem the handler answers itself (not a domain refusal), such as verify's 429. */
+export interface Problem {
+  readonly problem: Exclude<ProblemCode, Refusal["code"]>;
+  readonly detail: string;
+  readonly extras?: ProblemExtras;
+}
+
+type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** What a handler receives: the input parsed by the definition's schemas, the caller, the target and services. */
+export interface EndpointInput<P, Q, B, C extends Caller> {
+  readonly request: HttpRequest;
+  readonly context: InvocationContext;
+  readonly services: Services;
+  readonly params: Output<P>;
+  readonly query: Output<Q>;
+  readonly body: Output<B>;
+  /** The signed-in person (bearer endpoints). */
+  readonly caller: C extends "bearer" ? Principal : undefined;
+  /** The user id the route's `{user}` names for this caller (routes with `{user}`). */
+  readonly target: Output<P> extends { readonly user: string } ? string : undefined;
+}
+
+/** One endpoint: everything its function, the OpenAPI document and the page's client need. */
+export interface EndpointDefinition<
+  A extends Answers,
+  P extends z.ZodObject | undefined,
+  Q extends z.ZodObject | undefined,
+  B extends z.ZodType | undefined,
+  C extends Caller,
+> {
+  /** The function's name: its file's, and the OpenAPI operation id. */
+  readonly name: string;
+  readonly method: Method;
+  /** The Functions route, under `/api` (`{id?}` is an optional last segment). */
+  readonly route: string;
+  readonly summary: string;
+  readonly caller: C;
+  readonly params?: P;
+  readonly query?: Q;
+  readonly body?: B;
+  /** Whether a body must be sent; without (false), an empty body reads as `{}`. Default true. */
+  readonly bodyRequired?: boolean;
+  /** Success statuses and their bodies. */
+  readonly answers: A;
+  /**
+   * The problems the handler itself can answer. Those of authentication, parsing and resolving `{user}`
+   * are added from the rest of the definition, and storage and internal faults to every endpoint.
+   */
+  readonly problems: readonly ProblemCode[];
+}
+
+/** What an endpoint does once its input is parsed and its caller known: a reply, a refusal, or a problem. */
+export type EndpointHandler<A extends Answers, P, Q, B, C extends Caller> = (
+  input: EndpointInput<P, Q, B, C>,
+) => Promise<Reply<A> | Refusal | Problem> | Reply<A> | Refusal | Problem;
+
+/** An endpoint as defined, with every problem code it can answer, and its options for `app.http`. */
+export interface Endpoint {
+  readonly name: string;
+  readonly method: Method;
+  readonly route: string;
+  readonly summary: string;
+  readonly caller: Caller;
+  readonly params?: z.ZodObject;
+  readonly query?: z.ZodObject;
+  readonly body?: z.ZodType;
+  readonly bodyRequired: boolean;
+  readonly answers: Answers;
+  readonly problems: readonly ProblemCode[];
+  readonly options: HttpFunctionOptions;
+}
+
+const registry = new Map<string, Endpoint>();
+
+/** Every endpoint defined in this process so far (the Functions host loads every function file at start). */
+export const definedEndpoints = (): readonly Endpoint[] => [...registry.values()];
+
+const hasUser = (params: z.ZodObject | undefined) => params !== undefined && "user" in params.shape;
+
+/** The problems an endpoint can answer: its handler's, and those of what the definition makes it do. */
+function problemsOf(definition: Omit<Endpoint, "problems" | "options">, own: readonly ProblemCode[]): ProblemCode[] {
+  const codes: ProblemCode[] = ["STORAGE_UNAVAILABLE", "INTERNAL_ERROR"];
+  if (definition.params ?? definition.query ?? definition.body) codes.push("INVALID_REQUEST");
+  if (definition.body) codes.push("MALFORMED_JSON", "PAYLOAD_TOO_LARGE");
+  if (definition.caller === "bearer") codes.push("UNAUTHENTICATED", "INSUFFICIENT_SCOPE", "IDENTITY_UNAVAILABLE");
+  if (hasUser(definition.params)) codes.push("FORBIDDEN", "USER_NOT_FOUND");
+  return [...new Set([...codes, ...own])];
+}
+
+type Result = { status: number; body?: unknown; headers?: Readonly<Record<string, string>> } | Refusal | Problem;
+
+function toResponse(result: Result): HttpResponseInit {
+  if ("status" in result) {
+    return result.body === undefined
+      ? { status: result.status, headers: { ...BASE_HEADERS, ...result.headers } }
+      : jsonResponse(result.status, result.body, { ...result.headers });
+  }
+  return "problem" in result ? problemResponse(result.problem, result.detail, result.extras) : refusalResponse(result);
+}
+
+/**
+ * Declares an endpoint once: its definition, then what it does. The function it makes authenticates the
+ * caller, parses the route, query and body with the definition's schemas, resolves `{user}` to the target's
+ * id, then calls `handle` with typed
+ * input; a domain refusal or a problem becomes problem+json, any unexpected throw a logged 500 (or 503 for an
+ * infrastructure fault). The answers and problems are what the OpenAPI document says of it.
+ */
+export function defineEndpoint<
+  const A extends Answers,
+  P extends z.ZodObject | undefined = undefined,
+  Q extends z.ZodObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+  C extends Caller = Caller,
+>(
+  definition: EndpointDefinition<A, P, Q, B, C>,
+  handle: EndpointHandler<NoInfer<A>, NoInfer<P>, NoInfer<Q>, NoInfer<B>, NoInfer<C>>,
+): Endpoint {
+  const { problems, ...declared } = definition;
+  const shape = { ...declared, bodyRequired: definition.bodyRequired ?? true };
+
+  async function handler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+    let caller: Principal | undefined;
+    if (definition.caller === "bearer") {
+      const authenticated = await authenticate(request);
+      if (!authenticated.ok) return authenticated.response;
+      caller = authenticated.value;
+    }
+    let params: unknown;
+    if (definition.params) {
+      const parsed = readRouteParams(request, definition.params);
+      if (!parsed.ok) return parsed.response;
+      params = parsed.value;
+    }
+    let query: unknown;
+    if (definition.query) {
+      const parsed = readQuery(request, definition.query);
+      if (!parsed.ok) return parsed.response;
+      query = parsed.value;
+    }
+    let body: unknown;
+    if (definition.body) {
+      const parsed = await readJsonBody(request, definition.body, { emptyAllowed: !shape.bodyRequired });
+      if (!parsed.ok) return parsed.response;
+      body = parsed.value;
+    }
+    let target: string | undefined;
+    if (caller !== undefined && hasUser(definition.params)) {
+      const resolved = await targetUser(caller, (params as { user: string }).user);
+      if (!resolved.ok) return resolved.response;
+      target = resolved.value;
+    }
+    const input = { request, context, services: getServices(), params, query, body, caller, target };
+    return toResponse(await handle(input as EndpointInput<P, Q, B, C>));
+  }
+
+  const endpoint: Endpoint = {
+    ...shape,
+    problems: problemsOf(shape, problems),
+    options: {
+      methods: [definition.method],
+      route: definition.route,
+      authLevel: definition.caller === "functionKey" ? "function" : "anonymous",
+      handler: handleErrors(handler),
+    },
+  };
+  registry.set(endpoint.name, endpoint);
+  return endpoint;
+}
+
+/**
+ * A path under `/api` for a `Location` header, each segment percent-encoded: a route value (a login name
+ * such as `łukasz@…`) is not always a valid header character.
+ */
+export const apiPath = (...segments: readonly string[]) =>
+  `/api/${segments.map((segment) => encodeURIComponent(segment)).join("/")}`;
