@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PROTOCOLS, normalizeProtocol } from "../domain/protocols";
-import { MAX_ALLOWED_IPS, MAX_LIFETIME_DAYS, parseCidr } from "../domain/restrictions";
+import { parseRange } from "../domain/addresses";
+import { MAX_ALLOWED_IPS, MAX_LIFETIME_DAYS } from "../domain/restrictions";
 
 /**
  * `me`, a user's object id (GUID), or a login name (UPN, any case; administrators only: the domain refuses
@@ -61,10 +62,11 @@ export const createAppPasswordBody = z.strictObject({
       z
         .string()
         .max(64)
-        .refine((value) => parseCidr(value) !== undefined, "must be an IPv4 or IPv6 CIDR range, like 203.0.113.0/24")
-        .transform((value) => {
-          const [network, prefix] = parseCidr(value) ?? ["", 0];
-          return `${network}/${prefix}`;
+        .transform((value, context) => {
+          const range = parseRange(value);
+          if (range.ok) return range.canonical;
+          context.addIssue({ code: "custom", message: range.reason });
+          return z.NEVER;
         }),
     )
     .min(1, "must list at least one range")

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
-import { isIPv4, isIPv6 } from "node:net";
 import { z } from "zod";
+import { parseAddress } from "./addresses";
 
 /** The throttling rules for verify. */
 export const THROTTLE_RULES = {
@@ -166,37 +166,17 @@ export function afterSuccess(state: ThrottleState, bucket: string, now: Date): T
   return { ...state, unfamiliarFailures: 0, ips: withIp(state.ips, bucket, reset, now) };
 }
 
-/** The eight 16-bit groups of an IPv6 address (which `isIPv6` accepted), with a trailing dotted quad as two. */
-function ipv6Groups(ip: string): number[] {
-  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
-  const hex = quad
-    ? `${ip.slice(0, quad.index)}${((Number(quad[1]) << 8) | Number(quad[2])).toString(16)}:${((Number(quad[3]) << 8) | Number(quad[4])).toString(16)}`
-    : ip;
-  const [head = "", tail] = hex.split("::");
-  const parse = (part: string) => (part === "" ? [] : part.split(":").map((group) => parseInt(group, 16)));
-  const headGroups = parse(head);
-  if (tail === undefined) return headGroups;
-  const tailGroups = parse(tail);
-  return [...headGroups, ...Array<number>(8 - headGroups.length - tailGroups.length).fill(0), ...tailGroups];
-}
-
 /**
  * The bucket an address is counted in: IPv4 as is, IPv6 by its /64 (one subscriber's whole prefix), and an
- * IPv4-mapped (`::ffff:0:0/96`) or IPv4-compatible (`::/96`) IPv6 address, however it is spelled, as its
- * IPv4 address: otherwise every IPv4 client spelled so would share one `0:0:0:0::/64` bucket.
+ * IPv4-mapped or IPv4-compatible IPv6 address, however it is spelled, as its IPv4 address (see
+ * `parseAddress`): otherwise every IPv4 client spelled so would share one `0:0:0:0::/64` bucket.
  */
 export function ipBucket(address: string): string {
-  const ip = address.trim().replace(/^\[|\]$/g, "");
-  if (isIPv4(ip)) return ip;
-  if (!isIPv6(ip)) return "unknown";
-  const groups = ipv6Groups(ip.split("%")[0] ?? ip);
-  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = groups;
-  const zeroPrefix = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
-  // `::` and `::1` are IPv6's own (unspecified, loopback), not IPv4-compatible addresses.
-  if (zeroPrefix && (g5 === 0xffff || (g5 === 0 && g6 !== 0))) {
-    return [g6 >> 8, g6 & 0xff, g7 >> 8, g7 & 0xff].join(".");
-  }
-  return `${groups
+  const ip = parseAddress(address);
+  if (ip === undefined) return "unknown";
+  if (!("parts" in ip)) return ip.toString();
+  // Written as it always was (`2001:db8:0:0::/64`): stored rows and seen addresses are keyed by it.
+  return `${ip.parts
     .slice(0, 4)
     .map((group) => group.toString(16))
     .join(":")}::/64`;
