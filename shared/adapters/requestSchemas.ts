@@ -71,7 +71,13 @@ export const createAppPasswordBody = z.strictObject({
     )
     .min(1, "must list at least one range")
     .max(MAX_ALLOWED_IPS, `must list at most ${MAX_ALLOWED_IPS} ranges`)
-    .optional(),
+    .optional()
+    .meta({
+      description:
+        "CIDR ranges (a bare address is its own), stored with host bits masked in canonical form; " +
+        "::ffff:a.b.c.d/n is the IPv4 range a.b.c.d/(n-96) (refused below 96); an IPv6 range containing " +
+        "::ffff:0:0/96 or IPv4-compatible addresses (::/96 outside ::/112), and zone ids, are refused",
+    }),
 });
 
 /** The body of `PATCH /users/{user}/app-passwords/{id}`. */
