@@ -18,6 +18,14 @@ export const THROTTLE_RULES = {
   maxUnfamiliarFailures: 100,
   /** Wrong passwords remembered per (user, IP), so a phone retrying an old password counts once. */
   rememberedWrongPasswords: 5,
+  /**
+   * Repeats of a remembered wrong password left uncounted per (user, IP) within `uncountedRepeatsWindowMs`;
+   * past it they count like any failure. It bounds what a 16-bit fingerprint shared by chance, or by design
+   * by whoever holds the throttle key, can check uncounted.
+   */
+  maxUncountedRepeats: 20,
+  /** The window of `maxUncountedRepeats`, from the first uncounted repeat in it. */
+  uncountedRepeatsWindowMs: 60 * 60 * 1000,
   /** Retry-After for an unfamiliar IP while the user-wide limit holds (until a success, a reset, or 31 quiet days). */
   userLockRetryAfterSeconds: 900,
   /** `lastSuccessAt` is refreshed at most this often, so a syncing phone does not write on every login. */
@@ -52,6 +60,10 @@ export const ipThrottleSchema = z.object({
    * nothing can be recovered or confirmed from them.
    */
   recentWrong: z.array(z.string()).readonly(),
+  /** Repeats of a remembered wrong password left uncounted since `repeatsSince`; absent (rows written before it): 0. */
+  uncountedRepeats: z.number().int().nonnegative().optional(),
+  /** When the window of `uncountedRepeats` started. */
+  repeatsSince: isoDate.optional(),
   /** When this IP last failed or succeeded: the longest quiet is forgotten first. */
   updatedAt: isoDate,
 });
@@ -123,9 +135,10 @@ function withIp(ips: ThrottleState["ips"], bucket: string, ip: IpThrottle, now: 
 }
 
 /**
- * The state after a failed verify from `bucket`, or `undefined` when it does not count (the same wrong
- * password again, by its `wrongPasswordFingerprint`). The tenth consecutive counted failure locks the IP for 60 s; each further one, after a
- * lockout, locks it again for twice as long, up to an hour.
+ * The state after a failed verify from `bucket`. The tenth consecutive counted failure locks the IP for 60 s;
+ * each further one, after a lockout, locks it again for twice as long, up to an hour. A repeat of a wrong
+ * password remembered there (by its `wrongPasswordFingerprint`) is not counted, so a phone retrying an old
+ * password counts once, but only `maxUncountedRepeats` times an hour: beyond that it counts like any failure.
  */
 export function afterFailure(
   state: ThrottleState,
@@ -133,9 +146,25 @@ export function afterFailure(
   fingerprint: string,
   familiar: boolean,
   now: Date,
-): ThrottleState | undefined {
+): ThrottleState {
   const ip = state.ips[bucket];
-  if (ip?.recentWrong.includes(fingerprint)) return undefined;
+  const remembered = ip?.recentWrong ?? [];
+  if (ip && remembered.includes(fingerprint)) {
+    const since =
+      ip.repeatsSince && now.getTime() - ip.repeatsSince.getTime() < THROTTLE_RULES.uncountedRepeatsWindowMs
+        ? ip.repeatsSince
+        : undefined;
+    const repeats = since ? (ip.uncountedRepeats ?? 0) : 0;
+    if (repeats < THROTTLE_RULES.maxUncountedRepeats) {
+      const uncounted: IpThrottle = {
+        ...ip,
+        uncountedRepeats: repeats + 1,
+        repeatsSince: since ?? now,
+        updatedAt: now,
+      };
+      return { ...state, ips: withIp(state.ips, bucket, uncounted, now) };
+    }
+  }
   const failures = (ip?.failures ?? 0) + 1;
   const lockouts = ip?.lockouts ?? 0;
   const locks = failures >= THROTTLE_RULES.maxConsecutiveFailures;
@@ -146,7 +175,12 @@ export function afterFailure(
     lockouts: locks ? lockouts + 1 : lockouts,
     ...(lockedUntil && { lockedUntil }),
     ...(ip?.lastSuccessAt && { lastSuccessAt: ip.lastSuccessAt }),
-    recentWrong: [...(ip?.recentWrong ?? []), fingerprint].slice(-THROTTLE_RULES.rememberedWrongPasswords),
+    // A repeat past the cap is remembered already: appending it again would push out another one.
+    recentWrong: remembered.includes(fingerprint)
+      ? remembered
+      : [...remembered, fingerprint].slice(-THROTTLE_RULES.rememberedWrongPasswords),
+    ...(ip?.uncountedRepeats !== undefined && { uncountedRepeats: ip.uncountedRepeats }),
+    ...(ip?.repeatsSince && { repeatsSince: ip.repeatsSince }),
     updatedAt: now,
   };
   return {
