@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PROTOCOLS, normalizeProtocol } from "../domain/protocols";
-import { MAX_ALLOWED_IPS, MAX_LIFETIME_DAYS, parseCidr } from "../domain/restrictions";
+import { parseRange } from "../domain/addresses";
+import { MAX_ALLOWED_IPS, MAX_LIFETIME_DAYS } from "../domain/restrictions";
 
 /**
  * `me`, a user's object id (GUID), or a login name (UPN, any case; administrators only: the domain refuses
@@ -79,15 +80,22 @@ export const createAppPasswordBody = z.strictObject({
       z
         .string()
         .max(64)
-        .refine((value) => parseCidr(value) !== undefined, "must be an IPv4 or IPv6 CIDR range, like 203.0.113.0/24")
-        .transform((value) => {
-          const [network, prefix] = parseCidr(value) ?? ["", 0];
-          return `${network}/${prefix}`;
+        .transform((value, context) => {
+          const range = parseRange(value);
+          if (range.ok) return range.canonical;
+          context.addIssue({ code: "custom", message: range.reason });
+          return z.NEVER;
         }),
     )
     .min(1, "must list at least one range")
     .max(MAX_ALLOWED_IPS, `must list at most ${MAX_ALLOWED_IPS} ranges`)
-    .optional(),
+    .optional()
+    .meta({
+      description:
+        "CIDR ranges (a bare address is its own), stored with host bits masked in canonical form; " +
+        "::ffff:a.b.c.d/n is the IPv4 range a.b.c.d/(n-96) (refused below 96); an IPv6 range containing " +
+        "::ffff:0:0/96 or IPv4-compatible addresses (::/96 outside ::/112), and zone ids, are refused",
+    }),
 });
 
 /** The body of `PATCH /users/{user}/app-passwords/{id}`. */

@@ -19,7 +19,10 @@ export const appPasswordItem = z
     expiresAt: timestamp.optional(),
     expired: z.boolean().optional().meta({ description: "Present with expiresAt: whether it has passed" }),
     protocols: z.array(z.enum(PROTOCOLS)).optional(),
-    allowedIps: z.array(z.string()).optional().meta({ description: "CIDR ranges" }),
+    allowedIps: z
+      .array(z.string())
+      .optional()
+      .meta({ description: "CIDR ranges in canonical form (host bits masked, IPv4-mapped ranges as IPv4)" }),
   })
   .meta({ id: "AppPassword" });
 export type AppPasswordItem = z.infer<typeof appPasswordItem>;

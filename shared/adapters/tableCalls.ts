@@ -48,8 +48,9 @@ export function createTableCalls(location: TableLocation, options: TableStoreOpt
   ensureTable(AbortSignal.timeout(options.timeoutMs)).catch(() => undefined);
 
   /**
-   * Runs one storage call within the time budget (the store's, unless given). Expected answers (404/409/412)
-   * stay RestErrors for the caller to map; anything else means storage is unavailable.
+   * Runs one storage call within the time budget (the store's, unless given). A storage fault (see
+   * {@link isStorageFault}) becomes `StorageUnavailableError`; the expected answers (404/409/412) stay
+   * RestErrors for the caller to map, and anything else (a bug of ours) propagates as it is, a logged 500.
    */
   async function call<T>(
     operation: (abortSignal: AbortSignal) => Promise<T>,
@@ -60,8 +61,8 @@ export function createTableCalls(location: TableLocation, options: TableStoreOpt
       await ensureTable(abortSignal);
       return await operation(abortSignal);
     } catch (error) {
-      if (error instanceof RestError && error.statusCode !== undefined && error.statusCode < 500) throw error;
-      throw new StorageUnavailableError("Table Storage is unavailable", { cause: error });
+      if (isStorageFault(error)) throw new StorageUnavailableError("Table Storage is unavailable", { cause: error });
+      throw error;
     }
   }
 
@@ -100,4 +101,31 @@ export function createTableCalls(location: TableLocation, options: TableStoreOpt
   }
 
   return { client, call, write, read };
+}
+
+/**
+ * An abort (the time budget ran out), and a token the managed identity could not get, which in Azure is part
+ * of reaching storage (by `@azure/identity`'s error names, so that large module is not loaded for them).
+ */
+const STORAGE_FAULT_NAMES = new Set([
+  "AbortError",
+  "TimeoutError",
+  "CredentialUnavailableError",
+  "AuthenticationError",
+  "AggregateAuthenticationError",
+]);
+
+/**
+ * Whether `error` is storage failing us rather than a bug of ours. The SDK's HTTP client reports a
+ * connection refused, reset or unresolvable host as a RestError with that `code` (`ECONNREFUSED`…) and no
+ * status, an answer of 5xx as a RestError with it, and the time budget running out as an `AbortError`; a
+ * Node system error (it has a `syscall`) is a network fault that reached us unwrapped. A TypeError or any
+ * other throw from our own code in the operation is none of these, and must not pass for an outage.
+ */
+export function isStorageFault(error: unknown): boolean {
+  if (error instanceof RestError) return error.statusCode === undefined || error.statusCode >= 500;
+  if (!(error instanceof Error)) return false;
+  if (STORAGE_FAULT_NAMES.has(error.name)) return true;
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  return typeof code === "string" && typeof syscall === "string";
 }

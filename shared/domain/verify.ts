@@ -126,8 +126,9 @@ export function createVerifier({
   }
 
   /**
-   * Counts a failure, unless it repeats a recent wrong password; read again when it races another. Each
-   * attempt decides afresh: a race lost to the failure that reached the limit ends throttled, unchecked.
+   * Counts a failure (a repeat of a recent wrong password, within its cap, only as a repeat); read again when
+   * it races another. Each attempt decides afresh: a race lost to the failure that reached the limit ends
+   * throttled, unchecked.
    */
   async function countFailure(
     owner: string,
@@ -142,7 +143,6 @@ export function createVerifier({
       const decision = throttleDecision(current.state, bucket, at, tagMatches);
       if (decision.throttled) return { code: "VERIFY_THROTTLED", retryAfterSeconds: decision.retryAfterSeconds };
       const next = afterFailure(current.state, bucket, fingerprint, decision.familiar, at);
-      if (!next) return { code: "ADMITTED", throttle: current, counted: true, lockedOut: false };
       const saved = await store.saveThrottle(owner, current, next);
       if (saved === CONFLICT) return CONFLICT;
       return {
@@ -185,7 +185,6 @@ export function createVerifier({
       const current = attempt === 0 ? read : await store.getThrottle(owner);
       const at = now();
       const next = afterFailure(current.state, bucket, fingerprint, true, at);
-      if (!next) return { lockedOut: false };
       if ((await store.saveThrottle(owner, current, next)) === CONFLICT) return CONFLICT;
       return { lockedOut: startsLockout(current.state, next, bucket, at) };
     }, MAX_COUNT_WRITE_ATTEMPTS);

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
-import { isIPv4, isIPv6 } from "node:net";
 import { z } from "zod";
+import { parseAddress } from "./addresses";
 
 /** The throttling rules for verify. */
 export const THROTTLE_RULES = {
@@ -18,6 +18,14 @@ export const THROTTLE_RULES = {
   maxUnfamiliarFailures: 100,
   /** Wrong passwords remembered per (user, IP), so a phone retrying an old password counts once. */
   rememberedWrongPasswords: 5,
+  /**
+   * Repeats of a remembered wrong password left uncounted per (user, IP) within `uncountedRepeatsWindowMs`;
+   * past it they count like any failure. It bounds what a 16-bit fingerprint shared by chance, or by design
+   * by whoever holds the throttle key, can check uncounted.
+   */
+  maxUncountedRepeats: 20,
+  /** The window of `maxUncountedRepeats`, from the first uncounted repeat in it. */
+  uncountedRepeatsWindowMs: 60 * 60 * 1000,
   /** Retry-After for an unfamiliar IP while the user-wide limit holds (until a success, a reset, or 31 quiet days). */
   userLockRetryAfterSeconds: 900,
   /** `lastSuccessAt` is refreshed at most this often, so a syncing phone does not write on every login. */
@@ -52,6 +60,10 @@ export const ipThrottleSchema = z.object({
    * nothing can be recovered or confirmed from them.
    */
   recentWrong: z.array(z.string()).readonly(),
+  /** Repeats of a remembered wrong password left uncounted since `repeatsSince`; absent (rows written before it): 0. */
+  uncountedRepeats: z.number().int().nonnegative().optional(),
+  /** When the window of `uncountedRepeats` started. */
+  repeatsSince: isoDate.optional(),
   /** When this IP last failed or succeeded: the longest quiet is forgotten first. */
   updatedAt: isoDate,
 });
@@ -123,9 +135,10 @@ function withIp(ips: ThrottleState["ips"], bucket: string, ip: IpThrottle, now: 
 }
 
 /**
- * The state after a failed verify from `bucket`, or `undefined` when it does not count (the same wrong
- * password again, by its `wrongPasswordFingerprint`). The tenth consecutive counted failure locks the IP for 60 s; each further one, after a
- * lockout, locks it again for twice as long, up to an hour.
+ * The state after a failed verify from `bucket`. The tenth consecutive counted failure locks the IP for 60 s;
+ * each further one, after a lockout, locks it again for twice as long, up to an hour. A repeat of a wrong
+ * password remembered there (by its `wrongPasswordFingerprint`) is not counted, so a phone retrying an old
+ * password counts once, but only `maxUncountedRepeats` times an hour: beyond that it counts like any failure.
  */
 export function afterFailure(
   state: ThrottleState,
@@ -133,9 +146,25 @@ export function afterFailure(
   fingerprint: string,
   familiar: boolean,
   now: Date,
-): ThrottleState | undefined {
+): ThrottleState {
   const ip = state.ips[bucket];
-  if (ip?.recentWrong.includes(fingerprint)) return undefined;
+  const remembered = ip?.recentWrong ?? [];
+  if (ip && remembered.includes(fingerprint)) {
+    const since =
+      ip.repeatsSince && now.getTime() - ip.repeatsSince.getTime() < THROTTLE_RULES.uncountedRepeatsWindowMs
+        ? ip.repeatsSince
+        : undefined;
+    const repeats = since ? (ip.uncountedRepeats ?? 0) : 0;
+    if (repeats < THROTTLE_RULES.maxUncountedRepeats) {
+      const uncounted: IpThrottle = {
+        ...ip,
+        uncountedRepeats: repeats + 1,
+        repeatsSince: since ?? now,
+        updatedAt: now,
+      };
+      return { ...state, ips: withIp(state.ips, bucket, uncounted, now) };
+    }
+  }
   const failures = (ip?.failures ?? 0) + 1;
   const lockouts = ip?.lockouts ?? 0;
   const locks = failures >= THROTTLE_RULES.maxConsecutiveFailures;
@@ -146,7 +175,12 @@ export function afterFailure(
     lockouts: locks ? lockouts + 1 : lockouts,
     ...(lockedUntil && { lockedUntil }),
     ...(ip?.lastSuccessAt && { lastSuccessAt: ip.lastSuccessAt }),
-    recentWrong: [...(ip?.recentWrong ?? []), fingerprint].slice(-THROTTLE_RULES.rememberedWrongPasswords),
+    // A repeat past the cap is remembered already: appending it again would push out another one.
+    recentWrong: remembered.includes(fingerprint)
+      ? remembered
+      : [...remembered, fingerprint].slice(-THROTTLE_RULES.rememberedWrongPasswords),
+    ...(ip?.uncountedRepeats !== undefined && { uncountedRepeats: ip.uncountedRepeats }),
+    ...(ip?.repeatsSince && { repeatsSince: ip.repeatsSince }),
     updatedAt: now,
   };
   return {
@@ -166,37 +200,17 @@ export function afterSuccess(state: ThrottleState, bucket: string, now: Date): T
   return { ...state, unfamiliarFailures: 0, ips: withIp(state.ips, bucket, reset, now) };
 }
 
-/** The eight 16-bit groups of an IPv6 address (which `isIPv6` accepted), with a trailing dotted quad as two. */
-function ipv6Groups(ip: string): number[] {
-  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
-  const hex = quad
-    ? `${ip.slice(0, quad.index)}${((Number(quad[1]) << 8) | Number(quad[2])).toString(16)}:${((Number(quad[3]) << 8) | Number(quad[4])).toString(16)}`
-    : ip;
-  const [head = "", tail] = hex.split("::");
-  const parse = (part: string) => (part === "" ? [] : part.split(":").map((group) => parseInt(group, 16)));
-  const headGroups = parse(head);
-  if (tail === undefined) return headGroups;
-  const tailGroups = parse(tail);
-  return [...headGroups, ...Array<number>(8 - headGroups.length - tailGroups.length).fill(0), ...tailGroups];
-}
-
 /**
  * The bucket an address is counted in: IPv4 as is, IPv6 by its /64 (one subscriber's whole prefix), and an
- * IPv4-mapped (`::ffff:0:0/96`) or IPv4-compatible (`::/96`) IPv6 address, however it is spelled, as its
- * IPv4 address: otherwise every IPv4 client spelled so would share one `0:0:0:0::/64` bucket.
+ * IPv4-mapped or IPv4-compatible IPv6 address, however it is spelled, as its IPv4 address (see
+ * `parseAddress`): otherwise every IPv4 client spelled so would share one `0:0:0:0::/64` bucket.
  */
 export function ipBucket(address: string): string {
-  const ip = address.trim().replace(/^\[|\]$/g, "");
-  if (isIPv4(ip)) return ip;
-  if (!isIPv6(ip)) return "unknown";
-  const groups = ipv6Groups(ip.split("%")[0] ?? ip);
-  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = groups;
-  const zeroPrefix = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
-  // `::` and `::1` are IPv6's own (unspecified, loopback), not IPv4-compatible addresses.
-  if (zeroPrefix && (g5 === 0xffff || (g5 === 0 && g6 !== 0))) {
-    return [g6 >> 8, g6 & 0xff, g7 >> 8, g7 & 0xff].join(".");
-  }
-  return `${groups
+  const ip = parseAddress(address);
+  if (ip === undefined) return "unknown";
+  if (!("parts" in ip)) return ip.toString();
+  // Written as it always was (`2001:db8:0:0::/64`): stored rows and seen addresses are keyed by it.
+  return `${ip.parts
     .slice(0, 4)
     .map((group) => group.toString(16))
     .join(":")}::/64`;

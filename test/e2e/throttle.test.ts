@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_ROLES } from "../support/constants";
+import { normalizeAppPassword } from "../../shared/domain/appPasswordSecret";
 import { unknownOwner } from "../../shared/domain/verify";
+import { THROTTLE_RULES, wrongPasswordFingerprint } from "../../shared/domain/verifyThrottle";
 import { countedWrongPasswords } from "../support/countedWrongPasswords";
 import { azuriteStore, countingHasher, startTestService, type TestService } from "../support/testService";
 
@@ -52,11 +54,49 @@ describe("verify throttling", () => {
 
   it("counts the same wrong password sent again only once, so a phone retrying an old password is not locked out", async () => {
     const oldPhone = "198.51.100.77";
-    for (let i = 0; i < 30; i++) {
+    // Counted once, then its repeats not at all, up to the cap of uncounted repeats an hour.
+    for (let i = 0; i < 1 + THROTTLE_RULES.maxUncountedRepeats; i++) {
       const response = await service.verify(alice, "abcd efgh ijkl mnop", { clientIp: oldPhone });
       expect(response.status).toBe(200);
     }
     expect((await service.verify(alice, alicePassword, { clientIp: oldPhone })).json.valid).toBe(true);
+  });
+
+  describe("repeats of one wrong password past 20 uncounted an hour", () => {
+    /** Statuses of the `passwordOf(i)`, sent in turn from `clientIp`, up to and including the first 429. */
+    async function statusesUntilLockout(passwordOf: (i: number) => string, clientIp: string) {
+      const statuses: number[] = [];
+      while (statuses.at(-1) !== 429 && statuses.length < 60) {
+        statuses.push((await service.verify(alice, passwordOf(statuses.length), { clientIp })).status);
+      }
+      return statuses;
+    }
+
+    it("counts them like any failure: the same wrong password is checked 30 times, and the 31st try is 429", async () => {
+      const address = "198.51.100.78";
+      const before = counts.verify;
+      const statuses = await statusesUntilLockout(() => "qrst uvwx yzab cdef", address);
+      expect(statuses).toEqual([...Array<number>(30).fill(200), 429]);
+      expect(counts.verify - before).toBe(30);
+      // Locked for that address like any lockout, the right password included, and unchecked.
+      const locked = await service.verify(alice, alicePassword, { clientIp: address });
+      expect(locked.status).toBe(429);
+      expect(locked.json.code).toBe("VERIFY_THROTTLED");
+      expect(counts.verify - before).toBe(30);
+    });
+
+    it("bounds different passwords crafted with the throttle key to share one fingerprint the same way", async () => {
+      const fingerprint = (password: string) =>
+        wrongPasswordFingerprint(service.config.throttleKey, aliceId, normalizeAppPassword(password));
+      const planted = "mnopqrstuvwxyzab";
+      // Three other passwords with the planted one's 16-bit fingerprint, as whoever holds the key can make.
+      const crafted: string[] = [];
+      for (let n = 0; crafted.length < 3; n++) {
+        if (fingerprint(`crafted${n}`) === fingerprint(planted)) crafted.push(`crafted${n}`);
+      }
+      const statuses = await statusesUntilLockout((i) => (i === 0 ? planted : crafted[i % 3]!), "198.51.100.79");
+      expect(statuses).toEqual([...Array<number>(30).fill(200), 429]);
+    });
   });
 
   it("resets the count on a success", async () => {

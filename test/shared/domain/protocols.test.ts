@@ -21,6 +21,13 @@ describe("normalizeProtocol", () => {
     expect(normalizeProtocol(name)).toBe("other");
   });
 
+  it.each([["constructor"], ["__proto__"], ["toString"], ["hasOwnProperty"], ["CONSTRUCTOR"], [" valueOf "]])(
+    "calls %s other: a name is looked up as data, never as a property every object has",
+    (name) => {
+      expect(normalizeProtocol(name)).toBe("other");
+    },
+  );
+
   it("maps each protocol's own name to itself", () => {
     for (const protocol of PROTOCOLS) expect(normalizeProtocol(protocol)).toBe(protocol);
   });

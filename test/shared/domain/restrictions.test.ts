@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { addressInRanges, expiryAfter, parseCidr, restrictionsAllow } from "../../../shared/domain/restrictions";
+import { addressInRanges, parseCidr } from "../../../shared/domain/addresses";
+import { expiryAfter, restrictionsAllow } from "../../../shared/domain/restrictions";
 
 describe("restrictions", () => {
   describe("parseCidr", () => {

@@ -6,6 +6,7 @@ import {
   ipBucket,
   throttleDecision,
   NO_THROTTLE,
+  storedIpsSchema,
   wrongPasswordFingerprint,
   type IpThrottle,
   type ThrottleState,
@@ -24,7 +25,7 @@ const print = (password: string) => wrongPasswordFingerprint(KEY, OWNER, passwor
 
 /** Fails once with a new wrong password from `bucket` at `time`, as verify would when not throttled. */
 function fail(state: ThrottleState, i: number, time: Date, bucket = IP, familiar = false): ThrottleState {
-  return afterFailure(state, bucket, print(`wrongpassword${String(i).padStart(3, "0")}`), familiar, time) ?? state;
+  return afterFailure(state, bucket, print(`wrongpassword${String(i).padStart(3, "0")}`), familiar, time);
 }
 
 /** An IP that succeeded at `lastSuccessAt` and has failed nothing since. */
@@ -63,11 +64,89 @@ describe("verify throttling rules", () => {
 
   it("does not count the same wrong password twice, and forgets it after five others", () => {
     let state = fail(NO_THROTTLE, 1, at(0));
-    expect(afterFailure(state, IP, print("wrongpassword001"), false, at(1))).toBeUndefined();
-    expect(afterFailure(state, "198.51.100.1", print("wrongpassword001"), false, at(1))).toBeDefined();
+    const repeated = afterFailure(state, IP, print("wrongpassword001"), false, at(1));
+    expect(repeated.ips[IP]).toMatchObject({ failures: 1, uncountedRepeats: 1 });
+    expect(repeated.unfamiliarFailures).toBe(1);
+    expect(
+      afterFailure(state, "198.51.100.1", print("wrongpassword001"), false, at(1)).ips["198.51.100.1"],
+    ).toMatchObject({ failures: 1 });
     for (let i = 2; i <= 6; i++) state = fail(state, i, at(i));
-    expect(afterFailure(state, IP, print("wrongpassword001"), false, at(10))).toBeDefined();
+    expect(afterFailure(state, IP, print("wrongpassword001"), false, at(10)).ips[IP]?.failures).toBe(7);
     expect(state.ips[IP]?.recentWrong).toHaveLength(THROTTLE_RULES.rememberedWrongPasswords);
+  });
+
+  describe("at most 20 uncounted repeats per address an hour", () => {
+    const cap = THROTTLE_RULES.maxUncountedRepeats;
+
+    /** How many tries `fingerprintOf(n)` from IP at `time(n)` are admitted before the first throttled one. */
+    function triesBeforeLockout(fingerprintOf: (n: number) => string, time = (n: number) => at(n)) {
+      let state = NO_THROTTLE;
+      let tries = 0;
+      while (!throttleDecision(state, IP, time(tries)).throttled && tries < 1000) {
+        state = afterFailure(state, IP, fingerprintOf(tries), false, time(tries));
+        tries++;
+      }
+      return { tries, state };
+    }
+
+    it("counts the same wrong password once, then 20 repeats not at all, then each like any failure: 30 tries, the 31st locked", () => {
+      const { tries, state } = triesBeforeLockout(() => print("wrongpassword001"));
+      expect(cap).toBe(20);
+      expect(tries).toBe(1 + cap + (THROTTLE_RULES.maxConsecutiveFailures - 1));
+      expect(tries).toBe(30);
+      expect(state.ips[IP]).toMatchObject({ failures: 10, lockouts: 1, uncountedRepeats: cap });
+    });
+
+    it("bounds five rotated wrong passwords the same way: five counted, 20 repeats, five more: 30 tries", () => {
+      const { tries } = triesBeforeLockout((n) => print(`wrongpassword00${n % 5}`));
+      expect(tries).toBe(30);
+    });
+
+    it("locks distinct wrong passwords at the 10th, as before: the 11th try is refused", () => {
+      expect(triesBeforeLockout((n) => print(`wrongpassword${String(n).padStart(3, "0")}`)).tries).toBe(10);
+    });
+
+    it("leaves repeats uncounted again once the hour since the first uncounted one is over", () => {
+      const wrong = print("wrongpassword001");
+      let state = afterFailure(NO_THROTTLE, IP, wrong, false, at(0));
+      for (let i = 1; i <= cap; i++) state = afterFailure(state, IP, wrong, false, at(i));
+      expect(state.ips[IP]).toMatchObject({ failures: 1, uncountedRepeats: cap, repeatsSince: at(1) });
+      const hour = THROTTLE_RULES.uncountedRepeatsWindowMs / 1000;
+      state = afterFailure(state, IP, wrong, false, at(hour));
+      expect(state.ips[IP]).toMatchObject({ failures: 2, uncountedRepeats: cap });
+      state = afterFailure(state, IP, wrong, false, at(hour + 1));
+      expect(state.ips[IP]).toMatchObject({ failures: 2, uncountedRepeats: 1, repeatsSince: at(hour + 1) });
+      expect(state.ips[IP]?.recentWrong).toEqual([wrong]);
+    });
+
+    it("does not count an uncounted repeat against the user-wide limit, and a success clears the repeats", () => {
+      const wrong = print("wrongpassword001");
+      let state = afterFailure(NO_THROTTLE, IP, wrong, false, at(0));
+      for (let i = 1; i <= 5; i++) state = afterFailure(state, IP, wrong, false, at(i));
+      expect(state.unfamiliarFailures).toBe(1);
+      const reset = afterSuccess(state, IP, at(10));
+      expect(reset?.ips[IP]).toEqual({
+        failures: 0,
+        lockouts: 0,
+        lastSuccessAt: at(10),
+        recentWrong: [],
+        updatedAt: at(10),
+      });
+    });
+
+    it("reads a row stored before the cap (no repeat fields) and starts its repeats at 0", () => {
+      const old = storedIpsSchema.parse(
+        JSON.parse(
+          JSON.stringify({
+            [IP]: { failures: 1, lockouts: 0, recentWrong: [print("wrongpassword001")], updatedAt: at(0) },
+          }),
+        ),
+      );
+      const state = afterFailure({ unfamiliarFailures: 1, ips: old }, IP, print("wrongpassword001"), false, at(1));
+      expect(state.ips[IP]).toMatchObject({ failures: 1, uncountedRepeats: 1, repeatsSince: at(1) });
+      const stored = storedIpsSchema.parse(JSON.parse(JSON.stringify(state.ips)));
+      expect(stored[IP]).toEqual(state.ips[IP]);
+    });
   });
 
   it("stores wrong passwords only as 16-bit fingerprints keyed with the throttle key and the owner", () => {
