@@ -1,7 +1,7 @@
 import { app, type HttpFunctionOptions, type HttpRequest, type HttpResponseInit } from "@azure/functions";
 import { handleErrors } from "../shared/adapters/handleErrors";
 import { authenticate, readJsonBody, readRouteParams, targetUser } from "../shared/adapters/httpInput";
-import { jsonResponse, refusalResponse } from "../shared/adapters/problemResponse";
+import { apiPath, jsonResponse, refusalResponse } from "../shared/adapters/problemResponse";
 import { createAppPasswordBody, userRoute } from "../shared/adapters/requestSchemas";
 import { issuedBody } from "../shared/adapters/responseSchemas";
 import { getServices } from "../shared/services";
@@ -25,7 +25,7 @@ export async function createAppPassword(request: HttpRequest): Promise<HttpRespo
   if (outcome.code !== "CREATED") return refusalResponse(outcome);
   const { appPassword } = outcome;
   return jsonResponse(201, issuedBody(appPassword), {
-    Location: `/api/users/${route.value.user}/app-passwords/${appPassword.id}`,
+    Location: apiPath`/api/users/${route.value.user}/app-passwords/${appPassword.id}`,
   });
 }
 
