@@ -104,9 +104,9 @@ describe("route values: nothing a caller puts in the path breaks an answer", () 
   });
   afterAll(() => service.close());
 
-  it("finds the routes that take a value, and has a body for each that needs one", () => {
-    expect(new Set(routes.map((route) => route.fn))).toEqual(
-      new Set([
+  it("finds the routes that take a value (a new one is swept without a change here), with a body for each that needs one", () => {
+    expect([...new Set(routes.map((route) => route.fn))]).toEqual(
+      expect.arrayContaining([
         "registration",
         "createAppPassword",
         "listAppPasswords",
