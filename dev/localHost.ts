@@ -1,7 +1,8 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { readdirSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { once } from "node:events";
+import type { Duplex } from "node:stream";
 import path from "node:path";
 import {
   HttpRequest,
@@ -48,12 +49,22 @@ export interface LocalHostOptions {
   readonly onLog?: (level: LogLevel, message: string) => void;
   /** The built self-service page (portal/dist), served at `/` with its `/config.json`; not served when left out. */
   readonly portalDir?: string;
+  /** How long a client may take to send a request's headers (default 10 s); then 408 and the connection closes. */
+  readonly headersTimeoutMs?: number;
+  /** How long a client may take to send a whole request, body included (default 30 s); then the same. */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface LocalHost {
   readonly url: string;
+  /** The time limits the server enforces on a request's arrival, as it was configured. */
+  readonly timeouts: { readonly headersMs: number; readonly requestMs: number };
   close(): Promise<void>;
 }
+
+/** A slow or stalled client holds a connection and its memory: these bound how long. */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** The Functions host's route prefix. */
 const ROUTE_PREFIX = "/api/";
@@ -120,6 +131,12 @@ function compileRoute(fn: HostedFunction): Route {
     .join("");
   return { fn, pattern: new RegExp(`^${source}/?$`, "i"), paramNames };
 }
+
+/**
+ * RFC 9110's `Host`: a registered name or IPv4 address (RFC 3986 `reg-name` characters), or a bracketed IPv6
+ * address, and an optional port.
+ */
+const HOST_HEADER = /^(?:[\w\-.~!$&'()*+,;=%]+|\[[\da-f:.]+\])(?::\d*)?$/i;
 
 /** `Host` values of requests addressed to this machine's loopback interface, with or without a port. */
 const LOOPBACK_HOST = /^(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/i;
@@ -205,7 +222,12 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   }
 
   async function route(request: IncomingMessage, body: Buffer): Promise<HttpResponseInit> {
-    const url = new URL(request.url ?? "/", `http://${request.headers.host ?? "localhost"}`);
+    const url = requestUrl(request);
+    if (url === undefined) {
+      return problemResponse("INVALID_REQUEST", "The Host header must be a host name or address, and a port.", {
+        errors: [{ field: "host", message: "must be a host name, an IPv4 address or a bracketed IPv6 address" }],
+      });
+    }
     const method = request.method ?? "GET";
     if (url.pathname.startsWith("/dev/")) {
       // A web page can reach this host through the developer's browser under a name of its own (DNS
@@ -280,29 +302,116 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       // The connection is not reused after a refused body: the client may still have been sending it.
       answer = body === undefined ? tooLarge() : await route(request, body);
     } catch (error) {
+      // A client that went away, or was cut off for being too slow (answered in onClientError), is owed nothing.
+      if (!request.complete) {
+        response.destroy();
+        return;
+      }
       log("error", `Local host error: ${error instanceof Error ? (error.stack ?? error.message) : "unknown"}`);
       answer = problemResponse("INTERNAL_ERROR", "Something went wrong on our side.");
     }
     try {
       send(response, answer);
     } catch (error) {
+      // Such as a header value that is not Latin-1: the answer is still problem+json, never a bare 500.
       log("error", `Local host error: ${error instanceof Error ? error.message : "unknown"}`);
-      response.statusCode = 500;
-      response.end();
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      for (const name of response.getHeaderNames()) response.removeHeader(name);
+      send(response, problemResponse("INTERNAL_ERROR", "Something went wrong on our side."));
     }
   }
 
-  const server: Server = createServer((request, response) => void handle(request, response));
+  /** The answer each connection is giving, so a client error arriving meanwhile does not cut into it. */
+  const answering = new WeakMap<Duplex, ServerResponse>();
+
+  /**
+   * A request Node's parser refuses (not valid HTTP, headers too large) or a client too slow to send one never
+   * reaches `handle`: it is answered here, straight on the socket, problem+json like everything else.
+   */
+  function onClientError(error: NodeJS.ErrnoException, socket: Duplex) {
+    const current = answering.get(socket);
+    const midAnswer = current !== undefined && current.headersSent && !current.writableEnded;
+    if (error.code === "ECONNRESET" || !socket.writable || midAnswer) {
+      socket.destroy();
+      return;
+    }
+    socket.end(rawAnswer(clientErrorAnswer(error.code)));
+  }
+
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  if (!(headersTimeout > 0 && headersTimeout <= requestTimeout)) {
+    throw new Error("The headers timeout must be positive and at most the request timeout.");
+  }
+  const server: Server = createServer(
+    {
+      headersTimeout,
+      requestTimeout,
+      // Node looks for stalled requests this often (30 s by default, longer than either limit).
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, headersTimeout / 10)),
+      // A request without Host is answered by route() as problem+json, not by Node with a bare 400.
+      requireHostHeader: false,
+    },
+    (request, response) => {
+      answering.set(request.socket, response);
+      void handle(request, response);
+    },
+  );
+  server.on("clientError", onClientError);
   server.listen(options.port, options.hostname ?? "127.0.0.1");
   await once(server, "listening");
   return {
     url: `http://${options.hostname ?? "127.0.0.1"}:${options.port}`,
+    timeouts: { headersMs: server.headersTimeout, requestMs: server.requestTimeout },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * The request's URL, or undefined when its Host header (required in HTTP/1.1) is not one. A header such as
+ * `[::1`, `a b` or `a@b` must be a 400, not an error thrown while routing.
+ */
+function requestUrl(request: IncomingMessage): URL | undefined {
+  const host = request.headers.host;
+  if (host === undefined && request.httpVersion !== "1.0") return undefined;
+  if (host !== undefined && !HOST_HEADER.test(host)) return undefined;
+  try {
+    return new URL(request.url ?? "/", `http://${host ?? "localhost"}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The answer to a request Node's HTTP parser or its time limits refused, by the error's code. */
+function clientErrorAnswer(code: string | undefined): HttpResponseInit {
+  if (code === "ERR_HTTP_REQUEST_TIMEOUT") {
+    return hostProblem("REQUEST_TIMEOUT", "The request did not arrive in time; the connection is closed.");
+  }
+  if (code === "HPE_HEADER_OVERFLOW") return hostProblem("HEADERS_TOO_LARGE", "The request headers are too large.");
+  return problemResponse("INVALID_REQUEST", "The request is not valid HTTP/1.1 (a path must be percent-encoded).", {
+    errors: [{ field: "request", message: "not valid HTTP" }],
+  });
+}
+
+/** A whole HTTP/1.1 answer as bytes for the socket, for when there is no response object to send it with. */
+function rawAnswer(answer: HttpResponseInit): string {
+  const status = answer.status ?? 500;
+  const body = typeof answer.body === "string" ? answer.body : "";
+  return [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}`,
+    ...headerEntries(answer.headers).map(([name, value]) => `${name}: ${value}`),
+    `content-length: ${Buffer.byteLength(body)}`,
+    "connection: close",
+    "",
+    body,
+  ].join("\r\n");
 }
 
 /** Paths of the self-service page: everything but the API, the development issuer and the admin endpoints. */

@@ -1,7 +1,8 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { HttpResponseInit } from "@azure/functions";
-import { jsonResponse, problemResponse } from "../shared/adapters/problemResponse";
+import { z } from "zod";
+import { BASE_HEADERS, jsonResponse, problemResponse } from "../shared/adapters/problemResponse";
 
 /** What the page reads at start under the local host: sign in with the development issuer, API on this origin. */
 export const LOCAL_PORTAL_CONFIG = { auth: "dev", apiBaseUrl: "/api" } as const;
@@ -20,30 +21,89 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   ".map": "application/json",
 };
 
-/** The page may load its own scripts and styles and call this origin; Fluent UI injects its styles at run time. */
-const PAGE_HEADERS: Readonly<Record<string, string>> = {
-  "Content-Security-Policy":
-    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
-    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-  "Referrer-Policy": "no-referrer",
-  "X-Content-Type-Options": "nosniff",
-};
+/**
+ * Azure Static Web Apps' configuration file, which Vite copies from portal/public into the build. Its headers
+ * are the deployed page's; the local host reads them from the same file, so the two cannot drift.
+ */
+export const STATIC_WEB_APP_CONFIG = "staticwebapp.config.json";
+
+const headerRecord = z.record(z.string(), z.string());
+
+/** The parts of the file the local host applies. */
+const staticWebAppConfig = z.object({
+  globalHeaders: headerRecord.default({}),
+  routes: z
+    .array(
+      z.object({
+        // Static Web Apps allows a wildcard only at the end of a route; the local host matches no other form.
+        route: z.string().regex(/^\/[^*]*\*?$/, "must be a path, with a wildcard only at its end"),
+        headers: headerRecord.optional(),
+      }),
+    )
+    .default([]),
+});
+
+export type StaticWebAppConfig = z.infer<typeof staticWebAppConfig>;
+
+/** Reads the built page's staticwebapp.config.json; undefined when there is none (the page is not built). */
+export async function readStaticWebAppConfig(portalDir: string): Promise<StaticWebAppConfig | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path.join(portalDir, STATIC_WEB_APP_CONFIG), "utf8");
+  } catch {
+    return undefined;
+  }
+  const invalid = (why: string) => new Error(`${path.join(portalDir, STATIC_WEB_APP_CONFIG)} is not valid: ${why}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw invalid(error instanceof Error ? error.message : "not JSON");
+  }
+  const parsed = staticWebAppConfig.safeParse(json);
+  if (!parsed.success) throw invalid(z.prettifyError(parsed.error));
+  return parsed.data;
+}
+
+/**
+ * The headers Static Web Apps gives an answer for `pathname`: the global headers, overridden by those of the
+ * first route that matches (routes are case-insensitive; a trailing `*` matches any rest).
+ */
+export function staticWebAppHeaders(config: StaticWebAppConfig, pathname: string): Record<string, string> {
+  const wanted = pathname.toLowerCase();
+  const route = config.routes.find(({ route: pattern }) => {
+    const lower = pattern.toLowerCase();
+    return lower.endsWith("*") ? wanted.startsWith(lower.slice(0, -1)) : wanted === lower;
+  });
+  return { ...config.globalHeaders, ...route?.headers };
+}
 
 const NOT_BUILT =
-  "The self-service page is not built yet. Run `npm run build:portal` (npm start does it for you), then reload.\n";
+  "The self-service page is not built yet (or was built without its staticwebapp.config.json). " +
+  "Run `npm run build:portal` (npm start does it for you), then reload.\n";
 
 /**
  * Answers a GET for the built self-service page in `portalDir` (portal/dist): its files with their content
  * types, `/config.json` for the local host, and index.html for any other path without a file extension, so
- * the page's own routes survive a reload. Nothing outside `portalDir` is ever read.
+ * the page's own routes survive a reload. Every answer carries the headers the build's
+ * staticwebapp.config.json declares for its path, as the deployed page's do. Nothing outside `portalDir` is
+ * ever read.
  */
 export async function servePortal(portalDir: string, pathname: string): Promise<HttpResponseInit> {
-  if (pathname === "/config.json") return jsonResponse(200, LOCAL_PORTAL_CONFIG);
   const root = path.resolve(portalDir);
+  const config = await readStaticWebAppConfig(root);
+  const answer = await servePath(root, pathname, config !== undefined);
+  if (config === undefined) return answer;
+  return { ...answer, headers: mergeHeaders(answer.headers, staticWebAppHeaders(config, pathname)) };
+}
+
+/** The answer before the file's headers: content type, and how long the browser may keep it. */
+async function servePath(root: string, pathname: string, built: boolean): Promise<HttpResponseInit> {
+  if (pathname === "/config.json") return jsonResponse(200, LOCAL_PORTAL_CONFIG);
   const index = path.join(root, "index.html");
-  if (!(await isFile(index))) {
-    return { status: 404, headers: { ...PAGE_HEADERS, "Content-Type": CONTENT_TYPES[".txt"] ?? "" }, body: NOT_BUILT };
-  }
+  if (!built || !(await isFile(index))) return textAnswer(404, NOT_BUILT);
+  // Static Web Apps reads its configuration and never serves it.
+  if (pathname.toLowerCase() === `/${STATIC_WEB_APP_CONFIG}`) return notFound();
 
   let decoded: string;
   try {
@@ -61,12 +121,13 @@ export async function servePortal(portalDir: string, pathname: string): Promise<
 
 async function fileResponse(file: string): Promise<HttpResponseInit> {
   const extension = path.extname(file).toLowerCase();
-  // Vite names built assets by their content hash, so they never change; index.html must be fetched fresh.
+  // Vite names built assets by their content hash, so they never change; anything else is checked each time
+  // (and index.html, by staticwebapp.config.json, never kept).
   const immutable = file.includes(`${path.sep}assets${path.sep}`);
   return {
     status: 200,
     headers: {
-      ...PAGE_HEADERS,
+      "X-Content-Type-Options": "nosniff",
       "Content-Type": CONTENT_TYPES[extension] ?? "application/octet-stream",
       "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
     },
@@ -74,11 +135,22 @@ async function fileResponse(file: string): Promise<HttpResponseInit> {
   };
 }
 
-const notFound = (): HttpResponseInit => ({
-  status: 404,
-  headers: { ...PAGE_HEADERS, "Content-Type": CONTENT_TYPES[".txt"] ?? "" },
-  body: "Not found.\n",
+const textAnswer = (status: number, body: string): HttpResponseInit => ({
+  status,
+  headers: { ...BASE_HEADERS, "Content-Type": CONTENT_TYPES[".txt"] ?? "" },
+  body,
 });
+
+const notFound = () => textAnswer(404, "Not found.\n");
+
+/** `base` (every answer here is built with a plain record) with `over` on top, names compared without case. */
+function mergeHeaders(base: HttpResponseInit["headers"], over: Record<string, string>): Record<string, string> {
+  const merged = new Map<string, [string, string]>();
+  for (const [name, value] of Object.entries({ ...(base as Record<string, string> | undefined), ...over })) {
+    merged.set(name.toLowerCase(), [name, value]);
+  }
+  return Object.fromEntries(merged.values());
+}
 
 async function isFile(file: string): Promise<boolean> {
   try {

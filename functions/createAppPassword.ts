@@ -1,5 +1,6 @@
 import { app } from "@azure/functions";
-import { defineEndpoint, apiPath } from "../shared/adapters/defineEndpoint";
+import { defineEndpoint } from "../shared/adapters/defineEndpoint";
+import { apiPath } from "../shared/adapters/problemResponse";
 import { createAppPasswordBody, userRoute } from "../shared/adapters/requestSchemas";
 import { issuedAppPassword, issuedBody } from "../shared/adapters/responseSchemas";
 
@@ -34,7 +35,7 @@ export const createAppPassword = defineEndpoint(
     return {
       status: 201,
       body: issuedBody(appPassword),
-      headers: { Location: apiPath("users", params.user, "app-passwords", appPassword.id) },
+      headers: { Location: apiPath`/api/users/${params.user}/app-passwords/${appPassword.id}` },
     };
   },
 );

@@ -206,10 +206,3 @@ export function defineEndpoint<
   registry.set(endpoint.name, endpoint);
   return endpoint;
 }
-
-/**
- * A path under `/api` for a `Location` header, each segment percent-encoded: a route value (a login name
- * such as `łukasz@…`) is not always a valid header character.
- */
-export const apiPath = (...segments: readonly string[]) =>
-  `/api/${segments.map((segment) => encodeURIComponent(segment)).join("/")}`;

@@ -142,6 +142,19 @@ export function refusalResponse(refusal: Refusal): HttpResponseInit {
   }
 }
 
+/**
+ * A path of this API with every interpolated value percent-encoded as one path segment, for headers such as
+ * `Location`. A route value is whatever the caller sent (a login name in any script, or with `/`, `?`, `#` or
+ * `%` in it): raw, it would make the header throw (header values are Latin-1) after the work was done, or
+ * name another resource.
+ */
+export function apiPath(strings: TemplateStringsArray, ...segments: readonly string[]): string {
+  return strings.reduce((path, text, index) => {
+    const segment = segments[index - 1];
+    return path + (segment === undefined ? "" : encodeURIComponent(segment)) + text;
+  });
+}
+
 /** A JSON answer. */
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
   return {

@@ -1,16 +1,38 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rawRequest } from "../support/rawRequest";
+import type { CallResult } from "../support/serviceClient";
 import { startTestService, type TestService } from "../support/testService";
+
+/** The page's Azure Static Web Apps configuration, which Vite copies into the build (portal/dist). */
+const CONFIG_FILE = path.join(__dirname, "..", "..", "portal", "public", "staticwebapp.config.json");
+
+interface DeclaredConfig {
+  readonly globalHeaders: Record<string, string>;
+  readonly routes: readonly { readonly route: string; readonly headers?: Record<string, string> }[];
+  readonly navigationFallback?: { readonly rewrite: string; readonly exclude?: readonly string[] };
+}
+const declared = JSON.parse(readFileSync(CONFIG_FILE, "utf8")) as DeclaredConfig;
+
+/** Each directive of a Content-Security-Policy, by name. */
+const directives = (policy: string) =>
+  new Map(
+    policy
+      .split(";")
+      .map((part) => part.trim().split(/\s+/))
+      .map(([name = "", ...values]) => [name, values]),
+  );
 
 /** The local host serves the built self-service page beside the API, on the same origin. */
 describe("the local host serving the self-service page", () => {
   const folder = mkdtempSync(path.join(tmpdir(), "portal-"));
   const dist = path.join(folder, "dist");
+  const withoutConfig = path.join(folder, "old-build");
   let service: TestService;
   let unbuilt: TestService;
+  let oldBuild: TestService;
 
   beforeAll(async () => {
     mkdirSync(path.join(dist, "assets"), { recursive: true });
@@ -18,23 +40,27 @@ describe("the local host serving the self-service page", () => {
     writeFileSync(path.join(dist, "assets", "index-abc123.js"), "console.log('page');");
     writeFileSync(path.join(dist, "assets", "index-abc123.css"), "body{}");
     writeFileSync(path.join(dist, "favicon.svg"), "<svg/>");
+    copyFileSync(CONFIG_FILE, path.join(dist, "staticwebapp.config.json"));
+    mkdirSync(withoutConfig);
+    writeFileSync(path.join(withoutConfig, "index.html"), "<!doctype html><title>App passwords</title>");
     // Beside the page's folder, where a traversal would reach.
     writeFileSync(path.join(folder, "secret.txt"), "not for the web");
-    [service, unbuilt] = await Promise.all([
+    [service, unbuilt, oldBuild] = await Promise.all([
       startTestService({ portalDir: dist }),
       startTestService({ portalDir: path.join(folder, "missing") }),
+      startTestService({ portalDir: withoutConfig }),
     ]);
   });
   afterAll(async () => {
-    await Promise.all([service.close(), unbuilt.close()]);
+    await Promise.all([service.close(), unbuilt.close(), oldBuild.close()]);
     rmSync(folder, { recursive: true, force: true });
   });
 
-  it("serves index.html at / as HTML that must be fetched fresh", async () => {
+  it("serves index.html at / as HTML that is never kept", async () => {
     const page = await service.call("GET", "/");
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
-    expect(page.headers.get("cache-control")).toBe("no-cache");
+    expect(page.headers.get("cache-control")).toBe("no-store");
     expect(page.headers.get("x-content-type-options")).toBe("nosniff");
     expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
     expect(page.text).toContain("<title>App passwords</title>");
@@ -93,10 +119,83 @@ describe("the local host serving the self-service page", () => {
     expect((await service.call("POST", "/")).json.code).toBe("NOT_FOUND");
   });
 
-  it("says how to build the page when it is not built", async () => {
-    const page = await unbuilt.call("GET", "/");
-    expect(page.status).toBe(404);
-    expect(page.text).toContain("npm run build:portal");
-    expect((await unbuilt.call("GET", "/config.json")).json).toEqual({ auth: "dev", apiBaseUrl: "/api" });
+  it("says how to build the page when it is not built, or was built without its staticwebapp.config.json", async () => {
+    for (const host of [unbuilt, oldBuild]) {
+      const page = await host.call("GET", "/");
+      expect(page.status).toBe(404);
+      expect(page.text).toContain("npm run build:portal");
+      expect(page.headers.get("x-content-type-options")).toBe("nosniff");
+      expect((await host.call("GET", "/config.json")).json).toEqual({ auth: "dev", apiBaseUrl: "/api" });
+    }
+  });
+
+  describe("the headers of staticwebapp.config.json, which the deployed page gets from Azure Static Web Apps", () => {
+    /** What the file declares for `route`: the global headers, under those of the first route that is `route`. */
+    const declaredFor = (route: string) => ({
+      ...declared.globalHeaders,
+      ...declared.routes.find((rule) => rule.route.toLowerCase() === route)?.headers,
+    });
+    const served = (answer: CallResult, names: Iterable<string>) =>
+      Object.fromEntries([...names].map((name) => [name, answer.headers.get(name)]));
+
+    it.each(["/", "/index.html", "/config.json", "/assets/index-abc123.js", "/favicon.svg", "/admin-view/alice"])(
+      "are what the local host serves for %s, every one",
+      async (route) => {
+        const answer = await service.call("GET", route);
+        expect(answer.status).toBe(200);
+        const expected = declaredFor(route);
+        expect(served(answer, Object.keys(expected))).toEqual(expected);
+      },
+    );
+
+    it("are on the local host's own answers for the page too: a missing file, a bad path", async () => {
+      for (const route of ["/assets/gone.js", "/%zz"]) {
+        const answer = await rawRequest(service, "GET", route);
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        expect(served(answer, Object.keys(declared.globalHeaders))).toEqual(declared.globalHeaders);
+      }
+    });
+
+    it("declare no route the local host would match differently: exact paths only", () => {
+      expect(declared.routes.filter((rule) => !/^\/[^*]*$/.test(rule.route))).toEqual([]);
+    });
+
+    it("keep the page in its own frame, sniff nothing, send no referrer, and let it reach only what it calls", () => {
+      const headers = new Map(
+        Object.entries(declared.globalHeaders).map(([name, value]) => [name.toLowerCase(), value]),
+      );
+      expect(headers.get("x-content-type-options")).toBe("nosniff");
+      expect(headers.get("referrer-policy")).toBe("no-referrer");
+      const csp = directives(headers.get("content-security-policy") ?? "");
+      expect(csp.get("default-src")).toEqual(["'self'"]);
+      expect(csp.get("frame-ancestors")).toEqual(["'none'"]);
+      expect(csp.get("object-src")).toEqual(["'none'"]);
+      expect(csp.get("base-uri")).toEqual(["'self'"]);
+      // The page's own scripts only: no inline script, no eval.
+      expect(csp.get("script-src")).toEqual(["'self'"]);
+      // The local API is on the page's origin; the deployed one on the function app's; sign-in is Entra ID's.
+      expect(csp.get("connect-src")).toEqual([
+        "'self'",
+        "https://*.azurewebsites.net",
+        "https://login.microsoftonline.com",
+      ]);
+      // MSAL renews a token silently in a hidden frame of the sign-in origin.
+      expect(csp.get("frame-src")).toEqual(["https://login.microsoftonline.com"]);
+    });
+
+    it("never keep the page or its configuration, so a new deployment is seen at once", () => {
+      for (const route of ["/", "/index.html", "/config.json"]) {
+        expect(declaredFor(route)["Cache-Control"]).toBe("no-store");
+      }
+    });
+
+    it("rewrite the page's own paths to index.html, but not a missing script or style", () => {
+      expect(declared.navigationFallback?.rewrite).toBe("/index.html");
+      expect(declared.navigationFallback?.exclude).toEqual(expect.arrayContaining(["/assets/*"]));
+    });
+
+    it("are not served as a file of the page, as Azure does not serve it", async () => {
+      expect((await service.call("GET", "/staticwebapp.config.json")).status).toBe(404);
+    });
   });
 });
