@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from "react";
 import { Button, Tab, TabList, Text, Title1, Title2 } from "@fluentui/react-components";
-import { BASIC_CAPABILITIES, createApiClient, type Capabilities } from "./api";
+import { BASIC_CAPABILITIES, createApiClient, type Capabilities } from "./api/client";
 import type { Session } from "./auth/session";
 import { ActivityList } from "./components/ActivityList";
 import { FindPerson } from "./components/FindPerson";

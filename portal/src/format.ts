@@ -1,4 +1,4 @@
-import type { AppPassword } from "./api";
+import type { AppPassword } from "./api/client";
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const date = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import type { ApiClient, AppPassword, AppPasswordList } from "./api";
+import type { ApiClient, AppPassword, AppPasswordList } from "./api/client";
 
 export interface AppPasswordsState {
   readonly list: AppPasswordList | undefined;

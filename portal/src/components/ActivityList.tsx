@@ -10,7 +10,7 @@ import {
   TableRow,
   Text,
 } from "@fluentui/react-components";
-import type { ActivityEvent, ApiClient } from "../api";
+import type { ActivityEvent, ApiClient } from "../api/client";
 import { formatDateTime, protocolName } from "../format";
 import { ProblemMessage } from "./ProblemMessage";
 import { useStyles } from "../useStyles";

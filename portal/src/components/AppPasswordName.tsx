@@ -2,7 +2,8 @@ import { useState, type SyntheticEvent } from "react";
 import { Button, Field, Input } from "@fluentui/react-components";
 import { useStyles } from "../useStyles";
 import { ProblemMessage } from "./ProblemMessage";
-import type { AppPassword } from "../api";
+import type { AppPassword } from "../api/client";
+import { NAME_MAX_LENGTH } from "../api/schemaLimits";
 
 export interface AppPasswordNameProps {
   readonly item: AppPassword;
@@ -61,7 +62,7 @@ export function AppPasswordName({ item, onRename }: AppPasswordNameProps) {
           <Input
             autoFocus
             value={name}
-            maxLength={128}
+            maxLength={NAME_MAX_LENGTH}
             onChange={(_, data) => setName(data.value)}
             onKeyDown={(event) => {
               if (event.key === "Escape") setEditing(false);

@@ -8,7 +8,7 @@ import {
   TableHeaderCell,
   TableRow,
 } from "@fluentui/react-components";
-import type { AppPassword } from "../api";
+import type { AppPassword } from "../api/client";
 import { describeLastUsed, describeRestrictions, formatDate, formatDateTime, isExpired } from "../format";
 import { AppPasswordName } from "./AppPasswordName";
 

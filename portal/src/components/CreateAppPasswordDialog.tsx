@@ -13,7 +13,8 @@ import {
   Input,
   Select,
 } from "@fluentui/react-components";
-import { PROTOCOLS, type ApiClient, type NewAppPassword, type Protocol } from "../api";
+import type { ApiClient, NewAppPassword, Protocol } from "../api/client";
+import { NAME_MAX_LENGTH, PROTOCOLS } from "../api/schemaLimits";
 import { protocolName } from "../format";
 import { useStyles } from "../useStyles";
 import { NewPasswordDialogBody } from "./NewPasswordDialogBody";
@@ -105,7 +106,7 @@ export function CreateAppPasswordDialog({ api, restrictions, disabled, onFinishe
               <DialogTitle>Create an app password</DialogTitle>
               <DialogContent className={styles.form}>
                 <Field label="Name" required hint="The device or app it is for, such as “Alice’s iPhone”.">
-                  <Input value={name} maxLength={128} onChange={(_, data) => setName(data.value)} />
+                  <Input value={name} maxLength={NAME_MAX_LENGTH} onChange={(_, data) => setName(data.value)} />
                 </Field>
                 {restrictions ? (
                   <>

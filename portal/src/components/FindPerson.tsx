@@ -1,6 +1,6 @@
 import { useState, type SyntheticEvent } from "react";
 import { Button, Field, Input, Text, Title2 } from "@fluentui/react-components";
-import type { ApiClient, Capabilities } from "../api";
+import type { ApiClient, Capabilities } from "../api/client";
 import { useStyles } from "../useStyles";
 import { PersonAppPasswords } from "./PersonAppPasswords";
 

@@ -1,5 +1,5 @@
 import { Dialog, DialogSurface } from "@fluentui/react-components";
-import type { NewAppPassword } from "../api";
+import type { NewAppPassword } from "../api/client";
 import { NewPasswordDialogBody } from "./NewPasswordDialogBody";
 
 /** The first visit: registering for two-step verification gave the person their first app password. */

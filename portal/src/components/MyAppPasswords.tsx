@@ -7,7 +7,7 @@ import {
   type Capabilities,
   type NewAppPassword,
   type Registration,
-} from "../api";
+} from "../api/client";
 import { useNotify } from "../notify";
 import { useAppPasswords } from "../useAppPasswords";
 import { useStyles } from "../useStyles";

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { Button, DialogActions, DialogBody, DialogContent, DialogTitle } from "@fluentui/react-components";
-import type { NewAppPassword } from "../api";
+import type { NewAppPassword } from "../api/client";
 import { useStyles } from "../useStyles";
 import { PasswordOnce } from "./PasswordOnce";
 

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { Button, Spinner, Text, Title3 } from "@fluentui/react-components";
-import { ApiError, type ApiClient, type AppPassword, type Capabilities } from "../api";
+import { ApiError, type ApiClient, type AppPassword, type Capabilities } from "../api/client";
 import { useNotify } from "../notify";
 import { useAppPasswords } from "../useAppPasswords";
 import { useStyles } from "../useStyles";

@@ -1,5 +1,5 @@
 import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle } from "@fluentui/react-components";
-import { ApiError } from "../api";
+import { ApiError } from "../api/client";
 
 export interface ProblemMessageProps {
   readonly error: unknown;
