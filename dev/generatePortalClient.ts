@@ -3,7 +3,9 @@ import path from "node:path";
 import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
 import { format, resolveConfig } from "prettier";
 import { z } from "zod";
+import { definedEndpoints } from "../shared/adapters/defineEndpoint";
 import { buildOpenApiDocument } from "../shared/adapters/openApiDocument";
+import { loadFunctions } from "./localHost";
 
 /** One file the generator writes, by its path from the repository's root. */
 export interface GeneratedFile {
@@ -50,7 +52,9 @@ const limitsSource = z.object({
  * each formatted as Prettier would, so a committed copy can be compared byte for byte.
  */
 export async function generatePortalClient(root: string): Promise<GeneratedFile[]> {
-  const document = relativeToApiBase(buildOpenApiDocument());
+  // Loading the function files defines their endpoints, as the Functions host's start does.
+  await loadFunctions(path.join(__dirname, "..", "functions"));
+  const document = relativeToApiBase(buildOpenApiDocument(definedEndpoints()));
   const schema = await formatted(root, PORTAL_CLIENT_FILES.schema, HEADER + (await schemaTypes(document)));
   const limits = await formatted(root, PORTAL_CLIENT_FILES.limits, HEADER + limitsModule(document));
   return [

@@ -112,8 +112,12 @@ export interface Endpoint {
 
 const registry = new Map<string, Endpoint>();
 
-/** Every endpoint defined in this process so far (the Functions host loads every function file at start). */
-export const definedEndpoints = (): readonly Endpoint[] => [...registry.values()];
+/**
+ * Every endpoint defined in this process so far (the Functions host loads every function file at start), by
+ * name: the same order whichever order the files were loaded in.
+ */
+export const definedEndpoints = (): readonly Endpoint[] =>
+  [...registry.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 const hasUser = (params: z.ZodObject | undefined) => params !== undefined && "user" in params.shape;
 

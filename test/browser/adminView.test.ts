@@ -63,6 +63,9 @@ describe("the self-service page, for an administrator", () => {
     const confirm = page.getByRole("alertdialog", { name: "Delete Phone?" });
     await confirm.getByText("Are you sure").waitFor();
     await confirm.getByRole("button", { name: "Yes" }).click();
+    // The dialog closes once the delete is done; while it is open, the modal hides the rows from lookups.
+    await confirm.waitFor({ state: "detached" });
+    await row(page, "Tablet").waitFor();
     await row(page, "Phone").waitFor({ state: "detached" });
     const token = await portal.service.token({ upn: person });
     const left = await portal.service.call("GET", "/api/users/me/app-passwords", { token });
