@@ -5,7 +5,7 @@ import { format, resolveConfig } from "prettier";
 import { z } from "zod";
 import { definedEndpoints } from "../shared/adapters/defineEndpoint";
 import { buildOpenApiDocument } from "../shared/adapters/openApiDocument";
-import { loadFunctions } from "./localHost";
+import { loadFunctions } from "./functionRegistry";
 
 /** One file the generator writes, by its path from the repository's root. */
 export interface GeneratedFile {

@@ -1,40 +1,14 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
-import { readdirSync } from "node:fs";
 import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { once } from "node:events";
 import type { Duplex } from "node:stream";
-import path from "node:path";
-import {
-  HttpRequest,
-  InvocationContext,
-  type HttpFunctionOptions,
-  type HttpResponseInit,
-  type Timer,
-  type TimerFunctionOptions,
-} from "@azure/functions";
+import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
 import { z } from "zod";
 import { BASE_HEADERS, problemResponse, jsonResponse } from "../shared/adapters/problemResponse";
+import { createFunctionRegistry, type HostedFunction, type LoadedFunctions } from "./functionRegistry";
 import { hostProblem } from "./hostProblem";
 import type { DevTokenIssuer } from "./devTokenIssuer";
 import { servePortal } from "./servePortal";
-
-/** A function as the Functions host knows it: its name (the file's) and its `app.http` options. */
-export interface HostedFunction {
-  readonly name: string;
-  readonly options: HttpFunctionOptions;
-}
-
-/** A timer function: its name and its `app.timer` options. The local host runs it only when asked. */
-export interface HostedTimer {
-  readonly name: string;
-  readonly options: TimerFunctionOptions;
-}
-
-/** The functions of a folder, by trigger. */
-export interface LoadedFunctions {
-  readonly http: readonly HostedFunction[];
-  readonly timers: readonly HostedTimer[];
-}
 
 export type LogLevel = "trace" | "debug" | "information" | "warning" | "error" | "critical" | "none";
 
@@ -71,68 +45,6 @@ const ROUTE_PREFIX = "/api/";
 const MAX_REQUEST_BYTES = 1024 * 1024;
 
 /**
- * Loads every function module in `dir` the way the Functions host does with `main`: each file registers one
- * function named after it, and exports its options as `<name>Options`.
- */
-export async function loadFunctions(dir: string): Promise<LoadedFunctions> {
-  const files = readdirSync(dir).filter((file) => /\.(js|ts)$/.test(file) && !file.endsWith(".d.ts"));
-  // Outside the Functions host, @azure/functions warns that it skips registration: expected here, so quiet.
-  const warn = console.warn;
-  console.warn = (...args: unknown[]) => {
-    if (!String(args[0]).includes("test mode")) warn(...args);
-  };
-  try {
-    return await loadModules(dir, files);
-  } finally {
-    console.warn = warn;
-  }
-}
-
-async function loadModules(dir: string, files: string[]): Promise<LoadedFunctions> {
-  const loaded = await Promise.all(
-    files.map(async (file) => {
-      const name = path.basename(file, path.extname(file));
-      // As the Functions Node worker loads `main`: CommonJS (the built .js) with require, the rest with
-      // import() (the .ts sources under vitest). import() of CommonJS would also start node's ESM loader.
-      const full = path.join(dir, file);
-      const module = (file.endsWith(".js") ? require(full) : await import(full)) as Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-require-imports
-      const options = module[`${name}Options`] as HttpFunctionOptions | TimerFunctionOptions | undefined;
-      if (!options?.handler) throw new Error(`${file} does not export ${name}Options`);
-      return { name, options };
-    }),
-  );
-  const http: HostedFunction[] = [];
-  const timers: HostedTimer[] = [];
-  for (const { name, options } of loaded) {
-    if ("schedule" in options) timers.push({ name, options });
-    else http.push({ name, options });
-  }
-  return { http, timers };
-}
-
-interface Route {
-  readonly fn: HostedFunction;
-  readonly pattern: RegExp;
-  readonly paramNames: string[];
-}
-
-/** Turns a Functions route template (`users/{user}/app-passwords/{id?}`) into a matcher. */
-function compileRoute(fn: HostedFunction): Route {
-  const paramNames: string[] = [];
-  const source = (fn.options.route ?? fn.name)
-    .split("/")
-    .map((segment, index) => {
-      const param = /^\{(\w+)(\?)?\}$/.exec(segment);
-      const slash = index === 0 ? "" : "/";
-      if (!param?.[1]) return slash + segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      paramNames.push(param[1]);
-      return param[2] ? `(?:${slash}([^/]+))?` : `${slash}([^/]+)`;
-    })
-    .join("");
-  return { fn, pattern: new RegExp(`^${source}/?$`, "i"), paramNames };
-}
-
-/**
  * RFC 9110's `Host`: a registered name or IPv4 address (RFC 3986 `reg-name` characters), or a bracketed IPv6
  * address, and an optional port.
  */
@@ -160,8 +72,7 @@ const tokenRequest = z.strictObject({
  * its folder. Local development and tests only.
  */
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
-  const routes = options.functions.http.map(compileRoute);
-  const timers = new Map(options.functions.timers.map((timer) => [timer.name.toLowerCase(), timer]));
+  const registry = createFunctionRegistry(options.functions);
   const expectedKey = sha256(options.functionKey);
   const log =
     options.onLog ?? ((level: LogLevel, message: string) => (level === "error" ? console.error : console.log)(message));
@@ -183,7 +94,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     fn: HostedFunction,
     request: IncomingMessage,
     url: URL,
-    params: Record<string, string>,
+    params: Readonly<Record<string, string>>,
     body: Buffer,
   ) {
     const headers: Record<string, string> = {};
@@ -209,15 +120,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
    */
   async function runTimer(name: string, request: IncomingMessage, url: URL): Promise<HttpResponseInit> {
     if (!hasFunctionKey(request, url)) return missingFunctionKey();
-    const timer = timers.get(name.toLowerCase());
-    if (!timer) return hostProblem("NOT_FOUND", `No timer function named ${name}.`);
-    const now = new Date().toISOString();
-    const due: Timer = {
-      isPastDue: false,
-      schedule: { adjustForDST: false },
-      scheduleStatus: { last: now, next: now, lastUpdated: now },
-    };
-    await timer.options.handler(due, invocationContext(timer.name));
+    if (!(await registry.runTimer(name, invocationContext))) {
+      return hostProblem("NOT_FOUND", `No timer function named ${name}.`);
+    }
     return { status: 202, headers: BASE_HEADERS };
   }
 
@@ -245,29 +150,20 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     }
     if (!url.pathname.startsWith(ROUTE_PREFIX)) return notFound();
 
-    const rest = url.pathname.slice(ROUTE_PREFIX.length);
-    let pathMatched = false;
-    for (const { fn, pattern, paramNames } of routes) {
-      const match = pattern.exec(rest);
-      if (!match) continue;
-      pathMatched = true;
-      if (!(fn.options.methods ?? ["GET", "POST"]).includes(method as never)) continue;
-      if (fn.options.authLevel === "function" && !hasFunctionKey(request, url)) return missingFunctionKey();
-      const params: Record<string, string> = {};
-      for (const [index, name] of paramNames.entries()) {
-        const value = match[index + 1];
-        if (value === undefined) continue;
-        try {
-          params[name] = decodeURIComponent(value);
-        } catch {
-          return problemResponse("INVALID_REQUEST", `Route parameter ${name} is not valid.`, {
-            errors: [{ field: name, message: "malformed percent-encoding" }],
-          });
-        }
-      }
-      return invoke(fn, request, url, params, body);
+    const match = registry.match(method, url.pathname.slice(ROUTE_PREFIX.length));
+    switch (match.kind) {
+      case "found":
+        if (match.fn.options.authLevel === "function" && !hasFunctionKey(request, url)) return missingFunctionKey();
+        return invoke(match.fn, request, url, match.params, body);
+      case "malformed":
+        return problemResponse("INVALID_REQUEST", `Route parameter ${match.param} is not valid.`, {
+          errors: [{ field: match.param, message: "malformed percent-encoding" }],
+        });
+      case "method-not-allowed":
+        return hostProblem("METHOD_NOT_ALLOWED", `${method} is not allowed on ${url.pathname}.`);
+      case "not-found":
+        return notFound();
     }
-    return pathMatched ? hostProblem("METHOD_NOT_ALLOWED", `${method} is not allowed on ${url.pathname}.`) : notFound();
   }
 
   async function issueToken(request: IncomingMessage, body: Buffer): Promise<HttpResponseInit> {

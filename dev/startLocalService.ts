@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { loadConfig, type Config } from "../shared/adapters/config";
 import { createServices, setServices, type ServiceOverrides, type Services } from "../shared/services";
 import { createDevTokenIssuer, type DevTokenIssuer } from "./devTokenIssuer";
-import { loadFunctions, startLocalHost, type LocalHost, type LocalHostOptions } from "./localHost";
+import { loadFunctions } from "./functionRegistry";
+import { startLocalHost, type LocalHost, type LocalHostOptions } from "./localHost";
 
 export const DEFAULT_FUNCTION_KEY = "dev-function-key";
 export const DEV_AUDIENCE = "api://app-passwords-local";

@@ -1,7 +1,7 @@
 import path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadFunctions } from "../../dev/localHost";
+import { loadFunctions } from "../../dev/functionRegistry";
 import { definedEndpoints } from "../../shared/adapters/defineEndpoint";
 import type { ProblemCode } from "../../shared/adapters/problemResponse";
 import { registeredUser } from "../support/fixtures";

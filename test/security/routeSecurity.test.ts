@@ -3,7 +3,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { SignJWT, base64url, exportJWK, generateKeyPair, type CryptoKey, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadFunctions } from "../../dev/localHost";
+import { loadFunctions } from "../../dev/functionRegistry";
 import { ADMIN_ROLES, CHEAP_ARGON2_SETTINGS } from "../support/constants";
 import { expectProblem } from "../support/expectProblem";
 import type { CallResult } from "../support/serviceClient";

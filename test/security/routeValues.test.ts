@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadFunctions } from "../../dev/localHost";
+import { loadFunctions } from "../../dev/functionRegistry";
 import { ADMIN_ROLES, CHEAP_ARGON2_SETTINGS } from "../support/constants";
 import { expectClientSafeAnswer } from "../support/expectProblem";
 import { rawRequest } from "../support/rawRequest";

@@ -1,18 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { randomUUID } from "node:crypto";
-import { readdirSync } from "node:fs";
 import path from "node:path";
-import {
-  HttpRequest,
-  InvocationContext,
-  type HttpFunctionOptions,
-  type HttpResponseInit,
-  type LogLevel,
-  type Timer,
-  type TimerFunctionOptions,
-} from "@azure/functions";
+import { HttpRequest, InvocationContext, type HttpResponseInit, type LogLevel } from "@azure/functions";
 import { createLocalJWKSet } from "jose";
 import { inject } from "vitest";
+import { createFunctionRegistry, loadFunctions } from "../../dev/functionRegistry";
 import { DEV_AUDIENCE } from "../../dev/startLocalService";
 import { createDevTokenIssuer, type DevTokenIssuer } from "../../dev/devTokenIssuer";
 import { loadConfig } from "../../shared/adapters/config";
@@ -54,57 +46,6 @@ export interface AliceAndAdmin {
   readonly admin: RegisteredUser;
 }
 
-interface TimerFunction {
-  readonly name: string;
-  readonly options: TimerFunctionOptions;
-}
-
-interface HttpFunction {
-  readonly name: string;
-  readonly options: HttpFunctionOptions;
-  readonly pattern: RegExp;
-  readonly paramNames: readonly string[];
-}
-
-/** The functions of functions/, each with its `<name>Options`, as the Functions host reads them. */
-async function loadFunctions(): Promise<{ http: HttpFunction[]; timers: TimerFunction[] }> {
-  const files = readdirSync(FUNCTIONS_DIR).filter((file) => file.endsWith(".ts"));
-  // Outside the Functions host, @azure/functions warns that it skips each registration: expected, so quiet.
-  const warn = console.warn;
-  console.warn = (...args: unknown[]) => {
-    if (!String(args[0]).includes("test mode")) warn(...args);
-  };
-  const loaded = await Promise.all(
-    files.map(async (file) => {
-      const name = path.basename(file, ".ts");
-      const module = (await import(path.join(FUNCTIONS_DIR, file))) as Record<string, unknown>;
-      return { name, options: module[`${name}Options`] as HttpFunctionOptions | TimerFunctionOptions };
-    }),
-  ).finally(() => (console.warn = warn));
-  const http: HttpFunction[] = [];
-  const timers: TimerFunction[] = [];
-  for (const { name, options } of loaded) {
-    if ("schedule" in options) timers.push({ name, options });
-    else http.push({ name, options, ...matcher(options.route ?? name) });
-  }
-  return { http, timers };
-}
-
-/** The route template's matcher: `{name}` is one segment, `{name?}` an optional last one, as in Azure. */
-function matcher(route: string): { pattern: RegExp; paramNames: string[] } {
-  const paramNames: string[] = [];
-  const source = route
-    .split("/")
-    .map((segment) => {
-      const param = /^\{(\w+)(\?)?\}$/.exec(segment);
-      if (!param?.[1]) return `/${segment}`;
-      paramNames.push(param[1]);
-      return param[2] ? "(?:/([^/]*))?" : "/([^/]+)";
-    })
-    .join("");
-  return { pattern: new RegExp(`^/api${source}/?$`, "i"), paramNames };
-}
-
 /** What a function answered, read the way an HTTP client reads it. */
 function resultOf(answer: HttpResponseInit): CallResult {
   const headers = new Headers(answer.headers);
@@ -144,7 +85,7 @@ export async function startFunctionHarness(options: FunctionHarnessOptions = {})
     validateToken: createTokenValidator(config.auth, createLocalJWKSet(await issuer.jwks())),
   };
   setServices(services);
-  const { http: functions, timers } = await loadFunctions();
+  const registry = createFunctionRegistry(await loadFunctions(FUNCTIONS_DIR));
   const logs: { level: LogLevel; message: string }[] = [];
   const contextFor = (functionName: string) =>
     new InvocationContext({
@@ -155,16 +96,9 @@ export async function startFunctionHarness(options: FunctionHarnessOptions = {})
 
   async function call(method: string, route: string, callOptions: CallOptions = {}): Promise<CallResult> {
     const url = new URL(route, "http://127.0.0.1:7071");
-    const fn = functions.find(
-      ({ options: { methods }, pattern }) => pattern.test(url.pathname) && (methods ?? []).includes(method as never),
-    );
-    if (!fn) throw new Error(`No function serves ${method} ${url.pathname}`);
-    const match = fn.pattern.exec(url.pathname) ?? [];
-    const params: Record<string, string> = {};
-    fn.paramNames.forEach((name, index) => {
-      const value = match[index + 1];
-      if (value !== undefined && value !== "") params[name] = decodeURIComponent(value);
-    });
+    const match = registry.match(method, url.pathname.replace(/^\/api\//, ""));
+    if (match.kind !== "found") throw new Error(`No function serves ${method} ${url.pathname} (${match.kind})`);
+    const { fn, params } = match;
     const headers: Record<string, string> = { ...callOptions.headers };
     if (callOptions.token !== undefined) headers.authorization = `Bearer ${callOptions.token}`;
     let body = callOptions.rawBody;
@@ -176,22 +110,14 @@ export async function startFunctionHarness(options: FunctionHarnessOptions = {})
       method,
       url: url.toString(),
       headers,
-      params,
+      params: { ...params },
       ...(body !== undefined && { body: { string: body } }),
     });
     return resultOf(await fn.options.handler(request, contextFor(fn.name)));
   }
 
   async function runTimer(name: string): Promise<void> {
-    const timer = timers.find((candidate) => candidate.name === name);
-    if (!timer) throw new Error(`No timer function named ${name}`);
-    const now = new Date().toISOString();
-    const due: Timer = {
-      isPastDue: false,
-      schedule: { adjustForDST: false },
-      scheduleStatus: { last: now, next: now, lastUpdated: now },
-    };
-    await timer.options.handler(due, contextFor(name));
+    if (!(await registry.runTimer(name, contextFor))) throw new Error(`No timer function named ${name}`);
   }
 
   return {

@@ -1,0 +1,143 @@
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import type { HttpFunctionOptions, InvocationContext, Timer, TimerFunctionOptions } from "@azure/functions";
+
+/** A function as the Functions host knows it: its name (the file's) and its `app.http` options. */
+export interface HostedFunction {
+  readonly name: string;
+  readonly options: HttpFunctionOptions;
+}
+
+/** A timer function: its name and its `app.timer` options. Run here only when asked. */
+export interface HostedTimer {
+  readonly name: string;
+  readonly options: TimerFunctionOptions;
+}
+
+/** The functions of a folder, by trigger. */
+export interface LoadedFunctions {
+  readonly http: readonly HostedFunction[];
+  readonly timers: readonly HostedTimer[];
+}
+
+/** Which function serves a request, with its route values decoded; or why none does. */
+export type RouteMatch =
+  | { readonly kind: "found"; readonly fn: HostedFunction; readonly params: Readonly<Record<string, string>> }
+  | { readonly kind: "malformed"; readonly param: string }
+  | { readonly kind: "method-not-allowed" }
+  | { readonly kind: "not-found" };
+
+/** The loaded functions, routed as the Functions host routes them: the one set of route rules. */
+export interface FunctionRegistry extends LoadedFunctions {
+  /** The function serving `method` on `route` (the path after `/api/`). */
+  match(method: string, route: string): RouteMatch;
+  /** Runs the timer function named `name` (any case) now, as its schedule would; false if there is none. */
+  runTimer(name: string, context: (functionName: string) => InvocationContext): Promise<boolean>;
+}
+
+/**
+ * Loads every function module in `dir` the way the Functions host does with `main`: each file registers one
+ * function named after it, and exports its options as `<name>Options`.
+ */
+export async function loadFunctions(dir: string): Promise<LoadedFunctions> {
+  const files = readdirSync(dir).filter((file) => /\.(js|ts)$/.test(file) && !file.endsWith(".d.ts"));
+  // Outside the Functions host, @azure/functions warns that it skips registration: expected here, so quiet.
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!String(args[0]).includes("test mode")) warn(...args);
+  };
+  try {
+    return await loadModules(dir, files);
+  } finally {
+    console.warn = warn;
+  }
+}
+
+async function loadModules(dir: string, files: string[]): Promise<LoadedFunctions> {
+  const loaded = await Promise.all(
+    files.map(async (file) => {
+      const name = path.basename(file, path.extname(file));
+      // As the Functions Node worker loads `main`: CommonJS (the built .js) with require, the rest with
+      // import() (the .ts sources under vitest). import() of CommonJS would also start node's ESM loader.
+      const full = path.join(dir, file);
+      const module = (file.endsWith(".js") ? require(full) : await import(full)) as Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-require-imports
+      const options = module[`${name}Options`] as HttpFunctionOptions | TimerFunctionOptions | undefined;
+      if (!options?.handler) throw new Error(`${file} does not export ${name}Options`);
+      return { name, options };
+    }),
+  );
+  const http: HostedFunction[] = [];
+  const timers: HostedTimer[] = [];
+  for (const { name, options } of loaded) {
+    if ("schedule" in options) timers.push({ name, options });
+    else http.push({ name, options });
+  }
+  return { http, timers };
+}
+
+interface CompiledRoute {
+  readonly fn: HostedFunction;
+  readonly pattern: RegExp;
+  readonly paramNames: readonly string[];
+}
+
+/**
+ * A Functions route template's matcher, as the host reads one: `{name}` is one non-empty segment, `{name?}` an
+ * optional one, a trailing slash is allowed, and letters match in any case.
+ */
+function compileRoute(fn: HostedFunction): CompiledRoute {
+  const paramNames: string[] = [];
+  const source = (fn.options.route ?? fn.name)
+    .split("/")
+    .map((segment, index) => {
+      const param = /^\{(\w+)(\?)?\}$/.exec(segment);
+      const slash = index === 0 ? "" : "/";
+      if (!param?.[1]) return slash + segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      paramNames.push(param[1]);
+      return param[2] ? `(?:${slash}([^/]+))?` : `${slash}([^/]+)`;
+    })
+    .join("");
+  return { fn, pattern: new RegExp(`^${source}/?$`, "i"), paramNames };
+}
+
+/** Routes the functions: what the local host and the in-process test harness both call. */
+export function createFunctionRegistry(functions: LoadedFunctions): FunctionRegistry {
+  const routes = functions.http.map(compileRoute);
+  const timers = new Map(functions.timers.map((timer) => [timer.name.toLowerCase(), timer]));
+  return {
+    ...functions,
+    match(method, route) {
+      let pathMatched = false;
+      for (const { fn, pattern, paramNames } of routes) {
+        const found = pattern.exec(route);
+        if (!found) continue;
+        pathMatched = true;
+        if (!(fn.options.methods ?? ["GET", "POST"]).includes(method as never)) continue;
+        const params: Record<string, string> = {};
+        for (const [index, name] of paramNames.entries()) {
+          const value = found[index + 1];
+          if (value === undefined) continue;
+          try {
+            params[name] = decodeURIComponent(value);
+          } catch {
+            return { kind: "malformed", param: name };
+          }
+        }
+        return { kind: "found", fn, params };
+      }
+      return { kind: pathMatched ? "method-not-allowed" : "not-found" };
+    },
+    async runTimer(name, context) {
+      const timer = timers.get(name.toLowerCase());
+      if (!timer) return false;
+      const now = new Date().toISOString();
+      const due: Timer = {
+        isPastDue: false,
+        schedule: { adjustForDST: false },
+        scheduleStatus: { last: now, next: now, lastUpdated: now },
+      };
+      await timer.options.handler(due, context(timer.name));
+      return true;
+    },
+  };
+}
