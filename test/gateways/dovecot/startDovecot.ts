@@ -24,6 +24,8 @@ export interface DovecotOptions {
   readonly authCache?: { readonly cacheKey?: string };
   /** The queue folder of a test Postfix: the guide's Postfix steps put Dovecot's SASL socket there. */
   readonly postfixQueueDir?: string;
+  /** Where Dovecot's submission service relays the mail it accepts (a test Postfix); else nowhere. */
+  readonly submissionRelayPort?: number;
 }
 
 export interface RunningDovecot {
@@ -90,9 +92,8 @@ listen = 127.0.0.1
 hostname = localhost
 login_trusted_networks = 127.0.0.0/8
 auth_failure_delay = 0
-${cache}${options.sslClientCaFile === undefined ? "" : `ssl_client_ca_file = ${options.sslClientCaFile}\n`}# Nothing listens there: the test only logs in.
-submission_relay_host = 127.0.0.1
-submission_relay_port = 9
+${cache}${options.sslClientCaFile === undefined ? "" : `ssl_client_ca_file = ${options.sslClientCaFile}\n`}submission_relay_host = 127.0.0.1
+submission_relay_port = ${options.submissionRelayPort ?? 9}
 service imap-login {
   inet_listener imap {
     port = ${ports.imap}
