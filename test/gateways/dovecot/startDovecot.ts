@@ -20,8 +20,11 @@ export interface DovecotOptions {
   readonly timeoutMs?: number;
   /** The CA that Dovecot's HTTP client trusts for an https `verifyUrl` (Dovecot's `ssl_client_ca_file`). */
   readonly sslClientCaFile?: string;
-  /** Dovecot's auth cache on (`auth_cache_size`), with the snippet's `cache_key` or, given, another. */
-  readonly authCache?: { readonly cacheKey?: string };
+  /**
+   * Dovecot's auth cache on (`auth_cache_size`, `auth_cache_ttl` an hour), as the guide allows it: the snippet's
+   * `cache_key` (or another; empty: none) and `auth_cache_negative_ttl = 0` (or another).
+   */
+  readonly authCache?: { readonly cacheKey?: string; readonly negativeTtl?: string };
   /** The queue folder of a test Postfix: the guide's Postfix steps put Dovecot's SASL socket there. */
   readonly postfixQueueDir?: string;
   /** Where Dovecot's submission service relays the mail it accepts (a test Postfix); else nowhere. */
@@ -82,7 +85,7 @@ function testOnlySettings(
   const cache =
     options.authCache === undefined
       ? ""
-      : "auth_cache_size = 1M\nauth_cache_ttl = 1 hour\nauth_cache_negative_ttl = 1 hour\n";
+      : `auth_cache_size = 1M\nauth_cache_ttl = 1 hour\nauth_cache_negative_ttl = ${options.authCache.negativeTtl ?? "0"}\n`;
   return `# Written by test/gateways/dovecot/startDovecot.ts for one test run: the rest is Debian's and the guide's.
 base_dir = ${dir}/run
 state_dir = ${dir}/state
