@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -57,6 +58,8 @@ describe("Dovecot with the app passwords passdb", () => {
       expect(result.login).toMatch(loggedIn);
       expect(result.select).toMatch(/^a\d+ OK \[READ-WRITE\]/);
       await dovecot.waitForLog(/Login: user=<alice\.smith@contoso\.com>, method=PLAIN, rip=127\.0\.0\.1/);
+      // The guide's userdb: a maildir per login name under /var/vmail, not Debian's mbox in /var/mail.
+      expect(existsSync(path.join(dovecot.vmailDir, "contoso.com", "alice.smith", "Maildir", "cur"))).toBe(true);
     });
 
     it("logs one line per success naming the user, and never the password or the function key", async () => {
@@ -80,6 +83,10 @@ describe("Dovecot with the app passwords passdb", () => {
     it("answers NO [AUTHENTICATIONFAILED] to a wrong password", async () => {
       const result = await imapLogin(dovecot.imapPort, login, "abcd efgh ijkl mnop");
       expect(result.login).toMatch(authenticationFailed);
+      // Logged because the snippet sets auth_verbose (Debian leaves it off).
+      await dovecot.waitForLog(
+        /auth-worker\(\d+\): Info: .*lua\(alice\.smith@contoso\.com,127\.0\.0\.1,.*Password mismatch/,
+      );
     });
   });
 
