@@ -46,10 +46,15 @@ describe("mail fronts with real clients: Dovecot IMAP and submission, Postfix th
       msmtpSend(dovecot.submissionPort, user, secret, certificate.caFile),
     msmtpPostfix: (user: string, secret: string) => msmtpSend(postfix.port, user, secret, certificate.caFile),
   });
+  type Front = keyof ReturnType<typeof fronts>;
   const allFronts = async (user: string, secret: string) => {
-    const each = fronts();
-    const answers: Record<string, ClientOutcome> = {};
-    for (const [name, front] of Object.entries(each)) answers[name] = await front(user, secret);
+    const answers = {} as Record<Front, ClientOutcome>;
+    for (const [name, front] of Object.entries(fronts()) as [
+      Front,
+      (u: string, p: string) => Promise<ClientOutcome>,
+    ][]) {
+      answers[name] = await front(user, secret);
+    }
     return answers;
   };
 
