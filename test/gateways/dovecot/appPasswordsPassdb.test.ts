@@ -1,10 +1,15 @@
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countedWrongPasswords } from "../../support/countedWrongPasswords";
 import { startTestService, type TestService } from "../../support/testService";
 import { imapLogin, smtpAuthPlain } from "./mailClients";
 import { startDovecot, type RunningDovecot } from "./startDovecot";
 import { startTlsProxy } from "./startTlsProxy";
+import { makeTestCertificate, type TestCertificate } from "./testCertificate";
 
 /** "abcdefghijklmnop" → "abcd efgh ijkl mnop", as a person types it from the page. */
 const inGroups = (password: string) => password.replace(/(.{4})(?!$)/g, "$1 ");
@@ -22,12 +27,20 @@ describe("Dovecot with the app passwords passdb", () => {
   let dovecot: RunningDovecot;
   let aliceToken: string;
   let password: string;
+  let certificateDir: string;
+  let certificate: TestCertificate;
   const aliceId = randomUUID();
   const login = "Alice.Smith@Contoso.com";
 
   beforeAll(async () => {
     service = await startTestService();
-    dovecot = await startDovecot({ verifyUrl: `${service.url}/api/verify`, functionKey: service.functionKey });
+    certificateDir = await mkdtemp(path.join(os.tmpdir(), "mail-certificate-"));
+    certificate = await makeTestCertificate(certificateDir);
+    dovecot = await startDovecot({
+      verifyUrl: `${service.url}/api/verify`,
+      functionKey: service.functionKey,
+      certificate,
+    });
     aliceToken = await service.token({ upn: login, oid: aliceId });
     const registered = await service.call("POST", "/api/users/me/registration", { token: aliceToken });
     expect(registered.status).toBe(201);
@@ -36,6 +49,7 @@ describe("Dovecot with the app passwords passdb", () => {
   afterAll(async () => {
     await dovecot.stop();
     await service.close();
+    await rm(certificateDir, { recursive: true, force: true });
   });
 
   describe("IMAP", () => {
@@ -44,6 +58,8 @@ describe("Dovecot with the app passwords passdb", () => {
       expect(result.login).toMatch(loggedIn);
       expect(result.select).toMatch(/^a\d+ OK \[READ-WRITE\]/);
       await dovecot.waitForLog(/Login: user=<alice\.smith@contoso\.com>, method=PLAIN, rip=127\.0\.0\.1/);
+      // The guide's userdb: a maildir per login name under /var/vmail, not Debian's mbox in /var/mail.
+      expect(existsSync(path.join(dovecot.vmailDir, "contoso.com", "alice.smith", "Maildir", "cur"))).toBe(true);
     });
 
     it("logs one line per success naming the user, and never the password or the function key", async () => {
@@ -67,6 +83,10 @@ describe("Dovecot with the app passwords passdb", () => {
     it("answers NO [AUTHENTICATIONFAILED] to a wrong password", async () => {
       const result = await imapLogin(dovecot.imapPort, login, "abcd efgh ijkl mnop");
       expect(result.login).toMatch(authenticationFailed);
+      // Logged because the snippet sets auth_verbose (Debian leaves it off).
+      await dovecot.waitForLog(
+        /auth-worker\(\d+\): Info: .*lua\(alice\.smith@contoso\.com,127\.0\.0\.1,.*Password mismatch/,
+      );
     });
   });
 
@@ -116,7 +136,11 @@ describe("Dovecot with the app passwords passdb", () => {
   });
 
   it("treats a wrong function key as an outage (UNAVAILABLE, SMTP 454), never as a wrong password", async () => {
-    const misconfigured = await startDovecot({ verifyUrl: `${service.url}/api/verify`, functionKey: "not-the-key" });
+    const misconfigured = await startDovecot({
+      verifyUrl: `${service.url}/api/verify`,
+      functionKey: "not-the-key",
+      certificate,
+    });
     try {
       expect((await imapLogin(misconfigured.imapPort, login, password)).login).toMatch(unavailable);
       expect(await smtpAuthPlain(misconfigured.submissionPort, login, password)).toMatch(/^454 /);
@@ -129,8 +153,13 @@ describe("Dovecot with the app passwords passdb", () => {
   it("calls an https service by name, trusting its certificate through ssl_client_ca_file, and only then", async () => {
     const proxy = await startTlsProxy(service.url);
     const verifyUrl = `${proxy.url}/api/verify`;
-    const trusting = await startDovecot({ verifyUrl, functionKey: service.functionKey, sslClientCaFile: proxy.caFile });
-    const distrusting = await startDovecot({ verifyUrl, functionKey: service.functionKey });
+    const trusting = await startDovecot({
+      verifyUrl,
+      functionKey: service.functionKey,
+      sslClientCaFile: proxy.caFile,
+      certificate,
+    });
+    const distrusting = await startDovecot({ verifyUrl, functionKey: service.functionKey, certificate });
     try {
       expect((await imapLogin(trusting.imapPort, login, password)).login).toMatch(loggedIn);
       expect(await smtpAuthPlain(trusting.submissionPort, login, password)).toMatch(/^235 /);

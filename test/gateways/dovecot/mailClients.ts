@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { connect, type Socket } from "node:net";
 
@@ -121,4 +122,112 @@ export async function smtpAuthPlain(port: number, user: string, password: string
   } finally {
     connection.close();
   }
+}
+
+/** What a command-line mail client did: its exit code and the server's answer to the login it reports. */
+export interface ClientOutcome {
+  readonly exitCode: number;
+  /** The server's answer to the login (an IMAP tagged line without its tag, or an SMTP reply line). */
+  readonly answer: string;
+}
+
+/** Runs a client on the host, its output captured; never throws for a non-zero exit. */
+async function run(command: string, args: string[], env: Record<string, string> = {}) {
+  const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...env } });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stdin.end("");
+  const [exitCode] = (await once(child, "exit")) as [number | null];
+  return { exitCode: exitCode ?? -1, output };
+}
+
+/**
+ * curl's IMAP client over implicit TLS (`imaps://`, as phones use port 993), trusting `caFile`: logs in and
+ * lists the mailboxes. The answer is the tagged reply to curl's AUTHENTICATE or LOGIN, from its `-v` trace.
+ */
+export async function curlImap(port: number, user: string, password: string, caFile: string): Promise<ClientOutcome> {
+  const { exitCode, output } = await run("curl", [
+    "--silent",
+    "--verbose",
+    "--cacert",
+    caFile,
+    "--user",
+    `${user}:${password}`,
+    `imaps://localhost:${port}/`,
+  ]);
+  const lines = output.split(/\r?\n/);
+  const sent = lines.findIndex((line) => /^> (A\d+) (AUTHENTICATE|LOGIN)\b/.test(line));
+  const tag = sent < 0 ? undefined : /^> (A\d+)/.exec(lines[sent]!)![1];
+  const reply = lines.slice(sent + 1).find((line) => tag !== undefined && line.startsWith(`< ${tag} `));
+  return { exitCode, answer: reply === undefined ? output : reply.slice(`< ${tag} `.length) };
+}
+
+/**
+ * swaks: EHLO, STARTTLS (verifying the certificate against `caFile`), AUTH PLAIN, then QUIT. The answer is
+ * the server's reply to AUTH.
+ */
+export async function swaksAuth(port: number, user: string, password: string, caFile: string): Promise<ClientOutcome> {
+  const { exitCode, output } = await run("swaks", [
+    "--server",
+    `localhost:${port}`,
+    "--ehlo",
+    "client.example",
+    "--tls",
+    "--tls-verify",
+    "--tls-ca-path",
+    caFile,
+    "--auth",
+    "PLAIN",
+    "--auth-user",
+    user,
+    "--auth-password",
+    password,
+    "--quit-after",
+    "AUTH",
+  ]);
+  const lines = output.split("\n");
+  const sent = lines.findIndex((line) => /^ ?~> AUTH PLAIN/.test(line));
+  const reply = lines.slice(sent + 1).find((line) => /^ ?<~\*? +\d{3} /.test(line));
+  // No reply to AUTH (TLS failed, say): the whole conversation, for the failing test to show.
+  return { exitCode, answer: reply === undefined ? output : reply.replace(/^ ?<~\*? +/, "") };
+}
+
+/**
+ * msmtp, a mail client that sends: STARTTLS (verifying the certificate against `caFile`), AUTH PLAIN with the
+ * password from `--passwordeval` (never on its command line), then one message to `to`. The answer is the
+ * server's reply msmtp reports when it fails, or `sent`.
+ */
+export async function msmtpSend(
+  port: number,
+  user: string,
+  password: string,
+  caFile: string,
+  to = "bob@example.net",
+): Promise<ClientOutcome> {
+  const child = spawn(
+    "msmtp",
+    [
+      "--file=/dev/null",
+      "--host=localhost",
+      `--port=${port}`,
+      "--tls=on",
+      "--tls-starttls=on",
+      `--tls-trust-file=${caFile}`,
+      "--auth=plain",
+      `--user=${user}`,
+      '--passwordeval=printf "%s\\n" "$APP_PASSWORD"',
+      `--from=${user.includes("@") ? user : `${user}@contoso.com`}`,
+      "--",
+      to,
+    ],
+    { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, APP_PASSWORD: password } },
+  );
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stdin.end(`Subject: app passwords gateway test\r\nTo: ${to}\r\n\r\nHello.\r\n`);
+  const [exitCode] = (await once(child, "exit")) as [number | null];
+  const reply = /server message: (\d{3} .*)/.exec(output)?.[1];
+  return { exitCode: exitCode ?? -1, answer: exitCode === 0 ? "sent" : (reply ?? output.trim()) };
 }

@@ -1,28 +1,43 @@
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
-import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, chown, copyFile, lstat, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../../dev/azurite";
+import { guideCommands, runGuideCommands } from "./guideCommands";
+import type { TestCertificate } from "./testCertificate";
 
-/** The passdb script as shipped, copied into each test Dovecot's folder the way a mail admin installs it. */
-const PASSDB_SCRIPT = path.join(__dirname, "..", "..", "..", "gateways", "dovecot", "app-passwords.lua");
 const PACKAGES = "dovecot-imapd dovecot-submissiond dovecot-auth-lua lua-cjson openssl";
 
 export interface DovecotOptions {
   /** The verify endpoint, `http://127.0.0.1:<port>/api/verify`. */
   readonly verifyUrl: string;
   readonly functionKey: string;
+  /** The certificate Dovecot presents on its TLS ports (what the guide's step 5 puts in `private/`). */
+  readonly certificate: TestCertificate;
   readonly timeoutMs?: number;
   /** The CA that Dovecot's HTTP client trusts for an https `verifyUrl` (Dovecot's `ssl_client_ca_file`). */
   readonly sslClientCaFile?: string;
+  /**
+   * Dovecot's auth cache on (`auth_cache_size`, `auth_cache_ttl` an hour), as the guide allows it: the snippet's
+   * `cache_key` (or another; empty: none) and `auth_cache_negative_ttl = 0` (or another).
+   */
+  readonly authCache?: { readonly cacheKey?: string; readonly negativeTtl?: string };
+  /** The queue folder of a test Postfix: the guide's Postfix steps put Dovecot's SASL socket there. */
+  readonly postfixQueueDir?: string;
+  /** Where Dovecot's submission service relays the mail it accepts (a test Postfix); else nowhere. */
+  readonly submissionRelayPort?: number;
 }
 
 export interface RunningDovecot {
   readonly imapPort: number;
+  /** IMAP over TLS from the first byte (Debian's `imaps` listener). */
+  readonly imapsPort: number;
   readonly submissionPort: number;
+  /** The mail folder of the guide's step 4 (`/var/vmail` on a host). */
+  readonly vmailDir: string;
   /** Everything Dovecot logged so far. */
   log(): Promise<string>;
   /** Waits until the log has a line matching `pattern` (Dovecot's processes write it a moment after the reply). */
@@ -31,102 +46,95 @@ export interface RunningDovecot {
 }
 
 function dovecotBinary(): string {
-  const binary = ["/usr/sbin/dovecot", "/usr/local/sbin/dovecot"].find((candidate) => existsSync(candidate));
-  const lua = ["/usr/lib/dovecot/modules/auth/libauthdb_lua.so"].some((candidate) => existsSync(candidate));
-  if (binary === undefined || !lua) {
+  const binary = "/usr/sbin/dovecot";
+  if (!existsSync(binary) || !existsSync("/usr/lib/dovecot/modules/auth/libauthdb_lua.so")) {
     throw new Error(`Dovecot with its Lua passdb is not installed: sudo apt-get install ${PACKAGES}`);
   }
   const version = execFileSync(binary, ["--version"], { encoding: "utf8" });
   if (!version.startsWith("2.3.")) {
-    throw new Error(`the gateway test writes a Dovecot 2.3 configuration; found Dovecot ${version.trim()}`);
+    throw new Error(`the gateway test installs the guide's Dovecot 2.3 snippet; found Dovecot ${version.trim()}`);
   }
+  // The guide's steps give files to root, the dovecot group and Debian's mail user, as on a mail server.
+  if (os.userInfo().uid !== 0)
+    throw new Error("the gateway test installs the guide's files as root does: run it as root");
   return binary;
 }
 
-/** The mail user Dovecot runs mail processes as: this user, or nobody when that is root (Dovecot refuses root). */
-function mailOwner(): { uid: number; gid: number } {
-  const { uid, gid } = os.userInfo();
-  return uid === 0 ? { uid: 65534, gid: 65534 } : { uid, gid };
+/** Replaces each system path of `moved` by its copy in every regular file under `dir` (symbolic links stay). */
+async function movePaths(dir: string, moved: Record<string, string>): Promise<void> {
+  for (const entry of await readdir(dir, { recursive: true })) {
+    const file = path.join(dir, entry);
+    if (!(await lstat(file)).isFile()) continue;
+    const text = await readFile(file, "utf8");
+    let local = text;
+    for (const [from, to] of Object.entries(moved)) local = local.split(from).join(to);
+    if (local !== text) await writeFile(file, local);
+  }
 }
 
-function dovecotConfig(
+/**
+ * What only a test run needs, and no mail server has: its own folders and instance name, loopback ports, no
+ * delay after failed logins (the test makes dozens on purpose), and the test's address trusted as a front
+ * proxy's. Debian's `dovecot.conf` ends with `!include_try local.conf`, so this comes after everything else.
+ */
+function testOnlySettings(
   dir: string,
-  ports: { imap: number; submission: number; relay: number },
-  sslClientCaFile: string | undefined,
+  ports: { imap: number; imaps: number; submission: number },
+  options: DovecotOptions,
 ): string {
-  const { uid, gid } = mailOwner();
-  const me = os.userInfo();
-  // As root, Dovecot's own unprivileged users (made by the Debian package) run the login and auth processes,
-  // and the auth-worker that runs the passdb stays root, as installed; as anyone else, everything runs as
-  // that user, so a developer needs no root to run the test.
-  const asMe = me.uid !== 0;
-  const users = asMe
-    ? `default_internal_user = ${me.username}\ndefault_internal_group = ${groupName()}\ndefault_login_user = ${me.username}\n`
-    : "";
-  // Only root can chroot, which the login processes and anvil do by default.
-  const chroot = asMe ? "  chroot =\n" : "";
-  return `# Written by test/gateways/dovecot/startDovecot.ts for one test run.
+  const cache =
+    options.authCache === undefined
+      ? ""
+      : `auth_cache_size = 1M\nauth_cache_ttl = 1 hour\nauth_cache_negative_ttl = ${options.authCache.negativeTtl ?? "0"}\n`;
+  return `# Written by test/gateways/dovecot/startDovecot.ts for one test run: the rest is Debian's and the guide's.
 base_dir = ${dir}/run
 state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
 instance_name = app-passwords-test-${path.basename(dir)}
-${users}protocols = imap submission
 listen = 127.0.0.1
-ssl = no
-${sslClientCaFile === undefined ? "" : `ssl_client_ca_file = ${sslClientCaFile}\n`}disable_plaintext_auth = no
-auth_mechanisms = plain login
-auth_verbose = yes
-# Dovecot waits 2 s before every failed login; the test makes a dozen on purpose.
-auth_failure_delay = 0
-login_trusted_networks = 127.0.0.0/8
 hostname = localhost
-first_valid_uid = ${uid}
-mail_location = maildir:${dir}/mail/%u
-submission_relay_host = 127.0.0.1
-submission_relay_port = ${ports.relay}
-
-passdb {
-  driver = lua
-  args = file=${dir}/app-passwords.lua
-}
-userdb {
-  driver = static
-  args = uid=${uid} gid=${gid} home=${dir}/mail/%u
-}
-
+login_trusted_networks = 127.0.0.0/8
+auth_failure_delay = 0
+${cache}${options.sslClientCaFile === undefined ? "" : `ssl_client_ca_file = ${options.sslClientCaFile}\n`}submission_relay_host = 127.0.0.1
+submission_relay_port = ${options.submissionRelayPort ?? 9}
 service imap-login {
-${chroot}  inet_listener imap {
-    address = 127.0.0.1
+  inet_listener imap {
     port = ${ports.imap}
   }
   inet_listener imaps {
+    port = ${ports.imaps}
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    port = 0
+  }
+  inet_listener pop3s {
     port = 0
   }
 }
-# Dovecot's own penalty delays failed logins from one address by up to 15 s each; the lockout test makes ten.
-service anvil {
-${chroot}  unix_listener anvil-auth-penalty {
-    mode = 0
+service submission-login {
+  inet_listener submission {
+    port = ${ports.submission}
   }
 }
-service submission-login {
-${chroot}  inet_listener submission {
-    address = 127.0.0.1
-    port = ${ports.submission}
+# Dovecot's own penalty delays failed logins from one address by up to 15 s each; the lockout tests make ten.
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
   }
 }
 `;
 }
 
-/** The name of this process's group. */
-function groupName(): string {
-  return execFileSync("id", ["-gn"], { encoding: "utf8" }).trim();
+/** The group id of a system group (made by the Debian packages). */
+function groupId(name: string): number {
+  return Number(execFileSync("getent", ["group", name], { encoding: "utf8" }).split(":")[2]);
 }
 
-/** The group of Dovecot's unprivileged internal user (made by the Debian package), which runs the auth process. */
-function dovecotGroupId(): number {
-  const entry = execFileSync("getent", ["group", "dovecot"], { encoding: "utf8" });
-  return Number(entry.split(":")[2]);
+/** The user id of a system user. */
+function userId(name: string): number {
+  return Number(execFileSync("getent", ["passwd", name], { encoding: "utf8" }).split(":")[2]);
 }
 
 /**
@@ -149,35 +157,78 @@ async function greets(port: number, ready: RegExp): Promise<boolean> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * A real Dovecot (Debian's packages) in a temporary folder, on free loopback ports, serving IMAP and
- * submission with the shipped Lua passdb pointed at `verifyUrl`, and a static userdb with maildirs there.
+ * A real Dovecot (Debian's packages) built the way the guide (`gateways/dovecot/README.md`) tells a mail admin
+ * to: a copy of Debian's stock `/etc/dovecot` in a temporary folder, the guide's Install commands run on it
+ * (and its Postfix commands, given `postfixQueueDir`), the settings and key filled in, the certificate in
+ * place; plus `local.conf` for what only a test needs (folders, loopback ports). Serves IMAP, IMAPS and
+ * submission with the shipped Lua passdb pointed at `verifyUrl`.
  */
 export async function startDovecot(options: DovecotOptions): Promise<RunningDovecot> {
   const binary = dovecotBinary();
   const dir = await mkdtemp(path.join(os.tmpdir(), "dovecot-"));
-  const { uid, gid } = mailOwner();
-  // The mail processes run as the mail owner and must reach their maildirs inside the folder.
+  // Dovecot's unprivileged processes and the mail user must reach their folders inside it.
   await chmod(dir, 0o755);
-  await mkdir(path.join(dir, "mail"));
-  await chmod(path.join(dir, "mail"), 0o755);
-  await chown(path.join(dir, "mail"), uid, gid);
-  await copyFile(PASSDB_SCRIPT, path.join(dir, "app-passwords.lua"));
-  await writeFile(path.join(dir, "function-key"), `${options.functionKey}\n`, { mode: 0o600 });
-  // As the README installs them: the key for root alone (the auth-worker), the settings for root and
-  // Dovecot's auth process, which loads the script too.
-  const settings = path.join(dir, "app-passwords.settings");
+  const etc = path.join(dir, "etc", "dovecot");
+  execFileSync("mkdir", [path.join(dir, "etc")]);
+  execFileSync("cp", ["-a", "/etc/dovecot", etc]);
+  const vmailDir = path.join(dir, "vmail");
+  const moved: Record<string, string> = {
+    "/etc/dovecot": etc,
+    "/var/vmail": vmailDir,
+    ...(options.postfixQueueDir !== undefined && { "/var/spool/postfix": options.postfixQueueDir }),
+  };
+  runGuideCommands(guideCommands("Install"), moved);
+  if (options.postfixQueueDir !== undefined) {
+    runGuideCommands(
+      guideCommands("Postfix SMTP AUTH through Dovecot SASL").filter((command) => !command.includes("postconf")),
+      moved,
+    );
+  }
+  // Debian's files and the guide's name system paths (10-ssl.conf, the snippet, the settings): point them at
+  // the copies.
+  await movePaths(etc, moved);
+
+  // Step 1's sudoedit: the URL and timeout of this run.
+  const settingsFile = path.join(etc, "app-passwords", "app-passwords.settings");
+  const settings = (await readFile(settingsFile, "utf8"))
+    .replace(/^url = .*$/m, `url = ${options.verifyUrl}`)
+    .replace(/^timeout_ms = .*$/m, `timeout_ms = ${options.timeoutMs ?? 10000}`);
+  await writeFile(settingsFile, settings);
+  // Step 2: the key, as `umask 077; cat > …` writes it.
+  const keyFile = path.join(etc, "private", "app-passwords.key");
+  await writeFile(keyFile, `${options.functionKey}\n`, { mode: 0o600 });
+  // Step 5: the certificate where Debian's 10-ssl.conf expects it (in place of the snakeoil links).
+  for (const [name, source] of [
+    ["dovecot.pem", options.certificate.certFile],
+    ["dovecot.key", options.certificate.keyFile],
+  ] as const) {
+    await rm(path.join(etc, "private", name), { force: true });
+    await copyFile(source, path.join(etc, "private", name));
+  }
+  await chmod(path.join(etc, "private", "dovecot.key"), 0o600);
+
+  if (options.authCache?.cacheKey !== undefined) {
+    const snippet = path.join(etc, "conf.d", "auth-app-passwords.conf.ext");
+    const text = await readFile(snippet, "utf8");
+    await writeFile(
+      snippet,
+      text.replace(/ cache_key=\S+/, options.authCache.cacheKey ? ` cache_key=${options.authCache.cacheKey}` : ""),
+    );
+  }
+
+  const [imapPort, imapsPort, submissionPort] = [await freePort(), await freePort(), await freePort()];
   await writeFile(
-    settings,
-    `url = ${options.verifyUrl}\nfunction_key_file = ${dir}/function-key\ntimeout_ms = ${options.timeoutMs ?? 10000}\n`,
-    { mode: 0o640 },
+    path.join(etc, "local.conf"),
+    testOnlySettings(dir, { imap: imapPort, imaps: imapsPort, submission: submissionPort }, options),
   );
-  if (os.userInfo().uid === 0) await chown(settings, 0, dovecotGroupId());
-  const [imapPort, submissionPort, relayPort] = [await freePort(), await freePort(), await freePort()];
-  const configFile = path.join(dir, "dovecot.conf");
-  await writeFile(
-    configFile,
-    dovecotConfig(dir, { imap: imapPort, submission: submissionPort, relay: relayPort }, options.sslClientCaFile),
-  );
+  // The guide's step 4 made the mail folder for Debian's mail user; check that it did.
+  if ((await lstat(vmailDir)).uid !== userId("mail")) throw new Error("the guide's steps did not make the mail folder");
+  if ((await lstat(path.join(etc, "app-passwords", "app-passwords.settings"))).gid !== groupId("dovecot")) {
+    throw new Error("the guide's steps did not give the settings to the dovecot group");
+  }
+  await chown(keyFile, 0, 0);
+
+  const configFile = path.join(etc, "dovecot.conf");
   const logFile = path.join(dir, "dovecot.log");
   const log = () => readFile(logFile, "utf8").catch(() => "");
 
@@ -210,7 +261,9 @@ export async function startDovecot(options: DovecotOptions): Promise<RunningDove
 
   return {
     imapPort,
+    imapsPort,
     submissionPort,
+    vmailDir,
     log,
     async waitForLog(pattern) {
       for (let attempt = 0; attempt < 100; attempt++) {
