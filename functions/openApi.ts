@@ -14,6 +14,7 @@ export const openApi = defineEndpoint(
     route: "openapi.json",
     summary: "This document",
     caller: "anonymous",
+    touchesStorage: false,
     answers: { 200: { description: "The OpenAPI 3.1 document", schema: z.looseObject({ openapi: z.string() }) } },
     problems: [],
   },

@@ -82,6 +82,8 @@ export interface EndpointDefinition<
   readonly bodyRequired?: boolean;
   /** Success statuses and their bodies. */
   readonly answers: A;
+  /** Whether it reads or writes Table Storage (default true), and so can answer `STORAGE_UNAVAILABLE`. */
+  readonly touchesStorage?: boolean;
   /**
    * The problems the handler itself can answer. Those of authentication, parsing and resolving `{user}`
    * are added from the rest of the definition, and storage and internal faults to every endpoint.
@@ -106,6 +108,7 @@ export interface Endpoint {
   readonly body?: z.ZodType;
   readonly bodyRequired: boolean;
   readonly answers: Answers;
+  readonly touchesStorage: boolean;
   readonly problems: readonly ProblemCode[];
   readonly options: HttpFunctionOptions;
 }
@@ -123,7 +126,9 @@ const hasUser = (params: z.ZodObject | undefined) => params !== undefined && "us
 
 /** The problems an endpoint can answer: its handler's, and those of what the definition makes it do. */
 function problemsOf(definition: Omit<Endpoint, "problems" | "options">, own: readonly ProblemCode[]): ProblemCode[] {
-  const codes: ProblemCode[] = ["STORAGE_UNAVAILABLE", "INTERNAL_ERROR"];
+  const codes: ProblemCode[] = definition.touchesStorage
+    ? ["STORAGE_UNAVAILABLE", "INTERNAL_ERROR"]
+    : ["INTERNAL_ERROR"];
   if (definition.params ?? definition.query ?? definition.body) codes.push("INVALID_REQUEST");
   if (definition.body) codes.push("MALFORMED_JSON", "PAYLOAD_TOO_LARGE");
   if (definition.caller === "bearer") codes.push("UNAUTHENTICATED", "INSUFFICIENT_SCOPE", "IDENTITY_UNAVAILABLE");
@@ -160,7 +165,11 @@ export function defineEndpoint<
   handle: EndpointHandler<NoInfer<A>, NoInfer<P>, NoInfer<Q>, NoInfer<B>, NoInfer<C>>,
 ): Endpoint {
   const { problems, ...declared } = definition;
-  const shape = { ...declared, bodyRequired: definition.bodyRequired ?? true };
+  const shape = {
+    ...declared,
+    bodyRequired: definition.bodyRequired ?? true,
+    touchesStorage: definition.touchesStorage ?? true,
+  };
 
   async function handler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     let caller: Principal | undefined;

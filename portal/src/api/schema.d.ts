@@ -1142,18 +1142,6 @@ export interface operations {
           };
         };
       };
-      /** @description Storage unavailable, try again later */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["Problem"] & {
-            /** @enum {unknown} */
-            code?: "STORAGE_UNAVAILABLE";
-          };
-        };
-      };
     };
   };
   registration: {
