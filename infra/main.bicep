@@ -22,12 +22,11 @@ param principalId string = ''
 @description('Name of the resource group to create. Empty means rg-<environmentName>.')
 param resourceGroupName string = ''
 
-@description('Microsoft Entra tenant (id) that issues the access tokens portal frontends send. Empty means the tenant of the target subscription.')
+@description('Microsoft Entra tenant (id) that issues the access tokens portal frontends send, with registrations of your own (apiClientId). Empty means the tenant of the target subscription, which is also where this template registers the applications when apiClientId is empty.')
 param entraTenantId string = ''
 
-@minLength(1)
-@description('Application (client) id of the app registration that exposes the API. Access tokens in the v2 format carry it as their audience.')
-param apiClientId string
+@description('Application (client) id of an app registration of your own that exposes the API ("Bring your own registrations" in README). Empty: this template registers the API and the page in the subscription\'s tenant (app/entra.bicep). Access tokens in the v2 format carry it as their audience.')
+param apiClientId string = ''
 
 @description('Application ID URI of that app registration, the resource portal frontends request tokens for (e.g. api://app-passwords.contoso.com). Access tokens in the v1 format carry it as their audience. Empty means api://<apiClientId>.')
 param apiAudience string = ''
@@ -41,8 +40,14 @@ param throttleKey string
 @description('Origins of further portal frontends allowed to call the user endpoints from a browser (CORS), e.g. https://admin.contoso.com. The self-service page deployed here is always allowed. Exact origins only; an entry may also be a comma-separated list.')
 param portalOrigins string[] = []
 
-@description('Application (client) id of the self-service page\'s app registration (a single-page application whose redirect URI is the page\'s URL). The page reads it from its config.json; empty leaves the page unable to sign anybody in, and azd refuses to deploy it.')
+@description('With registrations of your own (apiClientId): application (client) id of the self-service page\'s app registration (a single-page application whose redirect URI is the page\'s URL). The page reads it from its config.json; empty leaves the page unable to sign anybody in, and azd refuses to deploy it. Ignored when this template registers the page.')
 param portalClientId string = ''
+
+@description('Further redirect URIs of the page\'s registration, when this template registers it: a custom domain\'s origin, or http://localhost:5173 for `npm run dev` against this deployment. The Static Web App\'s origin is always in. An entry may also be a comma-separated list.')
+param portalRedirectUris string[] = []
+
+@description('Object ids of the users or groups who get the app role AppPasswords.Admin, when this template registers the API. An entry may also be a comma-separated list. Empty assigns nobody (assign them in the Entra admin center).')
+param adminPrincipalIds string[] = []
 
 @allowed([
   'centralus'
@@ -95,7 +100,10 @@ var tags = {
   'azd-env-name': environmentName
 }
 
-var tenantId = empty(entraTenantId) ? tenant().tenantId : entraTenantId
+// Without a registration of the operator's own, this deployment registers the API and the page (app/entra.bicep).
+var registerApplications = empty(apiClientId)
+// The registrations this template makes are in the deploying tenant, so its tokens are what the app accepts then.
+var tenantId = registerApplications || empty(entraTenantId) ? tenant().tenantId : entraTenantId
 // Entra ID signs v1 and v2 access tokens with the same keys but names a different issuer in each; accept both so
 // the app registration's requestedAccessTokenVersion does not matter.
 var authIssuers = [
@@ -103,14 +111,28 @@ var authIssuers = [
   'https://sts.windows.net/${tenantId}/'
 ]
 var authJwksUri = '${environment().authentication.loginEndpoint}${tenantId}/discovery/v2.0/keys'
-var apiIdentifierUri = empty(apiAudience) ? 'api://${apiClientId}' : apiAudience
+// `!`: the module exists exactly when registerApplications is true, and ARM evaluates only the branch taken.
+var apiAppId = registerApplications ? entra!.outputs.apiClientId : apiClientId
+var apiIdentifierUri = registerApplications
+  ? entra!.outputs.apiIdentifierUri
+  : (empty(apiAudience) ? 'api://${apiClientId}' : apiAudience)
+var portalAppId = registerApplications ? entra!.outputs.portalClientId : portalClientId
 var authAudiences = [
   apiIdentifierUri
-  apiClientId
+  apiAppId
 ]
-// azd passes one string (APP_PASSWORDS_PORTAL_ORIGINS) inside the array, possibly comma-separated and possibly empty.
+// azd passes one string (APP_PASSWORDS_PORTAL_ORIGINS and the like) inside the array, possibly comma-separated and
+// possibly empty.
 var portalOriginEntries = flatten(map(portalOrigins, entry => split(entry, ',')))
 var extraCorsOrigins = filter(map(portalOriginEntries, origin => trim(origin)), origin => !empty(origin))
+var extraRedirectUris = filter(
+  map(flatten(map(portalRedirectUris, entry => split(entry, ','))), uri => trim(uri)),
+  uri => !empty(uri)
+)
+var adminIds = filter(
+  map(flatten(map(adminPrincipalIds, entry => split(entry, ','))), id => trim(id)),
+  id => !empty(id)
+)
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -173,6 +195,24 @@ module web 'app/web.bicep' = {
   }
 }
 
+// Stable per environment (the token), so a redeployment updates the same applications.
+var apiUniqueName = 'app-passwords-api-${resourceToken}'
+var portalUniqueName = 'app-passwords-portal-${resourceToken}'
+
+module entra 'app/entra.bicep' = if (registerApplications) {
+  name: 'entra'
+  scope: rg
+  params: {
+    apiUniqueName: apiUniqueName
+    apiDisplayName: 'App passwords API (${environmentName})'
+    portalUniqueName: portalUniqueName
+    portalDisplayName: 'App passwords (${environmentName})'
+    // The page's own origin from the Static Web App in this deployment; union() drops a repeat of it.
+    portalRedirectUris: union([web.outputs.origin], extraRedirectUris)
+    adminPrincipalIds: adminIds
+  }
+}
+
 module api 'app/api.bicep' = {
   name: 'api'
   scope: rg
@@ -213,6 +253,13 @@ output AZURE_TABLE_NAME string = storage.outputs.tableName
 output PORTAL_URL string = web.outputs.origin
 output AZURE_STATIC_WEB_APP_NAME string = web.outputs.name
 // What the web service's predeploy hook writes into the page's config.json (dev/writePortalConfig.ts).
-output PORTAL_CLIENT_ID string = portalClientId
+output PORTAL_CLIENT_ID string = portalAppId
 output PORTAL_TENANT_ID string = tenantId
 output PORTAL_API_SCOPE string = '${apiIdentifierUri}/AppPasswords.Manage'
+// The registrations this deployment made, for the operator and the postdown hook (which deletes them by
+// uniqueName); empty with registrations of the operator's own, which are never touched. No output is named after
+// an input (APP_PASSWORDS_API_CLIENT_ID...): azd would store it in the environment and the next provision would
+// take the registrations for the operator's own. test/infra/wiring.test.ts checks that.
+output ENTRA_API_CLIENT_ID string = apiAppId
+output ENTRA_API_UNIQUE_NAME string = registerApplications ? apiUniqueName : ''
+output ENTRA_PORTAL_UNIQUE_NAME string = registerApplications ? portalUniqueName : ''
