@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Node } from "web-tree-sitter";
 import { describe, expect, it } from "vitest";
@@ -191,11 +191,30 @@ describe("azure.yaml", () => {
     // After packaging (the page's build empties dist/), so the file is still there when azd uploads the folder.
     const hookRuns = [...web.matchAll(/^ +run: (.*)$/gm)].map((match) => match[1]);
     expect(web).toMatch(/^ {4}hooks:\n {6}predeploy:$/m);
+    expect(hookRuns).toEqual(["../infra/hooks/write-portal-config.ps1", "../infra/hooks/write-portal-config.sh"]);
+    for (const script of hookRuns) expect(existsSync(path.join(repoRoot, "portal", script!))).toBe(true);
+  });
+
+  it("requires the azd that deploys the page (>= 1.26.0), saying why", () => {
+    expect(yaml()).toMatch(/^requiredVersions:\n {2}azd: ">= 1\.26\.0"$/m);
+    const comment = yaml()
+      .split("requiredVersions:")[0]!
+      .split("\n")
+      .filter((line) => line.startsWith("#"));
+    expect(comment.join(" ")).toMatch(/Static Web Apps.*environment name/s);
+  });
+
+  it("marks the api service's restore as azd's before it and unmarks it after, in sh and pwsh", () => {
+    const api = serviceBlock("api");
+    const hookRuns = [...api.matchAll(/^ +run: (.*)$/gm)].map((match) => match[1]);
+    expect(api).toMatch(/^ {4}hooks:\n {6}prerestore:$/m);
+    expect(api).toMatch(/^ {6}postrestore:$/m);
     expect(hookRuns).toEqual([
-      "npm --prefix .. run --silent portal:config",
-      "npm --prefix .. run --silent portal:config",
+      "infra/hooks/azd-installs-portal.ps1",
+      "infra/hooks/azd-installs-portal.sh",
+      "infra/hooks/azd-installed-portal.ps1",
+      "infra/hooks/azd-installed-portal.sh",
     ]);
-    const scripts = (readJson("package.json") as { scripts: Record<string, string> }).scripts;
-    expect(scripts["portal:config"]).toBe("npm run build && node dist/dev/writePortalConfig.js");
+    for (const script of hookRuns) expect(existsSync(path.join(repoRoot, script!))).toBe(true);
   });
 });
