@@ -82,8 +82,57 @@ param instanceMemoryMB int = 2048
 
 @minLength(3)
 @maxLength(63)
-@description('Name of the table that holds the app passwords.')
+@description('Name of the table that holds the app passwords (APP_PASSWORDS_TABLE_NAME).')
 param appPasswordsTableName string = 'AppPasswords'
+
+@minLength(1)
+@description('Delegated scope the user endpoints require in access tokens (AUTH_REQUIRED_SCOPE): the scope this template\'s API registration exposes, or the one your own exposes. The page requests <application ID URI>/<scope>.')
+param authRequiredScope string = 'AppPasswords.Manage'
+
+@minValue(0)
+@maxValue(365)
+@description('Tenant policy (APP_PASSWORDS_MAX_LIFETIME_DAYS): longest lifetime of a new app password in days, and the lifetime of one created without. 0: no limit.')
+param maxAppPasswordLifetimeDays int = 0
+
+@minValue(0)
+@maxValue(3650)
+@description('Tenant policy (APP_PASSWORDS_DELETE_UNUSED_AFTER_DAYS): the daily clean-up deletes app passwords unused for this many days. 0: never.')
+param deleteUnusedAppPasswordsAfterDays int = 0
+
+@minValue(8192)
+@maxValue(4194304)
+@description('argon2id memory cost of new hashes, in KiB (ARGON2_MEMORY_KIB; OWASP minimum 19456). Each concurrent verify holds this much: mind instanceMemoryMB.')
+param argon2MemoryKib int = 19456
+
+@minValue(1)
+@maxValue(100)
+@description('argon2id iterations of new hashes (ARGON2_TIME_COST; OWASP minimum 2 at 19456 KiB).')
+param argon2TimeCost int = 2
+
+@minValue(1)
+@maxValue(16)
+@description('argon2id lanes of new hashes (ARGON2_PARALLELISM).')
+param argon2Parallelism int = 1
+
+@minValue(100)
+@maxValue(60000)
+@description('Time budget of one call to Table Storage, in milliseconds (STORAGE_TIMEOUT_MS); past it the request answers 503.')
+param storageTimeoutMs int = 2000
+
+@minValue(0)
+@maxValue(1000000)
+@description('Successes (and login names) one instance of verify remembers so a repeat login skips argon2 (REPEAT_LOGIN_MEMORY_ENTRIES). 0 turns the memory off.')
+param repeatLoginMemoryEntries int = 10000
+
+@minValue(0)
+@maxValue(86400)
+@description('How long verify remembers a success, in seconds (REPEAT_LOGIN_MEMORY_SECONDS). 0: off.')
+param repeatLoginMemorySeconds int = 3600
+
+@minValue(0)
+@maxValue(3600)
+@description('How long verify remembers a login name\'s user id, in seconds (LOGIN_NAME_MEMORY_SECONDS). 0: off.')
+param loginNameMemorySeconds int = 300
 
 @allowed([
   'Standard_LRS'
@@ -210,6 +259,7 @@ module entra 'app/entra.bicep' = if (registerApplications) {
     // The page's own origin from the Static Web App in this deployment; union() drops a repeat of it.
     portalRedirectUris: union([web.outputs.origin], extraRedirectUris)
     adminPrincipalIds: adminIds
+    scopeValue: authRequiredScope
   }
 }
 
@@ -241,6 +291,16 @@ module api 'app/api.bicep' = {
     maxAppPasswordsPerUser: maxAppPasswordsPerUser
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    authRequiredScope: authRequiredScope
+    maxAppPasswordLifetimeDays: maxAppPasswordLifetimeDays
+    deleteUnusedAppPasswordsAfterDays: deleteUnusedAppPasswordsAfterDays
+    argon2MemoryKib: argon2MemoryKib
+    argon2TimeCost: argon2TimeCost
+    argon2Parallelism: argon2Parallelism
+    storageTimeoutMs: storageTimeoutMs
+    repeatLoginMemoryEntries: repeatLoginMemoryEntries
+    repeatLoginMemorySeconds: repeatLoginMemorySeconds
+    loginNameMemorySeconds: loginNameMemorySeconds
   }
 }
 
@@ -255,7 +315,7 @@ output AZURE_STATIC_WEB_APP_NAME string = web.outputs.name
 // What the web service's predeploy hook writes into the page's config.json (dev/writePortalConfig.ts).
 output PORTAL_CLIENT_ID string = portalAppId
 output PORTAL_TENANT_ID string = tenantId
-output PORTAL_API_SCOPE string = '${apiIdentifierUri}/AppPasswords.Manage'
+output PORTAL_API_SCOPE string = '${apiIdentifierUri}/${authRequiredScope}'
 // The registrations this deployment made, for the operator and the postdown hook (which deletes them by
 // uniqueName); empty with registrations of the operator's own, which are never touched. No output is named after
 // an input (APP_PASSWORDS_API_CLIENT_ID...): azd would store it in the environment and the next provision would

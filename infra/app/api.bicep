@@ -113,6 +113,21 @@ param argon2Parallelism int = 1
 @description('Time budget of one call to Table Storage, in milliseconds; past it the request answers 503.')
 param storageTimeoutMs int = 2000
 
+@minValue(0)
+@maxValue(1000000)
+@description('Successes (and login names) one instance of verify remembers so a repeat login skips argon2. 0 turns the memory off.')
+param repeatLoginMemoryEntries int = 10000
+
+@minValue(0)
+@maxValue(86400)
+@description('How long verify remembers a success, in seconds, from the argon2 verification that proved it. 0: off.')
+param repeatLoginMemorySeconds int = 3600
+
+@minValue(0)
+@maxValue(3600)
+@description('How long verify remembers a login name\'s user id, in seconds. 0: off.')
+param loginNameMemorySeconds int = 300
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
 }
@@ -217,9 +232,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       ARGON2_PARALLELISM: string(argon2Parallelism)
       STORAGE_TIMEOUT_MS: string(storageTimeoutMs)
       // Verify's repeat-login memory, per instance (shared/adapters/config.ts); '0' turns it off.
-      REPEAT_LOGIN_MEMORY_ENTRIES: '10000'
-      REPEAT_LOGIN_MEMORY_SECONDS: '3600'
-      LOGIN_NAME_MEMORY_SECONDS: '300'
+      REPEAT_LOGIN_MEMORY_ENTRIES: string(repeatLoginMemoryEntries)
+      REPEAT_LOGIN_MEMORY_SECONDS: string(repeatLoginMemorySeconds)
+      LOGIN_NAME_MEMORY_SECONDS: string(loginNameMemorySeconds)
     }
   }
 

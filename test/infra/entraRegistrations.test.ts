@@ -245,6 +245,16 @@ describe("main.bicep", () => {
       "union([web.outputs.origin], extraRedirectUris)",
     );
     expect(text(propertyAt(declarationBody(entra), "params", "adminPrincipalIds"))).toBe("adminIds");
+    // The scope it exposes is the one the function app requires and the page requests.
+    expect(text(propertyAt(declarationBody(entra), "params", "scopeValue"))).toBe("authRequiredScope");
+    expect(text(propertyAt(declarationBody(await mainModule("api")), "params", "authRequiredScope"))).toBe(
+      "authRequiredScope",
+    );
+    const main = await loadBicepFile("infra/main.bicep");
+    const scope = declarations(main.root, "parameter_declaration").find(
+      (p) => declarationName(p) === "authRequiredScope",
+    );
+    expect(text(scope && assignedValue(scope))).toBe("'AppPasswords.Manage'");
   });
 
   it("gives the function app the registrations' audiences, and the page their client id and scope", async () => {
@@ -260,7 +270,7 @@ describe("main.bicep", () => {
     const output = (name: string) =>
       text(assignedValue(declarations(main.root, "output_declaration").find((o) => declarationName(o) === name)!));
     expect(output("PORTAL_CLIENT_ID")).toBe("portalAppId");
-    expect(output("PORTAL_API_SCOPE")).toBe("'${apiIdentifierUri}/AppPasswords.Manage'");
+    expect(output("PORTAL_API_SCOPE")).toBe("'${apiIdentifierUri}/${authRequiredScope}'");
   });
 
   it("names no output after an azd environment value it reads, so a provision never feeds itself", async () => {
