@@ -24,14 +24,24 @@ interface RunResult {
   readonly output: string;
 }
 
+/** An install that has not finished after this long is stuck, and counts as a failure. */
+const installTimeoutMs = 15 * 60 * 1000;
+
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
+    const timer = setTimeout(() => {
+      output += `\nnpm error ETIMEDOUT: ${command} ${args.join(" ")} still running after ${installTimeoutMs / 60000} minutes`;
+      child.kill("SIGKILL");
+    }, installTimeoutMs);
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.on("error", (error) => resolve({ code: -1, output: `${output}${error.message}` }));
-    child.on("close", (code) => resolve({ code: code ?? -1, output }));
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, output });
+    });
   });
 }
 
@@ -132,7 +142,7 @@ export async function installRace(
     for (let copy = 1; copy <= copies; copy++) {
       const result = await raceOnce(source, arm, copy);
       results.push(result);
-      log(`${arm} ${copy}/${copies}: ${result.failed ? `FAILED ${result.reason}` : "ok"}`);
+      log(`${new Date().toISOString()} ${arm} ${copy}/${copies}: ${result.failed ? `FAILED ${result.reason}` : "ok"}`);
     }
   }
   const plainInstallsPortal = await plainInstallInstallsPortal(source);
