@@ -160,7 +160,8 @@ describe("azure.yaml", () => {
   };
 
   it("declares the function app and the self-service page, each named as the tag on its resource", async () => {
-    const services = [...yaml().matchAll(/^ {2}([A-Za-z0-9-]+):\s*$/gm)].map((match) => match[1]);
+    const servicesBlock = /^services:\n((?: {2,}.*\n|\s*\n)*)/m.exec(yaml())?.[1] ?? "";
+    const services = [...servicesBlock.matchAll(/^ {2}([A-Za-z0-9-]+):\s*$/gm)].map((match) => match[1]);
     expect(services).toEqual(["api", "web"]);
     for (const [service, file] of [
       ["api", "infra/app/api.bicep"],
@@ -202,6 +203,20 @@ describe("azure.yaml", () => {
       .split("\n")
       .filter((line) => line.startsWith("#"));
     expect(comment.join(" ")).toMatch(/Static Web Apps.*environment name/s);
+  });
+
+  it("runs the gateway keys and smoke check after a deployment, and removes the registrations after azd down", () => {
+    const match = /^hooks:\n((?: {2,}.*\n)*)/m.exec(yaml());
+    const hooks = match?.[1] ?? "";
+    expect([...hooks.matchAll(/^ {2}([a-z]+):$/gm)].map((m) => m[1])).toEqual(["postdeploy", "postdown"]);
+    const hookRuns = [...hooks.matchAll(/^ +run: (.*)$/gm)].map((m) => m[1]);
+    expect(hookRuns).toEqual([
+      "infra/hooks/postdeploy.ps1",
+      "infra/hooks/postdeploy.sh",
+      "infra/hooks/postdown.ps1",
+      "infra/hooks/postdown.sh",
+    ]);
+    for (const script of hookRuns) expect(existsSync(path.join(repoRoot, script!))).toBe(true);
   });
 
   it("marks the api service's restore as azd's before it and unmarks it after, in sh and pwsh", () => {
