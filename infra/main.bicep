@@ -34,7 +34,7 @@ param apiAudience string = ''
 @secure()
 @minLength(32)
 @metadata({ azd: { type: 'generate', config: { length: 48, noSpecial: true } } })
-@description('Secret that keys verify throttling, kept out of the table (APP_PASSWORDS_THROTTLE_KEY). azd generates one at the first deployment and keeps it in the environment; changing it only resets throttling counts.')
+@description('Secret that keys verify throttling, kept out of the table (APP_PASSWORDS_THROTTLE_KEY). azd generates one at the first deployment and keeps it in the environment; the deployment stores it in the key vault, which the app setting refers to. Changing it only resets throttling counts.')
 param throttleKey string
 
 @description('Origins of further portal frontends allowed to call the user endpoints from a browser (CORS), e.g. https://admin.contoso.com. The self-service page deployed here is always allowed. Exact origins only; an entry may also be a comma-separated list.')
@@ -234,6 +234,18 @@ module rbac 'app/rbac.bicep' = {
   }
 }
 
+module keyVault 'app/keyvault.bicep' = {
+  name: 'keyVault'
+  scope: rg
+  params: {
+    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    location: location
+    tags: tags
+    identityPrincipalId: identity.outputs.principalId
+    throttleKey: throttleKey
+  }
+}
+
 module web 'app/web.bicep' = {
   name: 'web'
   scope: rg
@@ -266,9 +278,11 @@ module entra 'app/entra.bicep' = if (registerApplications) {
 module api 'app/api.bicep' = {
   name: 'api'
   scope: rg
-  // The host reaches its storage with the identity as soon as it starts, so grant the roles first.
+  // The host reaches its storage, and resolves the throttle key's Key Vault reference, with the identity as soon
+  // as it starts, so grant the roles first.
   dependsOn: [
     rbac
+    keyVault
   ]
   params: {
     name: '${abbrs.webSitesFunctions}app-passwords-${resourceToken}'
@@ -284,7 +298,7 @@ module api 'app/api.bicep' = {
     authIssuers: authIssuers
     authAudiences: authAudiences
     authJwksUri: authJwksUri
-    throttleKey: throttleKey
+    throttleKeyReferenceUri: keyVault.outputs.throttleReferenceUri
     // The self-service page is always allowed; union() also drops a duplicate when it is listed again.
     corsOrigins: union([web.outputs.origin], extraCorsOrigins)
     appPasswordsAllowed: appPasswordsAllowed

@@ -47,10 +47,8 @@ param authJwksUri string
 @description('Delegated scope (scp) the user endpoints require in access tokens: the scope the API\'s app registration exposes.')
 param authRequiredScope string = 'AppPasswords.Manage'
 
-@secure()
-@minLength(32)
-@description('Secret that keys verify throttling (wrong-password fingerprints, unknown login names); never stored in the table. Changing it only resets throttling counts.')
-param throttleKey string
+@description('Versionless URI of the Key Vault secret that keys verify throttling (wrong-password fingerprints, unknown login names); the app setting refers to it, the app resolves it with its identity (app/keyvault.bicep).')
+param throttleKeyReferenceUri string
 
 @description('Browser origins allowed to call the API (CORS): the self-service page and any further portal. Empty allows none.')
 param corsOrigins string[] = []
@@ -164,6 +162,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Key Vault references resolve with the user-assigned identity (there is no system-assigned one).
+    keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
       cors: {
@@ -218,7 +218,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       AUTH_AUDIENCE: join(authAudiences, ',')
       AUTH_JWKS_URI: authJwksUri
       AUTH_REQUIRED_SCOPE: authRequiredScope
-      APP_PASSWORDS_THROTTLE_KEY: throttleKey
+      // A Key Vault reference: the platform puts the secret's value in the environment, the site holds only this.
+      APP_PASSWORDS_THROTTLE_KEY: '@Microsoft.KeyVault(SecretUri=${throttleKeyReferenceUri})'
       // Lowercase on purpose: string(true) would give 'True', which the config does not accept.
       APP_PASSWORDS_ALLOWED: appPasswordsAllowed ? 'true' : 'false'
       APP_PASSWORDS_MAX_PER_USER: string(maxAppPasswordsPerUser)

@@ -16,6 +16,7 @@ export const documentedRoles: Readonly<Record<string, string>> = {
   "b7e6dc6d-f1e8-4753-8033-0f276bb0955b": "Storage Blob Data Owner",
   "974c5e8b-45b9-4653-ba55-5f855dd0fb88": "Storage Queue Data Contributor",
   "3913510d-42f4-4e42-8a64-420c390055eb": "Monitoring Metrics Publisher",
+  "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User",
 };
 
 const guidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;

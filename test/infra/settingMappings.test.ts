@@ -78,7 +78,7 @@ const named = (root: Node, type: "parameter_declaration" | "variable_declaration
 
 /**
  * The azd environment values an expression is computed from, following parameters up to main.parameters.json,
- * variables to their values, `module.outputs.x` into the module's output, and a resource symbol to its name. It
+ * variables to their values, `module.outputs.x` into the module's output, and a resource symbol to its body. It
  * reads every identifier, so it may find more values than the expression really depends on, never fewer.
  */
 function envValuesOf(scope: Scope, value: Node, files: BicepFile[], seen = new Set<string>()): Set<string> {
@@ -128,8 +128,9 @@ function envValuesOf(scope: Scope, value: Node, files: BicepFile[], seen = new S
       };
       add(envValuesOf(moduleScope, outputValue, files, seen));
     } else if (resources.has(name)) {
-      const resourceName = propertyAt(declarationBody(resources.get(name)!), "name");
-      if (resourceName !== undefined) add(envValuesOf(scope, resourceName, files, seen));
+      // The whole body: a property of the resource (a secret's value, a table's name) may be what is read.
+      const body = declarationBody(resources.get(name)!);
+      if (body !== undefined) add(envValuesOf(scope, body, files, seen));
     }
   }
   return found;
