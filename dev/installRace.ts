@@ -8,7 +8,7 @@ import path from "node:path";
  * this repository it does what azd does when it packages `api` and `web` at once (the api service's prerestore hook,
  * then `npm install` at the root and in portal/ together, then the postrestore hook) and counts the failures; a
  * control arm does the same with the root postinstall as it was before (which installed portal/ itself, always).
- * `npm run infra:install-race [-- <copies>]`; it takes minutes (one root install per copy and arm), so it is not part
+ * `npm run infra:install-race [-- <copies> [together|at-postinstall]]`; it takes minutes (one root install per copy and arm), so it is not part
  * of `npm test`.
  */
 
@@ -27,7 +27,13 @@ interface RunResult {
 /** An install that has not finished after this long is stuck, and counts as a failure. */
 const installTimeoutMs = 15 * 60 * 1000;
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  onOutput: (output: string) => void = () => undefined,
+): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
@@ -35,8 +41,12 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
       output += `\nnpm error ETIMEDOUT: ${command} ${args.join(" ")} still running after ${installTimeoutMs / 60000} minutes`;
       child.kill("SIGKILL");
     }, installTimeoutMs);
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const append = (chunk: Buffer) => {
+      output += chunk.toString();
+      onOutput(output);
+    };
+    child.stdout.on("data", append);
+    child.stderr.on("data", append);
     child.on("error", (error) => resolve({ code: -1, output: `${output}${error.message}` }));
     child.on("close", (code) => {
       clearTimeout(timer);
@@ -54,6 +64,13 @@ export function posixHook(azureYaml: string, service: string, hook: string): str
 
 export type Arm = "hooks" | "control";
 
+/**
+ * When azd's install of portal/ starts: with the root install, as azd starts both services' restores, or at the
+ * moment the root install runs its postinstall, the worst case, when the old postinstall's own install of portal/
+ * and azd's are sure to overlap.
+ */
+export type Timing = "together" | "at-postinstall";
+
 export interface CopyResult {
   readonly arm: Arm;
   readonly copy: number;
@@ -67,7 +84,7 @@ function firstError(output: string): string {
 }
 
 /** One fresh clone, the two installs at once as azd runs them, and whether both trees came out whole. */
-async function raceOnce(source: string, arm: Arm, copy: number): Promise<CopyResult> {
+async function raceOnce(source: string, arm: Arm, copy: number, timing: Timing): Promise<CopyResult> {
   const dir = mkdtempSync(path.join(tmpdir(), `install-race-${arm}-`));
   try {
     const clone = await run("git", ["clone", "--quiet", source, dir], tmpdir(), process.env);
@@ -88,19 +105,34 @@ async function raceOnce(source: string, arm: Arm, copy: number): Promise<CopyRes
       writeFileSync(path.join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     }
 
+    let postinstallStarted: () => void = () => undefined;
+    const seen = { postinstall: false };
+    const atPostinstall = new Promise<void>((resolve) => (postinstallStarted = resolve));
     const api = async (): Promise<RunResult> => {
       if (prerestore !== undefined) {
         const hook = await run("sh", ["-c", prerestore], dir, env);
         if (hook.code !== 0) return hook;
       }
-      const install = await run("npm", azdInstall, dir, env);
+      // npm prints "> app-passwords@<version> postinstall" as it starts the root's own postinstall.
+      const install = await run("npm", azdInstall, dir, env, (output) => {
+        if (/^> \S+ postinstall$/m.test(output)) {
+          seen.postinstall = true;
+          postinstallStarted();
+        }
+      });
+      postinstallStarted();
       if (install.code !== 0 || postrestore === undefined) return install;
       const hook = await run("sh", ["-c", postrestore], dir, env);
       return { code: hook.code, output: install.output + hook.output };
     };
-    const [root, portal] = await Promise.all([api(), run("npm", azdInstall, path.join(dir, "portal"), env)]);
+    const web = async (): Promise<RunResult> => {
+      if (timing === "at-postinstall") await atPostinstall;
+      return run("npm", azdInstall, path.join(dir, "portal"), env);
+    };
+    const [root, portal] = await Promise.all([api(), web()]);
 
     const failures = [
+      ...(timing === "at-postinstall" && !seen.postinstall ? ["the root install never started its postinstall"] : []),
       ...(root.code !== 0 ? [`root install exited ${root.code} ${firstError(root.output)}`] : []),
       ...(portal.code !== 0 ? [`portal install exited ${portal.code} ${firstError(portal.output)}`] : []),
     ];
@@ -135,12 +167,13 @@ async function plainInstallInstallsPortal(source: string): Promise<boolean> {
 export async function installRace(
   source: string,
   copies: number,
+  timing: Timing,
   log: (line: string) => void,
 ): Promise<{ results: CopyResult[]; plainInstallsPortal: boolean }> {
   const results: CopyResult[] = [];
   for (const arm of ["hooks", "control"] as const) {
     for (let copy = 1; copy <= copies; copy++) {
-      const result = await raceOnce(source, arm, copy);
+      const result = await raceOnce(source, arm, copy, timing);
       results.push(result);
       log(`${new Date().toISOString()} ${arm} ${copy}/${copies}: ${result.failed ? `FAILED ${result.reason}` : "ok"}`);
     }
@@ -152,9 +185,13 @@ export async function installRace(
 
 if (require.main === module) {
   const copies = Number(process.argv[2] ?? "10");
+  const timing: Timing = process.argv[3] === "at-postinstall" ? "at-postinstall" : "together";
   // The committed state of this repository: a clone is what a fresh checkout holds.
   const source = path.resolve(__dirname, "..", "..");
-  void installRace(source, copies, (line) => console.log(line)).then(({ results, plainInstallsPortal }) => {
+  console.log(
+    `${copies} fresh clones per arm, azd's portal install started ${timing === "together" ? "with the root install" : "at the root postinstall"}`,
+  );
+  void installRace(source, copies, timing, (line) => console.log(line)).then(({ results, plainInstallsPortal }) => {
     const failedIn = (arm: Arm) => results.filter((r) => r.arm === arm && r.failed).length;
     console.log(
       `hooks: ${failedIn("hooks")} of ${copies} failed; control (old postinstall): ${failedIn("control")} of ${copies} failed`,
