@@ -81,6 +81,20 @@ resource apiServicePrincipal 'Microsoft.Graph/servicePrincipals@v1.0' = {
   appId: apiApp.appId
 }
 
+// MSAL signs the page in with the OpenID Connect scopes besides the API's (openid, profile, offline_access: Microsoft
+// Graph's delegated permissions of those names). They are consented below too, so a tenant where users may not
+// consent to apps still lets everyone sign in.
+var graphAppId = '00000003-0000-0000-c000-000000000000'
+var signInScopes = [
+  { value: 'openid', id: '37f7f235-527c-4136-accd-4a02d197296e' }
+  { value: 'profile', id: '14dad69e-099b-42c9-810b-d002981feec1' }
+  { value: 'offline_access', id: '7427e0e9-2fba-42fe-b0c0-848c9e6a8182' }
+]
+
+resource graphServicePrincipal 'Microsoft.Graph/servicePrincipals@v1.0' existing = {
+  appId: graphAppId
+}
+
 resource portalApp 'Microsoft.Graph/applications@v1.0' = {
   uniqueName: portalUniqueName
   displayName: portalDisplayName
@@ -99,6 +113,15 @@ resource portalApp 'Microsoft.Graph/applications@v1.0' = {
         }
       ]
     }
+    {
+      resourceAppId: graphAppId
+      resourceAccess: [
+        for scope in signInScopes: {
+          id: scope.id
+          type: 'Scope'
+        }
+      ]
+    }
   ]
 }
 
@@ -113,6 +136,13 @@ resource portalConsent 'Microsoft.Graph/oauth2PermissionGrants@v1.0' = {
   resourceId: apiServicePrincipal.id
   consentType: 'AllPrincipals'
   scope: scopeValue
+}
+
+resource portalSignInConsent 'Microsoft.Graph/oauth2PermissionGrants@v1.0' = {
+  clientId: portalServicePrincipal.id
+  resourceId: graphServicePrincipal.id
+  consentType: 'AllPrincipals'
+  scope: join(map(signInScopes, scope => scope.value), ' ')
 }
 
 resource adminAssignments 'Microsoft.Graph/appRoleAssignedTo@v1.0' = [

@@ -8,6 +8,7 @@ import {
   declarationName,
   declarations,
   declaredTarget,
+  isExisting,
   objectProperties,
   propertyAt,
   where,
@@ -209,7 +210,8 @@ describe("the page's registration", () => {
   });
 
   it("requires the API's scope and holds the tenant's consent to it", async () => {
-    const access = onlyItem(propertyAt((await entraResource("portalApp")).body, "requiredResourceAccess"));
+    const required = propertyAt((await entraResource("portalApp")).body, "requiredResourceAccess");
+    const access = required?.namedChildren.filter((node) => node.type === "object")[0];
     expect(text(propertyAt(access, "resourceAppId"))).toBe("apiApp.appId");
     const scope = onlyItem(propertyAt(access, "resourceAccess"));
     expect([text(propertyAt(scope, "id")), text(propertyAt(scope, "type"))]).toEqual(["scopeId", "'Scope'"]);
@@ -220,6 +222,25 @@ describe("the page's registration", () => {
     expect(text(propertyAt(grant, "resourceId"))).toBe("apiServicePrincipal.id");
     expect(text(propertyAt(grant, "consentType"))).toBe("'AllPrincipals'");
     expect(text(propertyAt(grant, "scope"))).toBe("scopeValue");
+  });
+
+  it("requires and holds consent for the sign-in scopes MSAL asks for, from Microsoft Graph", async () => {
+    const required = propertyAt((await entraResource("portalApp")).body, "requiredResourceAccess");
+    const graph = required?.namedChildren.filter((node) => node.type === "object")[1];
+    expect(text(propertyAt(graph, "resourceAppId"))).toBe("graphAppId");
+    expect(await entraVariable("graphAppId")).toBe("'00000003-0000-0000-c000-000000000000'");
+    // Microsoft Graph's delegated permission ids for the OpenID Connect scopes.
+    expect((await entraVariable("signInScopes"))?.replace(/\s+/g, " ")).toBe(
+      "[ { value: 'openid', id: '37f7f235-527c-4136-accd-4a02d197296e' } { value: 'profile', id: '14dad69e-099b-42c9-810b-d002981feec1' } { value: 'offline_access', id: '7427e0e9-2fba-42fe-b0c0-848c9e6a8182' } ]",
+    );
+    const graphSp = await entraResource("graphServicePrincipal");
+    expect(isExisting(graphSp.declaration)).toBe(true);
+    expect(text(propertyAt(graphSp.body, "appId"))).toBe("graphAppId");
+    const grant = (await entraResource("portalSignInConsent")).body;
+    expect(text(propertyAt(grant, "clientId"))).toBe("portalServicePrincipal.id");
+    expect(text(propertyAt(grant, "resourceId"))).toBe("graphServicePrincipal.id");
+    expect(text(propertyAt(grant, "consentType"))).toBe("'AllPrincipals'");
+    expect(text(propertyAt(grant, "scope"))).toBe("join(map(signInScopes, scope => scope.value), ' ')");
   });
 });
 

@@ -19,6 +19,17 @@ export const documentedRoles: Readonly<Record<string, string>> = {
   "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User",
 };
 
+/**
+ * The other well-known ids the templates write: Microsoft Graph's application id and the delegated permissions
+ * the page signs in with (infra/app/entra.bicep). Not roles; listed so that any other GUID still stands out.
+ */
+export const documentedGraphIds: Readonly<Record<string, string>> = {
+  "00000003-0000-0000-c000-000000000000": "Microsoft Graph (application id)",
+  "37f7f235-527c-4136-accd-4a02d197296e": "Microsoft Graph delegated permission openid",
+  "14dad69e-099b-42c9-810b-d002981feec1": "Microsoft Graph delegated permission profile",
+  "7427e0e9-2fba-42fe-b0c0-848c9e6a8182": "Microsoft Graph delegated permission offline_access",
+};
+
 const guidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 /** Every GUID written in a string literal of the file. */
