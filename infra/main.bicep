@@ -22,12 +22,11 @@ param principalId string = ''
 @description('Name of the resource group to create. Empty means rg-<environmentName>.')
 param resourceGroupName string = ''
 
-@description('Microsoft Entra tenant (id) that issues the access tokens portal frontends send. Empty means the tenant of the target subscription.')
+@description('Microsoft Entra tenant (id) that issues the access tokens portal frontends send, with registrations of your own (apiClientId). Empty means the tenant of the target subscription, which is also where this template registers the applications when apiClientId is empty.')
 param entraTenantId string = ''
 
-@minLength(1)
-@description('Application (client) id of the app registration that exposes the API. Access tokens in the v2 format carry it as their audience.')
-param apiClientId string
+@description('Application (client) id of an app registration of your own that exposes the API ("Bring your own registrations" in README). Empty: this template registers the API and the page in the subscription\'s tenant (app/entra.bicep). Access tokens in the v2 format carry it as their audience.')
+param apiClientId string = ''
 
 @description('Application ID URI of that app registration, the resource portal frontends request tokens for (e.g. api://app-passwords.contoso.com). Access tokens in the v1 format carry it as their audience. Empty means api://<apiClientId>.')
 param apiAudience string = ''
@@ -35,14 +34,20 @@ param apiAudience string = ''
 @secure()
 @minLength(32)
 @metadata({ azd: { type: 'generate', config: { length: 48, noSpecial: true } } })
-@description('Secret that keys verify throttling, kept out of the table (APP_PASSWORDS_THROTTLE_KEY). azd generates one at the first deployment and keeps it in the environment; changing it only resets throttling counts.')
+@description('Secret that keys verify throttling, kept out of the table (APP_PASSWORDS_THROTTLE_KEY). azd generates one at the first deployment and keeps it in the environment; the deployment stores it in the key vault, which the app setting refers to. Changing it only resets throttling counts.')
 param throttleKey string
 
 @description('Origins of further portal frontends allowed to call the user endpoints from a browser (CORS), e.g. https://admin.contoso.com. The self-service page deployed here is always allowed. Exact origins only; an entry may also be a comma-separated list.')
 param portalOrigins string[] = []
 
-@description('Application (client) id of the self-service page\'s app registration (a single-page application whose redirect URI is the page\'s URL). The page reads it from its config.json; empty leaves the page unable to sign anybody in, and azd refuses to deploy it.')
+@description('With registrations of your own (apiClientId): application (client) id of the self-service page\'s app registration (a single-page application whose redirect URI is the page\'s URL). The page reads it from its config.json; empty leaves the page unable to sign anybody in, and azd refuses to deploy it. Ignored when this template registers the page.')
 param portalClientId string = ''
+
+@description('Further redirect URIs of the page\'s registration, when this template registers it: a custom domain\'s origin, or http://localhost:5173 for `npm run dev` against this deployment. The Static Web App\'s origin is always in. An entry may also be a comma-separated list.')
+param portalRedirectUris string[] = []
+
+@description('Object ids of the users or groups who get the app role AppPasswords.Admin, when this template registers the API. An entry may also be a comma-separated list. Empty assigns nobody (assign them in the Entra admin center).')
+param adminPrincipalIds string[] = []
 
 @allowed([
   'centralus'
@@ -77,8 +82,57 @@ param instanceMemoryMB int = 2048
 
 @minLength(3)
 @maxLength(63)
-@description('Name of the table that holds the app passwords.')
+@description('Name of the table that holds the app passwords (APP_PASSWORDS_TABLE_NAME).')
 param appPasswordsTableName string = 'AppPasswords'
+
+@minLength(1)
+@description('Delegated scope the user endpoints require in access tokens (AUTH_REQUIRED_SCOPE): the scope this template\'s API registration exposes, or the one your own exposes. The page requests <application ID URI>/<scope>.')
+param authRequiredScope string = 'AppPasswords.Manage'
+
+@minValue(0)
+@maxValue(365)
+@description('Tenant policy (APP_PASSWORDS_MAX_LIFETIME_DAYS): longest lifetime of a new app password in days, and the lifetime of one created without. 0: no limit.')
+param maxAppPasswordLifetimeDays int = 0
+
+@minValue(0)
+@maxValue(3650)
+@description('Tenant policy (APP_PASSWORDS_DELETE_UNUSED_AFTER_DAYS): the daily clean-up deletes app passwords unused for this many days. 0: never.')
+param deleteUnusedAppPasswordsAfterDays int = 0
+
+@minValue(8192)
+@maxValue(4194304)
+@description('argon2id memory cost of new hashes, in KiB (ARGON2_MEMORY_KIB; OWASP minimum 19456). Each concurrent verify holds this much: mind instanceMemoryMB.')
+param argon2MemoryKib int = 19456
+
+@minValue(1)
+@maxValue(100)
+@description('argon2id iterations of new hashes (ARGON2_TIME_COST; OWASP minimum 2 at 19456 KiB).')
+param argon2TimeCost int = 2
+
+@minValue(1)
+@maxValue(16)
+@description('argon2id lanes of new hashes (ARGON2_PARALLELISM).')
+param argon2Parallelism int = 1
+
+@minValue(100)
+@maxValue(60000)
+@description('Time budget of one call to Table Storage, in milliseconds (STORAGE_TIMEOUT_MS); past it the request answers 503.')
+param storageTimeoutMs int = 2000
+
+@minValue(0)
+@maxValue(1000000)
+@description('Successes (and login names) one instance of verify remembers so a repeat login skips argon2 (REPEAT_LOGIN_MEMORY_ENTRIES). 0 turns the memory off.')
+param repeatLoginMemoryEntries int = 10000
+
+@minValue(0)
+@maxValue(86400)
+@description('How long verify remembers a success, in seconds (REPEAT_LOGIN_MEMORY_SECONDS). 0: off.')
+param repeatLoginMemorySeconds int = 3600
+
+@minValue(0)
+@maxValue(3600)
+@description('How long verify remembers a login name\'s user id, in seconds (LOGIN_NAME_MEMORY_SECONDS). 0: off.')
+param loginNameMemorySeconds int = 300
 
 @allowed([
   'Standard_LRS'
@@ -95,7 +149,10 @@ var tags = {
   'azd-env-name': environmentName
 }
 
-var tenantId = empty(entraTenantId) ? tenant().tenantId : entraTenantId
+// Without a registration of the operator's own, this deployment registers the API and the page (app/entra.bicep).
+var registerApplications = empty(apiClientId)
+// The registrations this template makes are in the deploying tenant, so its tokens are what the app accepts then.
+var tenantId = registerApplications || empty(entraTenantId) ? tenant().tenantId : entraTenantId
 // Entra ID signs v1 and v2 access tokens with the same keys but names a different issuer in each; accept both so
 // the app registration's requestedAccessTokenVersion does not matter.
 var authIssuers = [
@@ -103,14 +160,28 @@ var authIssuers = [
   'https://sts.windows.net/${tenantId}/'
 ]
 var authJwksUri = '${environment().authentication.loginEndpoint}${tenantId}/discovery/v2.0/keys'
-var apiIdentifierUri = empty(apiAudience) ? 'api://${apiClientId}' : apiAudience
+// `!`: the module exists exactly when registerApplications is true, and ARM evaluates only the branch taken.
+var apiAppId = registerApplications ? entra!.outputs.apiClientId : apiClientId
+var apiIdentifierUri = registerApplications
+  ? entra!.outputs.apiIdentifierUri
+  : (empty(apiAudience) ? 'api://${apiClientId}' : apiAudience)
+var portalAppId = registerApplications ? entra!.outputs.portalClientId : portalClientId
 var authAudiences = [
   apiIdentifierUri
-  apiClientId
+  apiAppId
 ]
-// azd passes one string (APP_PASSWORDS_PORTAL_ORIGINS) inside the array, possibly comma-separated and possibly empty.
+// azd passes one string (APP_PASSWORDS_PORTAL_ORIGINS and the like) inside the array, possibly comma-separated and
+// possibly empty.
 var portalOriginEntries = flatten(map(portalOrigins, entry => split(entry, ',')))
 var extraCorsOrigins = filter(map(portalOriginEntries, origin => trim(origin)), origin => !empty(origin))
+var extraRedirectUris = filter(
+  map(flatten(map(portalRedirectUris, entry => split(entry, ','))), uri => trim(uri)),
+  uri => !empty(uri)
+)
+var adminIds = filter(
+  map(flatten(map(adminPrincipalIds, entry => split(entry, ','))), id => trim(id)),
+  id => !empty(id)
+)
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -163,6 +234,18 @@ module rbac 'app/rbac.bicep' = {
   }
 }
 
+module keyVault 'app/keyvault.bicep' = {
+  name: 'keyVault'
+  scope: rg
+  params: {
+    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    location: location
+    tags: tags
+    identityPrincipalId: identity.outputs.principalId
+    throttleKey: throttleKey
+  }
+}
+
 module web 'app/web.bicep' = {
   name: 'web'
   scope: rg
@@ -173,12 +256,33 @@ module web 'app/web.bicep' = {
   }
 }
 
+// Stable per environment (the token), so a redeployment updates the same applications.
+var apiUniqueName = 'app-passwords-api-${resourceToken}'
+var portalUniqueName = 'app-passwords-portal-${resourceToken}'
+
+module entra 'app/entra.bicep' = if (registerApplications) {
+  name: 'entra'
+  scope: rg
+  params: {
+    apiUniqueName: apiUniqueName
+    apiDisplayName: 'App passwords API (${environmentName})'
+    portalUniqueName: portalUniqueName
+    portalDisplayName: 'App passwords (${environmentName})'
+    // The page's own origin from the Static Web App in this deployment; union() drops a repeat of it.
+    portalRedirectUris: union([web.outputs.origin], extraRedirectUris)
+    adminPrincipalIds: adminIds
+    scopeValue: authRequiredScope
+  }
+}
+
 module api 'app/api.bicep' = {
   name: 'api'
   scope: rg
-  // The host reaches its storage with the identity as soon as it starts, so grant the roles first.
+  // The host reaches its storage, and resolves the throttle key's Key Vault reference, with the identity as soon
+  // as it starts, so grant the roles first.
   dependsOn: [
     rbac
+    keyVault
   ]
   params: {
     name: '${abbrs.webSitesFunctions}app-passwords-${resourceToken}'
@@ -194,13 +298,23 @@ module api 'app/api.bicep' = {
     authIssuers: authIssuers
     authAudiences: authAudiences
     authJwksUri: authJwksUri
-    throttleKey: throttleKey
+    throttleKeyReferenceUri: keyVault.outputs.throttleReferenceUri
     // The self-service page is always allowed; union() also drops a duplicate when it is listed again.
     corsOrigins: union([web.outputs.origin], extraCorsOrigins)
     appPasswordsAllowed: appPasswordsAllowed
     maxAppPasswordsPerUser: maxAppPasswordsPerUser
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    authRequiredScope: authRequiredScope
+    maxAppPasswordLifetimeDays: maxAppPasswordLifetimeDays
+    deleteUnusedAppPasswordsAfterDays: deleteUnusedAppPasswordsAfterDays
+    argon2MemoryKib: argon2MemoryKib
+    argon2TimeCost: argon2TimeCost
+    argon2Parallelism: argon2Parallelism
+    storageTimeoutMs: storageTimeoutMs
+    repeatLoginMemoryEntries: repeatLoginMemoryEntries
+    repeatLoginMemorySeconds: repeatLoginMemorySeconds
+    loginNameMemorySeconds: loginNameMemorySeconds
   }
 }
 
@@ -213,6 +327,13 @@ output AZURE_TABLE_NAME string = storage.outputs.tableName
 output PORTAL_URL string = web.outputs.origin
 output AZURE_STATIC_WEB_APP_NAME string = web.outputs.name
 // What the web service's predeploy hook writes into the page's config.json (dev/writePortalConfig.ts).
-output PORTAL_CLIENT_ID string = portalClientId
+output PORTAL_CLIENT_ID string = portalAppId
 output PORTAL_TENANT_ID string = tenantId
-output PORTAL_API_SCOPE string = '${apiIdentifierUri}/AppPasswords.Manage'
+output PORTAL_API_SCOPE string = '${apiIdentifierUri}/${authRequiredScope}'
+// The registrations this deployment made, for the operator and the postdown hook (which deletes them by
+// uniqueName); empty with registrations of the operator's own, which are never touched. No output is named after
+// an input (APP_PASSWORDS_API_CLIENT_ID...): azd would store it in the environment and the next provision would
+// take the registrations for the operator's own. test/infra/wiring.test.ts checks that.
+output ENTRA_API_CLIENT_ID string = apiAppId
+output ENTRA_API_UNIQUE_NAME string = registerApplications ? apiUniqueName : ''
+output ENTRA_PORTAL_UNIQUE_NAME string = registerApplications ? portalUniqueName : ''

@@ -47,10 +47,8 @@ param authJwksUri string
 @description('Delegated scope (scp) the user endpoints require in access tokens: the scope the API\'s app registration exposes.')
 param authRequiredScope string = 'AppPasswords.Manage'
 
-@secure()
-@minLength(32)
-@description('Secret that keys verify throttling (wrong-password fingerprints, unknown login names); never stored in the table. Changing it only resets throttling counts.')
-param throttleKey string
+@description('Versionless URI of the Key Vault secret that keys verify throttling (wrong-password fingerprints, unknown login names); the app setting refers to it, the app resolves it with its identity (app/keyvault.bicep).')
+param throttleKeyReferenceUri string
 
 @description('Browser origins allowed to call the API (CORS): the self-service page and any further portal. Empty allows none.')
 param corsOrigins string[] = []
@@ -113,6 +111,21 @@ param argon2Parallelism int = 1
 @description('Time budget of one call to Table Storage, in milliseconds; past it the request answers 503.')
 param storageTimeoutMs int = 2000
 
+@minValue(0)
+@maxValue(1000000)
+@description('Successes (and login names) one instance of verify remembers so a repeat login skips argon2. 0 turns the memory off.')
+param repeatLoginMemoryEntries int = 10000
+
+@minValue(0)
+@maxValue(86400)
+@description('How long verify remembers a success, in seconds, from the argon2 verification that proved it. 0: off.')
+param repeatLoginMemorySeconds int = 3600
+
+@minValue(0)
+@maxValue(3600)
+@description('How long verify remembers a login name\'s user id, in seconds. 0: off.')
+param loginNameMemorySeconds int = 300
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
 }
@@ -149,6 +162,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Key Vault references resolve with the user-assigned identity (there is no system-assigned one).
+    keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
       cors: {
@@ -203,7 +218,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       AUTH_AUDIENCE: join(authAudiences, ',')
       AUTH_JWKS_URI: authJwksUri
       AUTH_REQUIRED_SCOPE: authRequiredScope
-      APP_PASSWORDS_THROTTLE_KEY: throttleKey
+      // A Key Vault reference: the platform puts the secret's value in the environment, the site holds only this.
+      APP_PASSWORDS_THROTTLE_KEY: '@Microsoft.KeyVault(SecretUri=${throttleKeyReferenceUri})'
       // Lowercase on purpose: string(true) would give 'True', which the config does not accept.
       APP_PASSWORDS_ALLOWED: appPasswordsAllowed ? 'true' : 'false'
       APP_PASSWORDS_MAX_PER_USER: string(maxAppPasswordsPerUser)
@@ -217,9 +233,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       ARGON2_PARALLELISM: string(argon2Parallelism)
       STORAGE_TIMEOUT_MS: string(storageTimeoutMs)
       // Verify's repeat-login memory, per instance (shared/adapters/config.ts); '0' turns it off.
-      REPEAT_LOGIN_MEMORY_ENTRIES: '10000'
-      REPEAT_LOGIN_MEMORY_SECONDS: '3600'
-      LOGIN_NAME_MEMORY_SECONDS: '300'
+      REPEAT_LOGIN_MEMORY_ENTRIES: string(repeatLoginMemoryEntries)
+      REPEAT_LOGIN_MEMORY_SECONDS: string(repeatLoginMemorySeconds)
+      LOGIN_NAME_MEMORY_SECONDS: string(loginNameMemorySeconds)
     }
   }
 

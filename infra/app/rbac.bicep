@@ -1,5 +1,6 @@
 // Role assignments, each named guid(scope, principal, role) so that a redeployment finds the same assignment.
-// Only the four built-in roles below are used; test/infra checks that no other role id appears.
+// Only the four built-in roles below are used here (and Key Vault Secrets User in keyvault.bicep); test/infra checks
+// that no other role id appears.
 
 @description('Storage account that holds the host storage, the deployment package and the app passwords table.')
 param storageAccountName string

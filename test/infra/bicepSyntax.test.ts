@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { bicepPaths, formatProblem, loadBicepFile, parseBicep, syntaxProblems } from "./parseBicep";
+import {
+  bicepPaths,
+  extensionStatements,
+  formatProblem,
+  loadBicepFile,
+  parseBicep,
+  syntaxProblems,
+} from "./parseBicep";
 
 async function problemsIn(source: string): Promise<string[]> {
   return syntaxProblems(await parseBicep(source)).map((problem) => formatProblem("snippet.bicep", problem));
@@ -21,6 +28,31 @@ describe("the Bicep syntax checker", () => {
     expect(await problemsIn(source.join("\n"))).toEqual([`snippet.bicep:2:13: ERROR unexpected "'b'"`]);
   });
 
+  it("reads `extension <alias>` (which the grammar does not know) and keeps later positions where they are", async () => {
+    const source = [
+      "// Graph types",
+      "extension microsoftGraphV1",
+      "",
+      "resource s 'Microsoft.Web/sites@2024-04-01' = {",
+    ];
+    source.push("  name: 'a' 'b'", "}", "");
+    expect(await problemsIn(source.join("\n"))).toEqual([`snippet.bicep:5:13: ERROR unexpected "'b'"`]);
+    expect(extensionStatements(source.join("\n"))).toEqual([{ alias: "microsoftGraphV1", line: 2 }]);
+  });
+
+  it("still reports an extension statement in another form, or a misspelt one", async () => {
+    expect(
+      await problemsIn("extension 'br:mcr.microsoft.com/bicep/extensions/microsoftgraph/v1.0:1.0.0' as g\n"),
+    ).toEqual([expect.stringMatching(/^snippet\.bicep:1:1: ERROR /)]);
+    expect(await problemsIn("extension microsoftGraphV1 extra\n")).toEqual([
+      expect.stringMatching(/^snippet\.bicep:1:1: ERROR /),
+    ]);
+    expect(await problemsIn("extensions microsoftGraphV1\n")).toEqual([
+      expect.stringMatching(/^snippet\.bicep:1:1: ERROR /),
+    ]);
+    expect(extensionStatements("  extension microsoftGraphV1\nextension a b\n")).toEqual([]);
+  });
+
   it("reports a declaration it cannot make sense of", async () => {
     const problems = await problemsIn("param a string =\nvar = 3\n");
     expect(problems.length).toBeGreaterThan(0);
@@ -34,6 +66,7 @@ describe("infra/*.bicep", () => {
       expect.arrayContaining([
         "infra/main.bicep",
         "infra/app/api.bicep",
+        "infra/app/entra.bicep",
         "infra/app/rbac.bicep",
         "infra/app/storage.bicep",
       ]),

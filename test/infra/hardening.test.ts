@@ -174,7 +174,7 @@ describe("main.bicep outputs", () => {
     const scope = declarations(main.root, "output_declaration").find(
       (output) => declarationName(output) === "PORTAL_API_SCOPE",
     );
-    expect(text(scope && assignedValue(scope))).toBe("'${apiIdentifierUri}/AppPasswords.Manage'");
+    expect(text(scope && assignedValue(scope))).toBe("'${apiIdentifierUri}/${authRequiredScope}'");
     const api = await loadBicepFile("infra/app/api.bicep");
     const baseUrl = declarations(api.root, "output_declaration").find(
       (output) => declarationName(output) === "baseUrl",

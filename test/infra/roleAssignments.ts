@@ -16,6 +16,18 @@ export const documentedRoles: Readonly<Record<string, string>> = {
   "b7e6dc6d-f1e8-4753-8033-0f276bb0955b": "Storage Blob Data Owner",
   "974c5e8b-45b9-4653-ba55-5f855dd0fb88": "Storage Queue Data Contributor",
   "3913510d-42f4-4e42-8a64-420c390055eb": "Monitoring Metrics Publisher",
+  "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User",
+};
+
+/**
+ * The other well-known ids the templates write: Microsoft Graph's application id and the delegated permissions
+ * the page signs in with (infra/app/entra.bicep). Not roles; listed so that any other GUID still stands out.
+ */
+export const documentedGraphIds: Readonly<Record<string, string>> = {
+  "00000003-0000-0000-c000-000000000000": "Microsoft Graph (application id)",
+  "37f7f235-527c-4136-accd-4a02d197296e": "Microsoft Graph delegated permission openid",
+  "14dad69e-099b-42c9-810b-d002981feec1": "Microsoft Graph delegated permission profile",
+  "7427e0e9-2fba-42fe-b0c0-848c9e6a8182": "Microsoft Graph delegated permission offline_access",
 };
 
 const guidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Node } from "web-tree-sitter";
 import { describe, expect, it } from "vitest";
@@ -71,7 +71,9 @@ describe("modules", () => {
         return file.root.descendantsOfType("member_expression").flatMap((access) => {
           const object = access.childForFieldName("object");
           const property = access.childForFieldName("property")?.text;
-          const readsOutputs = object?.type === "member_expression" && object.text === `${symbol}.outputs`;
+          // `entra!.outputs.x` and `entra.?outputs.x` (a conditional module) read the same outputs.
+          const objectText = object?.text.replace(/!?\.\??/g, ".");
+          const readsOutputs = object?.type === "member_expression" && objectText === `${symbol}.outputs`;
           return readsOutputs && property !== undefined && !outputs.includes(property)
             ? [`${where(file.name, access)}: ${target} has no output ${property}`]
             : [];
@@ -158,7 +160,8 @@ describe("azure.yaml", () => {
   };
 
   it("declares the function app and the self-service page, each named as the tag on its resource", async () => {
-    const services = [...yaml().matchAll(/^ {2}([A-Za-z0-9-]+):\s*$/gm)].map((match) => match[1]);
+    const servicesBlock = /^services:\n((?: {2,}.*\n|\s*\n)*)/m.exec(yaml())?.[1] ?? "";
+    const services = [...servicesBlock.matchAll(/^ {2}([A-Za-z0-9-]+):\s*$/gm)].map((match) => match[1]);
     expect(services).toEqual(["api", "web"]);
     for (const [service, file] of [
       ["api", "infra/app/api.bicep"],
@@ -189,11 +192,44 @@ describe("azure.yaml", () => {
     // After packaging (the page's build empties dist/), so the file is still there when azd uploads the folder.
     const hookRuns = [...web.matchAll(/^ +run: (.*)$/gm)].map((match) => match[1]);
     expect(web).toMatch(/^ {4}hooks:\n {6}predeploy:$/m);
+    expect(hookRuns).toEqual(["../infra/hooks/write-portal-config.ps1", "../infra/hooks/write-portal-config.sh"]);
+    for (const script of hookRuns) expect(existsSync(path.join(repoRoot, "portal", script!))).toBe(true);
+  });
+
+  it("requires the azd that deploys the page (>= 1.26.0), saying why", () => {
+    expect(yaml()).toMatch(/^requiredVersions:\n {2}azd: ">= 1\.26\.0"$/m);
+    const comment = yaml()
+      .split("requiredVersions:")[0]!
+      .split("\n")
+      .filter((line) => line.startsWith("#"));
+    expect(comment.join(" ")).toMatch(/Static Web Apps.*environment name/s);
+  });
+
+  it("runs the gateway keys and smoke check after a deployment, and removes the registrations after azd down", () => {
+    const match = /^hooks:\n((?: {2,}.*\n)*)/m.exec(yaml());
+    const hooks = match?.[1] ?? "";
+    expect([...hooks.matchAll(/^ {2}([a-z]+):$/gm)].map((m) => m[1])).toEqual(["postdeploy", "postdown"]);
+    const hookRuns = [...hooks.matchAll(/^ +run: (.*)$/gm)].map((m) => m[1]);
     expect(hookRuns).toEqual([
-      "npm --prefix .. run --silent portal:config",
-      "npm --prefix .. run --silent portal:config",
+      "infra/hooks/postdeploy.ps1",
+      "infra/hooks/postdeploy.sh",
+      "infra/hooks/postdown.ps1",
+      "infra/hooks/postdown.sh",
     ]);
-    const scripts = (readJson("package.json") as { scripts: Record<string, string> }).scripts;
-    expect(scripts["portal:config"]).toBe("npm run build && node dist/dev/writePortalConfig.js");
+    for (const script of hookRuns) expect(existsSync(path.join(repoRoot, script!))).toBe(true);
+  });
+
+  it("marks the api service's restore as azd's before it and unmarks it after, in sh and pwsh", () => {
+    const api = serviceBlock("api");
+    const hookRuns = [...api.matchAll(/^ +run: (.*)$/gm)].map((match) => match[1]);
+    expect(api).toMatch(/^ {4}hooks:\n {6}prerestore:$/m);
+    expect(api).toMatch(/^ {6}postrestore:$/m);
+    expect(hookRuns).toEqual([
+      "infra/hooks/azd-installs-portal.ps1",
+      "infra/hooks/azd-installs-portal.sh",
+      "infra/hooks/azd-installed-portal.ps1",
+      "infra/hooks/azd-installed-portal.sh",
+    ]);
+    for (const script of hookRuns) expect(existsSync(path.join(repoRoot, script!))).toBe(true);
   });
 });
