@@ -4,7 +4,24 @@
  * ActiveSync server (Debian's php-horde-activesync), logging in to Dovecot's EAS-only IMAP listener.
  * Installation and configuration: README.md beside this file. Settings: activesync.settings.php.
  */
-require_once 'Horde/Autoloader/Default.php';
+// Horde's classes from Debian's /usr/share/php (PEAR layout: Horde_ActiveSync_State_Sql in
+// Horde/ActiveSync/State/Sql.php, Horde\Socket\Client in Horde/Socket/Client.php); Debian ships no Horde
+// autoloader without the whole Horde application.
+spl_autoload_register(function ($class) {
+    if (strncmp($class, 'Horde_', 6) === 0 || strncmp($class, 'Horde\\', 6) === 0) {
+        $file = stream_resolve_include_path(str_replace(array('_', '\\'), '/', $class) . '.php');
+        if ($file !== false) {
+            require_once $file;
+        }
+    }
+});
+// Horde_ActiveSync throws this on a failed login; Horde defines it in its web application (php-horde-core,
+// lib/Horde/Exception/AuthenticationFailure.php), which this recipe does not need.
+if (!class_exists('Horde_Exception_AuthenticationFailure')) {
+    class Horde_Exception_AuthenticationFailure extends Horde_Exception
+    {
+    }
+}
 require_once __DIR__ . '/AppPasswordsImapClient.php';
 require_once __DIR__ . '/AppPasswordsDriver.php';
 
