@@ -71,6 +71,20 @@ class AppPasswordsDriver extends Horde_ActiveSync_Driver_Mock
         return true;
     }
 
+    protected function _getMailFolders()
+    {
+        // The Mock driver builds the list but returns nothing (php-horde-activesync 2.41.9).
+        parent::_getMailFolders();
+        return $this->_mailFolders;
+    }
+
+    protected function _getFolderUidForBackendId($sid, $type = null, $old_id = null)
+    {
+        // The folder's id on the phone is its IMAP name (the Mock driver's fixed INBOX id is then unknown to
+        // its own getFolder).
+        return $sid;
+    }
+
     public function getUsernameFromEmail($email)
     {
         // Phones send the login as typed (an address, or DOMAIN\user): the login name is what Dovecot checks.
