@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "../../../dev/azurite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestService, type TestService } from "../../support/testService";
 import { imapLogin } from "../dovecot/mailClients";
@@ -68,5 +69,75 @@ describe("Horde ActiveSync through the Dovecot passdb", () => {
     const refused = await easRequest(horde.url, "FolderSync", login, wrong);
     expect(refused.status).toBe(401);
     expect(refused.headers.get("www-authenticate")).toMatch(/^Basic /);
+  });
+
+  it("answers 401 at once after the app password is deleted", async () => {
+    const { id, password } = await create({ name: "old phone" });
+    expect((await easRequest(horde.url, "FolderSync", login, password)).status).toBe(200);
+    expect((await service.call("DELETE", `/api/users/me/app-passwords/${id}`, { token })).status).toBe(204);
+    expect((await easRequest(horde.url, "FolderSync", login, password)).status).toBe(401);
+    expect((await easRequest(horde.url, "Options", login, password)).status).toBe(401);
+  });
+
+  it("reaches the service as eas: an eas-only app password works here and not over IMAP", async () => {
+    const easOnly = await create({ name: "iPhone mail", protocols: ["eas"] });
+    expect((await easRequest(horde.url, "FolderSync", login, easOnly.password)).status).toBe(200);
+    expect((await imapLogin(dovecot.imapPort, login, easOnly.password)).login).toMatch(authenticationFailed);
+
+    const imapOnly = await create({ name: "laptop mail", protocols: ["imap"] });
+    expect((await imapLogin(dovecot.imapPort, login, imapOnly.password)).login).toMatch(loggedIn);
+    expect((await easRequest(horde.url, "FolderSync", login, imapOnly.password)).status).toBe(401);
+  });
+
+  it("reaches the service with the phone's address, from the trusted proxy's X-Forwarded-For", async () => {
+    const office = await create({ name: "office phone", allowedIps: ["192.0.2.50/32"] });
+    const from = (address: string) => ({ forwardedFor: `198.51.100.7, ${address}` });
+    expect((await easRequest(horde.url, "FolderSync", login, office.password, from("192.0.2.50"))).status).toBe(200);
+    expect((await easRequest(horde.url, "FolderSync", login, office.password, from("192.0.2.51"))).status).toBe(401);
+    // Without a forwarded address the login comes from Horde's own, which the password does not allow.
+    expect((await easRequest(horde.url, "FolderSync", login, office.password)).status).toBe(401);
+    await dovecot.waitForLog(/lua\(frank@contoso\.com,192\.0\.2\.50,.*app password accepted/);
+  });
+});
+
+/** An outage: the service cannot be reached. The phone is told to try later, never to re-enter its password. */
+describe("Horde ActiveSync during an outage", () => {
+  let service: TestService;
+  let certificateDir: string;
+  let dovecot: RunningDovecot;
+  let horde: RunningHorde;
+
+  beforeAll(async () => {
+    service = await startTestService();
+    certificateDir = await mkdtemp(path.join(os.tmpdir(), "mail-certificate-"));
+    dovecot = await startDovecot({
+      // Nothing listens there: every verify call is refused.
+      verifyUrl: `http://127.0.0.1:${await freePort()}/api/verify`,
+      functionKey: service.functionKey,
+      certificate: await makeTestCertificate(certificateDir),
+      timeoutMs: 1000,
+      activeSync: true,
+    });
+    horde = await startHorde(dovecot.easPort);
+  });
+  afterAll(async () => {
+    await horde?.stop();
+    await dovecot?.stop();
+    await service?.close();
+    await rm(certificateDir, { recursive: true, force: true });
+  });
+
+  it("answers 503 with Retry-After, not 401", async () => {
+    for (const command of ["Options", "FolderSync"] as const) {
+      const answer = await easRequest(horde.url, command, "frank@contoso.com", "abcd efgh ijkl mnop");
+      expect(answer.status, horde.output()).toBe(503);
+      expect(answer.headers.get("retry-after")).toBe("60");
+      expect(answer.headers.get("www-authenticate")).toBeNull();
+    }
+  });
+
+  it("answers 503 when Dovecot itself cannot be reached", async () => {
+    await dovecot.stop();
+    expect((await easRequest(horde.url, "FolderSync", "frank@contoso.com", "abcd efgh ijkl mnop")).status).toBe(503);
   });
 });

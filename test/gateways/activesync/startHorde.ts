@@ -28,7 +28,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function startHorde(imapPort: number): Promise<RunningHorde> {
   if (!existsSync("/usr/bin/php") || !existsSync("/usr/share/php/Horde/ActiveSync.php")) {
-    throw new Error(`Horde's ActiveSync server is not installed: sudo apt-get install --no-install-recommends ${PACKAGES}`);
+    throw new Error(
+      `Horde's ActiveSync server is not installed: sudo apt-get install --no-install-recommends ${PACKAGES}`,
+    );
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), "horde-activesync-"));
   for (const file of RECIPE_FILES) await copyFile(path.join(RECIPE_DIR, file), path.join(dir, file));

@@ -228,7 +228,10 @@ export async function startDovecot(options: DovecotOptions): Promise<RunningDove
     // The ActiveSync guide's steps: its listener in conf.d, its port in the passdb's settings.
     const snippet = await readFile(path.join(ACTIVESYNC_DIR, EAS_SNIPPET), "utf8");
     await writeFile(path.join(etc, "conf.d", EAS_SNIPPET), snippet.replace(/port = 10143/, `port = ${easPort}`));
-    const withPort = (await readFile(settingsFile, "utf8")).replace(/^eas_local_ports =.*$/m, `eas_local_ports = ${easPort}`);
+    const withPort = (await readFile(settingsFile, "utf8")).replace(
+      /^eas_local_ports =.*$/m,
+      `eas_local_ports = ${easPort}`,
+    );
     await writeFile(settingsFile, withPort);
   }
   await writeFile(
