@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../../dev/azurite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countedWrongPasswords } from "../../support/countedWrongPasswords";
 import { startTestService, type TestService } from "../../support/testService";
 import { imapLogin } from "../dovecot/mailClients";
 import { startDovecot, type RunningDovecot } from "../dovecot/startDovecot";
@@ -25,6 +26,7 @@ describe("Horde ActiveSync through the Dovecot passdb", () => {
   let dovecot: RunningDovecot;
   let horde: RunningHorde;
   const login = "frank@contoso.com";
+  const frankId = randomUUID();
   let token: string;
 
   beforeAll(async () => {
@@ -38,7 +40,7 @@ describe("Horde ActiveSync through the Dovecot passdb", () => {
       activeSync: true,
     });
     horde = await startHorde(dovecot.easPort);
-    token = await service.token({ upn: login, oid: randomUUID() });
+    token = await service.token({ upn: login, oid: frankId });
     expect((await service.call("POST", "/api/users/me/registration", { token })).status).toBe(201);
   });
   afterAll(async () => {
@@ -97,6 +99,24 @@ describe("Horde ActiveSync through the Dovecot passdb", () => {
     // Without a forwarded address the login comes from Horde's own, which the password does not allow.
     expect((await easRequest(horde.url, "FolderSync", login, office.password)).status).toBe(401);
     await dovecot.waitForLog(/lua\(frank@contoso\.com,192\.0\.2\.50,.*app password accepted/);
+  });
+
+  it("answers a lockout of the phone's address with 503 and Retry-After, even for the right password", async () => {
+    const { password } = await create({ name: "locked phone" });
+    const from = { forwardedFor: "192.0.2.60" };
+    // Ten wrong passwords that the service counts (distinct ones; a repeated one counts once).
+    const nextWrong = countedWrongPasswords(service, frankId);
+    for (let i = 0; i < 10; i++) {
+      expect((await easRequest(horde.url, "FolderSync", login, await nextWrong(), from)).status).toBe(401);
+    }
+    const locked = await easRequest(horde.url, "FolderSync", login, password, from);
+    expect(locked.status).toBe(503);
+    expect(locked.headers.get("retry-after")).toBe("60");
+    await dovecot.waitForLog(/lua\(frank@contoso\.com,192\.0\.2\.60,.*app-passwords: throttled \(HTTP 429/);
+    // Only that address is locked out.
+    expect((await easRequest(horde.url, "FolderSync", login, password, { forwardedFor: "192.0.2.61" })).status).toBe(
+      200,
+    );
   });
 });
 
