@@ -44,9 +44,9 @@ describe("Horde ActiveSync through the Dovecot passdb", () => {
     expect((await service.call("POST", "/api/users/me/registration", { token })).status).toBe(201);
   });
   afterAll(async () => {
-    await horde?.stop();
-    await dovecot?.stop();
-    await service?.close();
+    await horde.stop();
+    await dovecot.stop();
+    await service.close();
     await rm(certificateDir, { recursive: true, force: true });
   });
 
@@ -141,9 +141,9 @@ describe("Horde ActiveSync during an outage", () => {
     horde = await startHorde(dovecot.easPort);
   });
   afterAll(async () => {
-    await horde?.stop();
-    await dovecot?.stop();
-    await service?.close();
+    await horde.stop();
+    await dovecot.stop();
+    await service.close();
     await rm(certificateDir, { recursive: true, force: true });
   });
 
