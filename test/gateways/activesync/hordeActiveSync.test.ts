@@ -68,9 +68,16 @@ describe("Horde ActiveSync through the Dovecot passdb", () => {
 
     const wrong = `${password.slice(0, -1)}${password.endsWith("a") ? "b" : "a"}`;
     expect((await easRequest(horde.url, "Options", login, wrong)).status).toBe(401);
+    const mismatches = async () =>
+      (await dovecot.log()).split("\n").filter((line) => /lua\(frank@contoso\.com,.*Password mismatch/.test(line));
+    const before = (await mismatches()).length;
     const refused = await easRequest(horde.url, "FolderSync", login, wrong);
     expect(refused.status).toBe(401);
     expect(refused.headers.get("www-authenticate")).toMatch(/^Basic /);
+    // One verify call per request: Horde's client would retry the refused login with a second mechanism.
+    expect((await easRequest(horde.url, "FolderSync", login, wrong)).status).toBe(401);
+    await expect.poll(async () => (await mismatches()).length).toBeGreaterThanOrEqual(before + 2);
+    expect((await mismatches()).length, (await mismatches()).join("\n")).toBe(before + 2);
   });
 
   it("answers 401 at once after the app password is deleted", async () => {
