@@ -36,7 +36,8 @@ local function read_settings(path)
       local key, value = line:match("^%s*([%w_]+)%s*=%s*(.-)%s*$")
       if key == nil or not known[key] then
         file:close()
-        error(string.format("app-passwords: %s line %d: expected url, function_key_file, timeout_ms or eas_local_ports = value",
+        error(string.format(
+          "app-passwords: %s line %d: expected url, function_key_file, timeout_ms or eas_local_ports = value",
           path, line_number), 0)
       end
       read[key] = value
@@ -165,6 +166,7 @@ end
 -- comes from the ActiveSync front end (which logs in over IMAP for the phone), so it is "eas".
 local function protocol_of(req)
   local protocol = req.service or req.protocol or "other"
+  -- The port the client connected to, by its 2.4 (local_port) or 2.3 (lport) variable name.
   local local_port = tonumber(req.local_port or req.lport)
   if protocol == "imap" and local_port ~= nil and settings.eas_local_ports[local_port] then
     return "eas"
