@@ -4,7 +4,7 @@
 -- packages; nothing else. Installation and configuration: README.md beside this file.
 --
 -- Settings are read once, when Dovecot loads the script, from `app-passwords.settings` in the folder of this
--- script: `url`, `function_key_file`, `timeout_ms` (see app-passwords.settings.example).
+-- script: `url`, `function_key_file`, `timeout_ms`, `eas_local_ports` (see app-passwords.settings.example).
 
 local cjson = require("cjson")
 
@@ -28,7 +28,7 @@ local function read_settings(path)
     error("app-passwords: cannot read the settings file: " .. open_error, 0)
   end
   local read = { timeout_ms = tostring(DEFAULT_TIMEOUT_MS) }
-  local known = { url = true, function_key_file = true, timeout_ms = true }
+  local known = { url = true, function_key_file = true, timeout_ms = true, eas_local_ports = true }
   local line_number = 0
   for line in file:lines() do
     line_number = line_number + 1
@@ -36,7 +36,8 @@ local function read_settings(path)
       local key, value = line:match("^%s*([%w_]+)%s*=%s*(.-)%s*$")
       if key == nil or not known[key] then
         file:close()
-        error(string.format("app-passwords: %s line %d: expected url, function_key_file or timeout_ms = value",
+        error(string.format(
+          "app-passwords: %s line %d: expected url, function_key_file, timeout_ms or eas_local_ports = value",
           path, line_number), 0)
       end
       read[key] = value
@@ -54,6 +55,16 @@ local function read_settings(path)
     error("app-passwords: " .. path .. ": timeout_ms must be a whole number from 100 to 60000", 0)
   end
   read.timeout_ms = timeout_ms
+  -- The IMAP listeners that only an Exchange ActiveSync front end uses (gateways/activesync/README.md).
+  local eas_local_ports = read.eas_local_ports or ""
+  read.eas_local_ports = {}
+  for port in eas_local_ports:gmatch("[^%s,]+") do
+    local number = tonumber(port)
+    if number == nil or number < 1 or number > 65535 or number % 1 ~= 0 then
+      error("app-passwords: " .. path .. ": eas_local_ports must be port numbers separated by commas", 0)
+    end
+    read.eas_local_ports[number] = true
+  end
   return read
 end
 
@@ -150,6 +161,19 @@ local function passdb_result(req, login, response)
     "app-passwords: unexpected answer HTTP %d (code %s); check the url and the function key", status, code)
 end
 
+-- Dovecot's service name ("imap", "pop3", "submission", "smtp" for Postfix, "sieve"...): 2.3 calls it service,
+-- 2.4 protocol; the service maps it to its own protocol names. An IMAP login on a port of eas_local_ports
+-- comes from the ActiveSync front end (which logs in over IMAP for the phone), so it is "eas".
+local function protocol_of(req)
+  local protocol = req.service or req.protocol or "other"
+  -- The port the client connected to, by its 2.4 (local_port) or 2.3 (lport) variable name.
+  local local_port = tonumber(req.local_port or req.lport)
+  if protocol == "imap" and local_port ~= nil and settings.eas_local_ports[local_port] then
+    return "eas"
+  end
+  return protocol
+end
+
 -- Dovecot entry point for plaintext mechanisms (PLAIN, LOGIN): is `password` one of the user's app passwords?
 function auth_password_verify(req, password)
   if function_key == nil then
@@ -168,9 +192,7 @@ function auth_password_verify(req, password)
     user = login,
     password = password,
     clientIp = client_ip,
-    -- Dovecot's service name ("imap", "pop3", "submission", "smtp" for Postfix, "sieve"...): 2.3 calls it
-    -- service, 2.4 protocol. The service maps it to its own protocol names.
-    protocol = req.service or req.protocol or "other",
+    protocol = protocol_of(req),
   }))
   return passdb_result(req, login, request:submit())
 end

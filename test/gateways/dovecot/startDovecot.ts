@@ -9,6 +9,8 @@ import { freePort } from "../../../dev/azurite";
 import { guideCommands, runGuideCommands } from "./guideCommands";
 import type { TestCertificate } from "./testCertificate";
 
+const ACTIVESYNC_DIR = path.join(__dirname, "..", "..", "..", "gateways", "activesync");
+const EAS_SNIPPET = "96-app-passwords-eas.conf";
 const PACKAGES = "dovecot-imapd dovecot-submissiond dovecot-auth-lua lua-cjson openssl";
 
 export interface DovecotOptions {
@@ -29,6 +31,8 @@ export interface DovecotOptions {
   readonly postfixQueueDir?: string;
   /** Where Dovecot's submission service relays the mail it accepts (a test Postfix); else nowhere. */
   readonly submissionRelayPort?: number;
+  /** The ActiveSync guide's EAS-only IMAP listener (`gateways/activesync/README.md`), on a free port. */
+  readonly activeSync?: boolean;
 }
 
 export interface RunningDovecot {
@@ -36,6 +40,8 @@ export interface RunningDovecot {
   /** IMAP over TLS from the first byte (Debian's `imaps` listener). */
   readonly imapsPort: number;
   readonly submissionPort: number;
+  /** The EAS-only IMAP listener, given `activeSync` (else 0). */
+  readonly easPort: number;
   /** The mail folder of the guide's step 4 (`/var/vmail` on a host). */
   readonly vmailDir: string;
   /** Everything Dovecot logged so far. */
@@ -217,6 +223,17 @@ export async function startDovecot(options: DovecotOptions): Promise<RunningDove
   }
 
   const [imapPort, imapsPort, submissionPort] = [await freePort(), await freePort(), await freePort()];
+  const easPort = options.activeSync === true ? await freePort() : 0;
+  if (options.activeSync === true) {
+    // The ActiveSync guide's steps: its listener in conf.d, its port in the passdb's settings.
+    const snippet = await readFile(path.join(ACTIVESYNC_DIR, EAS_SNIPPET), "utf8");
+    await writeFile(path.join(etc, "conf.d", EAS_SNIPPET), snippet.replace(/port = 10143/, `port = ${easPort}`));
+    const withPort = (await readFile(settingsFile, "utf8")).replace(
+      /^eas_local_ports =.*$/m,
+      `eas_local_ports = ${easPort}`,
+    );
+    await writeFile(settingsFile, withPort);
+  }
   await writeFile(
     path.join(etc, "local.conf"),
     testOnlySettings(dir, { imap: imapPort, imaps: imapsPort, submission: submissionPort }, options),
@@ -263,6 +280,7 @@ export async function startDovecot(options: DovecotOptions): Promise<RunningDove
     imapPort,
     imapsPort,
     submissionPort,
+    easPort,
     vmailDir,
     log,
     async waitForLog(pattern) {
