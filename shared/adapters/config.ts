@@ -71,6 +71,12 @@ export const configSchema = z
      */
     APP_PASSWORDS_THROTTLE_KEY: z
       .string()
+      // App Service passes a Key Vault reference it could not resolve (the identity's role not there yet) as
+      // its own text: a long string, but no secret.
+      .refine(
+        (value) => !value.startsWith("@Microsoft.KeyVault("),
+        "is a Key Vault reference the platform could not resolve: check the app identity's access to the vault",
+      )
       .min(32, "must be at least 32 characters of secret, e.g. from: openssl rand -base64 32"),
     /** Tenant policy "allow users to create app passwords". */
     APP_PASSWORDS_ALLOWED: booleanSetting.default(true),

@@ -159,6 +159,13 @@ describe("loadConfig", () => {
       expect(configError(env).message).toMatch(new RegExp(`${name}: must be an https:// URL`));
     });
 
+    it("refuses a Key Vault reference the platform left unresolved as the throttle key, saying what to check", () => {
+      const reference = "@Microsoft.KeyVault(SecretUri=https://kv-contoso.vault.azure.net/secrets/throttle-key/)";
+      expect(configError({ ...minimal, APP_PASSWORDS_THROTTLE_KEY: reference }).message).toContain(
+        "APP_PASSWORDS_THROTTLE_KEY: is a Key Vault reference the platform could not resolve",
+      );
+    });
+
     it("does not echo the throttle key in its message", () => {
       expect(configError({ ...minimal, APP_PASSWORDS_THROTTLE_KEY: "s3cr3t" }).message).not.toContain("s3cr3t");
     });
