@@ -27,7 +27,7 @@ export function portalConfigFromEnv(env: NodeJS.ProcessEnv): PortalConfig {
   const missing = Object.values(portalConfigSources).filter((name) => read(name) === "");
   if (missing.length > 0) {
     const hint = missing.includes(portalConfigSources.clientId)
-      ? " Set the page's app registration with `azd env set APP_PASSWORDS_PORTAL_CLIENT_ID <client id>` and run `azd provision`."
+      ? " Run `azd provision`, which registers the page; with your own registrations, set the page's first with `azd env set APP_PASSWORDS_PORTAL_CLIENT_ID <client id>`."
       : " Run `azd provision` first.";
     throw new Error(`The self-service page cannot be configured: ${missing.join(", ")} not set.${hint}`);
   }
