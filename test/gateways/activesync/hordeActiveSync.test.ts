@@ -1,7 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { freePort } from "../../../dev/azurite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countedWrongPasswords } from "../../support/countedWrongPasswords";
@@ -21,7 +18,6 @@ const authenticationFailed = /^a\d+ NO \[AUTHENTICATIONFAILED\]/;
  */
 describe("Horde ActiveSync through the Dovecot passdb", () => {
   let service: TestService;
-  let certificateDir: string;
   let certificate: TestCertificate;
   let dovecot: RunningDovecot;
   let horde: RunningHorde;
@@ -31,8 +27,7 @@ describe("Horde ActiveSync through the Dovecot passdb", () => {
 
   beforeAll(async () => {
     service = await startTestService();
-    certificateDir = await mkdtemp(path.join(os.tmpdir(), "mail-certificate-"));
-    certificate = await makeTestCertificate(certificateDir);
+    certificate = await makeTestCertificate();
     dovecot = await startDovecot({
       verifyUrl: `${service.url}/api/verify`,
       functionKey: service.functionKey,
@@ -47,7 +42,7 @@ describe("Horde ActiveSync through the Dovecot passdb", () => {
     await horde.stop();
     await dovecot.stop();
     await service.close();
-    await rm(certificateDir, { recursive: true, force: true });
+    await certificate.remove();
   });
 
   async function create(body: Record<string, unknown>): Promise<{ id: string; password: string }> {
@@ -130,18 +125,18 @@ describe("Horde ActiveSync through the Dovecot passdb", () => {
 /** An outage: the service cannot be reached. The phone is told to try later, never to re-enter its password. */
 describe("Horde ActiveSync during an outage", () => {
   let service: TestService;
-  let certificateDir: string;
   let dovecot: RunningDovecot;
   let horde: RunningHorde;
+  let certificate: TestCertificate;
 
   beforeAll(async () => {
     service = await startTestService();
-    certificateDir = await mkdtemp(path.join(os.tmpdir(), "mail-certificate-"));
+    certificate = await makeTestCertificate();
     dovecot = await startDovecot({
       // Nothing listens there: every verify call is refused.
       verifyUrl: `http://127.0.0.1:${await freePort()}/api/verify`,
       functionKey: service.functionKey,
-      certificate: await makeTestCertificate(certificateDir),
+      certificate,
       timeoutMs: 1000,
       activeSync: true,
     });
@@ -151,7 +146,7 @@ describe("Horde ActiveSync during an outage", () => {
     await horde.stop();
     await dovecot.stop();
     await service.close();
-    await rm(certificateDir, { recursive: true, force: true });
+    await certificate.remove();
   });
 
   it("answers 503 with Retry-After, not 401", async () => {

@@ -1,7 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countedWrongPasswords } from "../../support/countedWrongPasswords";
@@ -27,15 +25,13 @@ describe("Dovecot with the app passwords passdb", () => {
   let dovecot: RunningDovecot;
   let aliceToken: string;
   let password: string;
-  let certificateDir: string;
   let certificate: TestCertificate;
   const aliceId = randomUUID();
   const login = "Alice.Smith@Contoso.com";
 
   beforeAll(async () => {
     service = await startTestService();
-    certificateDir = await mkdtemp(path.join(os.tmpdir(), "mail-certificate-"));
-    certificate = await makeTestCertificate(certificateDir);
+    certificate = await makeTestCertificate();
     dovecot = await startDovecot({
       verifyUrl: `${service.url}/api/verify`,
       functionKey: service.functionKey,
@@ -49,7 +45,7 @@ describe("Dovecot with the app passwords passdb", () => {
   afterAll(async () => {
     await dovecot.stop();
     await service.close();
-    await rm(certificateDir, { recursive: true, force: true });
+    await certificate.remove();
   });
 
   describe("IMAP", () => {

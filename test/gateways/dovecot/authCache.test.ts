@@ -1,7 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestService, type TestService } from "../../support/testService";
 import { imapLogin, smtpAuthPlain } from "./mailClients";
@@ -21,7 +18,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 describe("Dovecot's auth cache with the app passwords passdb", () => {
   let service: TestService;
-  let certificateDir: string;
   let certificate: TestCertificate;
   let cached: RunningDovecot;
   const login = "erin@contoso.com";
@@ -29,8 +25,7 @@ describe("Dovecot's auth cache with the app passwords passdb", () => {
 
   beforeAll(async () => {
     service = await startTestService();
-    certificateDir = await mkdtemp(path.join(os.tmpdir(), "mail-certificate-"));
-    certificate = await makeTestCertificate(certificateDir);
+    certificate = await makeTestCertificate();
     cached = await startDovecot({
       verifyUrl: `${service.url}/api/verify`,
       functionKey: service.functionKey,
@@ -43,7 +38,7 @@ describe("Dovecot's auth cache with the app passwords passdb", () => {
   afterAll(async () => {
     await cached.stop();
     await service.close();
-    await rm(certificateDir, { recursive: true, force: true });
+    await certificate.remove();
   });
 
   async function create(body: Record<string, unknown>): Promise<{ id: string; password: string }> {

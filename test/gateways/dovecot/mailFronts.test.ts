@@ -1,7 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countedWrongPasswords } from "../../support/countedWrongPasswords";
 import { startTestService, type TestService } from "../../support/testService";
@@ -28,7 +25,6 @@ if (fail !== undefined) throw new Error(`the gateway test drives a real Postfix:
  */
 describe("mail fronts with real clients: Dovecot IMAP and submission, Postfix through Dovecot SASL", () => {
   let service: TestService;
-  let certificateDir: string;
   let certificate: TestCertificate;
   let postfix: PreparedPostfix;
   let dovecot: RunningDovecot;
@@ -60,8 +56,7 @@ describe("mail fronts with real clients: Dovecot IMAP and submission, Postfix th
 
   beforeAll(async () => {
     service = await startTestService();
-    certificateDir = await mkdtemp(path.join(os.tmpdir(), "mail-certificate-"));
-    certificate = await makeTestCertificate(certificateDir);
+    certificate = await makeTestCertificate();
     postfix = await preparePostfix(certificate);
     dovecot = await startDovecot({
       verifyUrl: `${service.url}/api/verify`,
@@ -80,7 +75,7 @@ describe("mail fronts with real clients: Dovecot IMAP and submission, Postfix th
     await dovecot.stop();
     await postfix.stop();
     await service.close();
-    await rm(certificateDir, { recursive: true, force: true });
+    await certificate.remove();
   });
 
   it("accepts the right app password on every front, and mail sent through either SMTP front is accepted", async () => {

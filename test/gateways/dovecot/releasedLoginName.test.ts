@@ -1,7 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_ROLES } from "../../support/constants";
 import { startTestService, type TestService } from "../../support/testService";
@@ -16,7 +13,6 @@ import { makeTestCertificate, type TestCertificate } from "./testCertificate";
  */
 describe("a released login name, through Dovecot", () => {
   let service: TestService;
-  let certificateDir: string;
   let certificate: TestCertificate;
   let dovecot: RunningDovecot;
   const name = "grace@contoso.com";
@@ -25,8 +21,7 @@ describe("a released login name, through Dovecot", () => {
 
   beforeAll(async () => {
     service = await startTestService();
-    certificateDir = await mkdtemp(path.join(os.tmpdir(), "mail-certificate-"));
-    certificate = await makeTestCertificate(certificateDir);
+    certificate = await makeTestCertificate();
     dovecot = await startDovecot({
       verifyUrl: `${service.url}/api/verify`,
       functionKey: service.functionKey,
@@ -36,7 +31,7 @@ describe("a released login name, through Dovecot", () => {
   afterAll(async () => {
     await dovecot.stop();
     await service.close();
-    await rm(certificateDir, { recursive: true, force: true });
+    await certificate.remove();
   });
 
   const imap = (user: string, password: string) => curlImap(dovecot.imapsPort, user, password, certificate.caFile);

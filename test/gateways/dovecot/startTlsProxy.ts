@@ -1,9 +1,7 @@
 import { once } from "node:events";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { request } from "node:http";
 import { createServer } from "node:https";
-import os from "node:os";
-import path from "node:path";
 import { makeTestCertificate } from "./testCertificate";
 
 export interface RunningTlsProxy {
@@ -19,8 +17,7 @@ export interface RunningTlsProxy {
  * function app: a certificate for `localhost` from a CA made for this run (`makeTestCertificate`).
  */
 export async function startTlsProxy(target: string): Promise<RunningTlsProxy> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "tls-proxy-"));
-  const certificate = await makeTestCertificate(dir);
+  const certificate = await makeTestCertificate();
   const targetUrl = new URL(target);
   const server = createServer(
     { key: await readFile(certificate.keyFile), cert: await readFile(certificate.certFile) },
@@ -52,7 +49,7 @@ export async function startTlsProxy(target: string): Promise<RunningTlsProxy> {
     async stop() {
       server.closeAllConnections();
       server.close();
-      await rm(dir, { recursive: true, force: true });
+      await certificate.remove();
     },
   };
 }
