@@ -5,6 +5,7 @@ import { PublicClientApplication } from "@azure/msal-browser";
 import { DevSignIn } from "./auth/DevSignIn";
 import { MsalSignIn } from "./auth/MsalSignIn";
 import type { Session } from "./auth/session";
+import { startI18n } from "./i18n/i18n";
 import { TOASTER_ID } from "./notify";
 import { Portal } from "./Portal";
 import { loadRuntimeConfig, type RuntimeConfig } from "./runtimeConfig";
@@ -12,6 +13,7 @@ import { loadRuntimeConfig, type RuntimeConfig } from "./runtimeConfig";
 /** Reads `/config.json`, sets up sign-in for it, and shows the page. */
 async function start(container: HTMLElement) {
   const root = createRoot(container);
+  await startI18n();
   let config: RuntimeConfig;
   try {
     config = await loadRuntimeConfig();
