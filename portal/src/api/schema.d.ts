@@ -162,6 +162,34 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AppPassword: {
+      id: string;
+      name: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      lastUsedAt?: string;
+      /** @description The mail client's address at that last use */
+      lastUsedIp?: string;
+      /** @enum {string} */
+      lastUsedProtocol?: "imap" | "pop3" | "smtp" | "eas" | "dav" | "other";
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      expiresAt?: string;
+      /** @description Present with expiresAt: whether it has passed */
+      expired?: boolean;
+      protocols?: ("imap" | "pop3" | "smtp" | "eas" | "dav" | "other")[];
+      /** @description CIDR ranges in canonical form (host bits masked, IPv4-mapped ranges as IPv4) */
+      allowedIps?: string[];
+    };
     IssuedAppPassword: {
       id: string;
       name: string;
@@ -191,38 +219,19 @@ export interface components {
       allowedIps?: string[];
       password: string;
     };
-    AppPassword: {
-      id: string;
-      name: string;
-      /**
-       * Format: date-time
-       * @description ISO 8601, UTC
-       */
-      createdAt: string;
-      /**
-       * Format: date-time
-       * @description ISO 8601, UTC
-       */
-      lastUsedAt?: string;
-      /** @description The mail client's address at that last use */
-      lastUsedIp?: string;
-      /** @enum {string} */
-      lastUsedProtocol?: "imap" | "pop3" | "smtp" | "eas" | "dav" | "other";
-      /**
-       * Format: date-time
-       * @description ISO 8601, UTC
-       */
-      expiresAt?: string;
-      /** @description Present with expiresAt: whether it has passed */
-      expired?: boolean;
-      protocols?: ("imap" | "pop3" | "smtp" | "eas" | "dav" | "other")[];
-      /** @description CIDR ranges in canonical form (host bits masked, IPv4-mapped ranges as IPv4) */
-      allowedIps?: string[];
+    AppPasswordList: {
+      items: components["schemas"]["AppPassword"][];
+      count: number;
+      limit: number;
     };
-    ActivityPage: {
-      items: components["schemas"]["ActivityEvent"][];
-      /** @description Pass as ?continuation= for the next page */
-      continuation?: string;
+    Registration: {
+      userId: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      registeredAt: string;
+      appPassword?: components["schemas"]["IssuedAppPassword"];
     };
     ActivityEvent: {
       /**
@@ -255,19 +264,10 @@ export interface components {
       /** @enum {string} */
       protocol?: "imap" | "pop3" | "smtp" | "eas" | "dav" | "other";
     };
-    AppPasswordList: {
-      items: components["schemas"]["AppPassword"][];
-      count: number;
-      limit: number;
-    };
-    Registration: {
-      userId: string;
-      /**
-       * Format: date-time
-       * @description ISO 8601, UTC
-       */
-      registeredAt: string;
-      appPassword?: components["schemas"]["IssuedAppPassword"];
+    ActivityPage: {
+      items: components["schemas"]["ActivityEvent"][];
+      /** @description Pass as ?continuation= for the next page */
+      continuation?: string;
     };
     VerifyAnswer:
       | {
