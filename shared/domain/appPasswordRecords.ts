@@ -7,27 +7,19 @@ import { expiryAfter, isExpired } from "./restrictions";
 
 // One app password in its shapes: as asked for, as issued (with its plaintext, once), as its owner sees it.
 
-/** An app password as its owner sees it: never the password or its hash. */
-export interface AppPasswordSummary {
-  readonly id: string;
-  readonly name: string;
-  readonly createdAt: Date;
-  readonly lastUsedAt?: Date;
-  readonly lastUsedIp?: string;
-  readonly lastUsedProtocol?: Protocol;
-  readonly expiresAt?: Date;
+/** An app password as its owner sees it: the stored one without its owner, hash and bookkeeping. */
+export type AppPasswordSummary = Omit<StoredAppPassword, "userId" | "hash" | "etag" | "seenAddresses"> & {
   /** Present with `expiresAt`: whether that time has passed (it no longer verifies, and awaits clean-up). */
   readonly expired?: boolean;
-  readonly protocols?: readonly Protocol[];
-  readonly allowedIps?: readonly string[];
-}
+};
 
 /** What a person chooses when creating an app password; absent limits do not limit. */
 export interface AppPasswordRequest {
   readonly name: string;
-  readonly expiresInDays?: number;
-  readonly protocols?: readonly Protocol[];
-  readonly allowedIps?: readonly string[];
+  // `| undefined`: what a parsed request holds for a field it was sent without.
+  readonly expiresInDays?: number | undefined;
+  readonly protocols?: readonly Protocol[] | undefined;
+  readonly allowedIps?: readonly string[] | undefined;
 }
 
 /** A freshly made app password, with the plaintext: returned once, by create or the first registration. */

@@ -82,7 +82,7 @@ interface Owner {
 interface Rows {
   readonly id: string;
   readonly throttle: StoredThrottle;
-  readonly holder?: { readonly loginName: string; readonly candidate?: StoredAppPassword };
+  readonly holder?: { readonly loginName: string; readonly candidate: StoredAppPassword | undefined };
 }
 
 /** Verification of a mail client's login against the user's app passwords, with its throttle bookkeeping. */
