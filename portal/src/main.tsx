@@ -5,6 +5,7 @@ import { PublicClientApplication } from "@azure/msal-browser";
 import { DevSignIn } from "./auth/DevSignIn";
 import { MsalSignIn } from "./auth/MsalSignIn";
 import type { Session } from "./auth/session";
+import i18next from "i18next";
 import { startI18n } from "./i18n/i18n";
 import { TOASTER_ID } from "./notify";
 import { Portal } from "./Portal";
@@ -19,7 +20,7 @@ async function start(container: HTMLElement) {
     config = await loadRuntimeConfig();
   } catch (error) {
     root.render(
-      <p role="alert">The page could not load its configuration: {error instanceof Error ? error.message : ""}</p>,
+      <p role="alert">{i18next.t("configError", { message: error instanceof Error ? error.message : "" })}</p>,
     );
     return;
   }

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { Button, DialogActions, DialogBody, DialogContent, DialogTitle } from "@fluentui/react-components";
+import { useTranslation } from "react-i18next";
 import type { NewAppPassword } from "../api/client";
 import { useStyles } from "../useStyles";
 import { PasswordOnce } from "./PasswordOnce";
@@ -17,6 +18,7 @@ export function NewPasswordDialogBody({
   readonly appPassword: NewAppPassword;
   readonly onDone: () => void;
 }) {
+  const { t } = useTranslation();
   const styles = useStyles();
   return (
     <DialogBody>
@@ -26,7 +28,7 @@ export function NewPasswordDialogBody({
       </DialogContent>
       <DialogActions>
         <Button appearance="primary" onClick={onDone}>
-          Done
+          {t("once.done")}
         </Button>
       </DialogActions>
     </DialogBody>
