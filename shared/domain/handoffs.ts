@@ -156,9 +156,12 @@ export function createHandoffService({ store, ownerKey, now = systemClock }: Han
       const refusal = ownerOnly(actor, targetUserId);
       if (refusal) return refusal;
       const keys = split(id);
-      // Another person's id is as unknown to this owner as an id nobody made.
-      if (!keys || keys.ownerTag !== ownerTagOf(actor.userId)) return NOT_FOUND;
-      const found = await store.get(keys.ownerTag, keys.secret);
+      if (!keys) return NOT_FOUND;
+      // Looked up among the caller's own hand-offs, whatever owner the id names: another person's id is as
+      // unknown to them as one nobody made, and costs the same to find out.
+      const ownerTag = ownerTagOf(actor.userId);
+      const found = await store.get(ownerTag, keys.secret);
+      if (!found || keys.ownerTag !== ownerTag) return NOT_FOUND;
       if (!found) return NOT_FOUND;
       const outcome = await discard(found);
       return outcome === "done" && found.expiresAt > now() ? { code: "DELETED" } : NOT_FOUND;
