@@ -2,6 +2,8 @@ import type { ReactNode } from "react";
 import { Button, DialogActions, DialogBody, DialogContent, DialogTitle } from "@fluentui/react-components";
 import type { NewAppPassword } from "../api/client";
 import { useStyles } from "../useStyles";
+import { HandOff } from "./HandOff";
+import { useDeviceSetup } from "./HandOffContext";
 import { PasswordOnce } from "./PasswordOnce";
 
 /**
@@ -18,11 +20,13 @@ export function NewPasswordDialogBody({
   readonly onDone: () => void;
 }) {
   const styles = useStyles();
+  const setup = useDeviceSetup(appPassword);
   return (
     <DialogBody>
       <DialogTitle>{title}</DialogTitle>
       <DialogContent className={styles.form}>
         <PasswordOnce password={appPassword.password} name={appPassword.name} />
+        <HandOff setup={setup} />
       </DialogContent>
       <DialogActions>
         <Button appearance="primary" onClick={onDone}>
