@@ -1,8 +1,17 @@
 import { app } from "@azure/functions";
+import { z } from "zod";
 import { defineEndpoint } from "../shared/adapters/defineEndpoint";
 import { getServices } from "../shared/services";
 import { activityQuery, userRoute } from "../shared/adapters/requestSchemas";
-import { activityBody, activityPage } from "../shared/adapters/responseSchemas";
+import { activityBody, activityItem } from "../shared/adapters/responseSchemas";
+
+/** Its answer: a page of events, newest first. */
+const activityPage = z
+  .object({
+    items: z.array(activityItem),
+    continuation: z.string().optional().meta({ description: "Pass as ?continuation= for the next page" }),
+  })
+  .meta({ id: "ActivityPage" });
 
 /**
  * `GET /api/users/{user}/activity?limit=&continuation=`: the person's activity of the last 90 days, newest

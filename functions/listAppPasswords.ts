@@ -1,8 +1,14 @@
 import { app } from "@azure/functions";
+import { z } from "zod";
 import { defineEndpoint } from "../shared/adapters/defineEndpoint";
 import { getServices } from "../shared/services";
 import { userRoute } from "../shared/adapters/requestSchemas";
-import { appPasswordList, itemBody } from "../shared/adapters/responseSchemas";
+import { appPasswordItem, itemBody } from "../shared/adapters/responseSchemas";
+
+/** Its answer: the items, how many, and the most allowed. */
+const appPasswordList = z
+  .object({ items: z.array(appPasswordItem), count: z.number().int(), limit: z.number().int() })
+  .meta({ id: "AppPasswordList" });
 
 /** `GET /api/users/{user}/app-passwords`: names and dates, never a password or a hash. */
 export const listAppPasswords = defineEndpoint(

@@ -1,8 +1,14 @@
 import { app } from "@azure/functions";
+import { z } from "zod";
 import { defineEndpoint } from "../shared/adapters/defineEndpoint";
 import { getServices } from "../shared/services";
 import { registrationBody, userRoute } from "../shared/adapters/requestSchemas";
-import { issuedBody, registrationAnswer } from "../shared/adapters/responseSchemas";
+import { issuedAppPassword, issuedBody, timestamp } from "../shared/adapters/responseSchemas";
+
+/** Its answer: when the person registered, and the first time their first app password. */
+const registrationAnswer = z
+  .object({ userId: z.string(), registeredAt: timestamp, appPassword: issuedAppPassword.optional() })
+  .meta({ id: "Registration" });
 
 /**
  * `POST /api/users/{user}/registration`: the person registered for two-step verification. The first time

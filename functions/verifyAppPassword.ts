@@ -1,8 +1,21 @@
 import { app } from "@azure/functions";
+import { z } from "zod";
 import { defineEndpoint } from "../shared/adapters/defineEndpoint";
 import { getServices } from "../shared/services";
 import { verifyRequestBody } from "../shared/adapters/requestSchemas";
-import { verifyAnswer } from "../shared/adapters/responseSchemas";
+
+/** The answer of verify: allow, with who it is, or deny. */
+const verifyAnswer = z
+  .union([
+    z.object({
+      valid: z.literal(true),
+      userId: z.string(),
+      loginName: z.string(),
+      appPasswordId: z.string(),
+    }),
+    z.object({ valid: z.literal(false) }),
+  ])
+  .meta({ id: "VerifyAnswer" });
 
 /**
  * `POST /api/verify` (function key): is this one of the user's app passwords? 200 with `valid: true|false`

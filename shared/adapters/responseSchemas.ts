@@ -5,7 +5,7 @@ import { PROTOCOLS } from "../domain/protocols";
 
 /** The JSON answers of the API, declared once: the functions' answer types and the OpenAPI document. */
 
-const timestamp = z.iso.datetime().meta({ description: "ISO 8601, UTC" });
+export const timestamp = z.iso.datetime().meta({ description: "ISO 8601, UTC" });
 
 /** An app password as its owner and administrators see it: never the password or its hash. */
 export const appPasswordItem = z
@@ -33,14 +33,6 @@ export const issuedAppPassword = appPasswordItem
   .meta({ id: "IssuedAppPassword" });
 export type IssuedAppPasswordBody = z.infer<typeof issuedAppPassword>;
 
-export const appPasswordList = z
-  .object({ items: z.array(appPasswordItem), count: z.number().int(), limit: z.number().int() })
-  .meta({ id: "AppPasswordList" });
-
-export const registrationAnswer = z
-  .object({ userId: z.string(), registeredAt: timestamp, appPassword: issuedAppPassword.optional() })
-  .meta({ id: "Registration" });
-
 export const activityItem = z
   .object({
     at: timestamp,
@@ -60,26 +52,6 @@ export const activityItem = z
   })
   .meta({ id: "ActivityEvent" });
 export type ActivityItem = z.infer<typeof activityItem>;
-
-export const activityPage = z
-  .object({
-    items: z.array(activityItem),
-    continuation: z.string().optional().meta({ description: "Pass as ?continuation= for the next page" }),
-  })
-  .meta({ id: "ActivityPage" });
-
-/** The answer of verify: allow, with who it is, or deny. */
-export const verifyAnswer = z
-  .union([
-    z.object({
-      valid: z.literal(true),
-      userId: z.string(),
-      loginName: z.string(),
-      appPasswordId: z.string(),
-    }),
-    z.object({ valid: z.literal(false) }),
-  ])
-  .meta({ id: "VerifyAnswer" });
 
 const iso = (date: Date) => date.toISOString();
 
