@@ -103,9 +103,9 @@ export interface Endpoint {
   readonly route: string;
   readonly summary: string;
   readonly caller: Caller;
-  readonly params?: z.ZodObject;
-  readonly query?: z.ZodObject;
-  readonly body?: z.ZodType;
+  readonly params?: z.ZodObject | undefined;
+  readonly query?: z.ZodObject | undefined;
+  readonly body?: z.ZodType | undefined;
   readonly bodyRequired: boolean;
   readonly answers: Answers;
   readonly touchesStorage: boolean;

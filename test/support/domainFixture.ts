@@ -1,6 +1,7 @@
 import { createArgon2Hasher, type Argon2Parameters } from "../../shared/adapters/argon2Hasher";
 import {
   createAppPasswordService,
+  type AppPasswordPolicy,
   type AppPasswordRequest,
   type AppPasswordService,
   type AppPasswordServiceOptions,
@@ -18,7 +19,7 @@ export const FIXTURE_START = new Date("2026-05-01T08:00:00.000Z");
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The tenant policy of `newService` unless a test gives its own. */
-export const DEFAULT_POLICY: AppPasswordServiceOptions["policy"] = { appPasswordsAllowed: true, maxPerUser: 40 };
+export const DEFAULT_POLICY: AppPasswordPolicy = { appPasswordsAllowed: true, maxPerUser: 40 };
 
 /** The domain over the real Table Storage store (Azurite) and real argon2, with a clock tests move. */
 export interface DomainFixture {

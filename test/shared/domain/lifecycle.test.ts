@@ -3,7 +3,7 @@ import type { ActivityEvent } from "../../../shared/domain/activity";
 import type {
   AppPasswordRequest,
   AppPasswordService,
-  AppPasswordServiceOptions,
+  AppPasswordPolicy,
 } from "../../../shared/domain/appPasswordService";
 import type { Principal } from "../../../shared/domain/principal";
 import type { Protocol } from "../../../shared/domain/protocols";
@@ -15,7 +15,7 @@ const fixture = domainFixture();
 const { clock, counts, later } = fixture;
 const store = fixture.store();
 /** A service with the default policy but for `policy`. */
-const newService = (policy: Partial<AppPasswordServiceOptions["policy"]> = {}) =>
+const newService = (policy: Partial<AppPasswordPolicy> = {}) =>
   fixture.newService({ policy: { ...DEFAULT_POLICY, ...policy } });
 const service = newService();
 const admin = principal("admin@contoso.com", { isAdmin: true });
@@ -237,7 +237,7 @@ describe("cleanUp, the daily timer's work", () => {
   const own = tidy.store();
   const at = tidy.clock;
   at.now = new Date("2026-06-01T00:00:00.000Z");
-  const cleaner = (policy: Partial<AppPasswordServiceOptions["policy"]> = {}) =>
+  const cleaner = (policy: Partial<AppPasswordPolicy> = {}) =>
     tidy.newService({ policy: { ...DEFAULT_POLICY, maxPerUser: 3, ...policy } });
 
   it("deletes expired ones 30 days after expiry and unused ones under the policy, keeping every count exact", async () => {
