@@ -4,11 +4,15 @@ import { loadConfig, type Config } from "./adapters/config";
 import { createArgon2Hasher } from "./adapters/argon2Hasher";
 import type { PasswordHasher } from "./domain/passwordHasher";
 import { createTableAppPasswordStore } from "./adapters/tableAppPasswordStore";
+import { createTableHandoffStore } from "./adapters/tableHandoffStore";
+import { createHandoffService, type HandoffService } from "./domain/handoffs";
 import { createTokenValidator, type TokenValidator } from "./adapters/tokenValidator";
 
 /** Everything the functions need, wired once per process. */
 export interface Services {
   readonly appPasswords: AppPasswordService;
+  /** One-time hand-offs of an encrypted device set-up to the person's phone. */
+  readonly handoffs: HandoffService;
   readonly validateToken: TokenValidator;
 }
 
@@ -59,6 +63,11 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
         console.warn(`Activity event "${event.event}" not recorded: ${error.name}: ${error.message}`),
       throttleKey: config.throttleKey,
       repeatLoginMemory: config.repeatLoginMemory,
+      ...(overrides.now && { now: overrides.now }),
+    }),
+    handoffs: createHandoffService({
+      store: createTableHandoffStore(location, { timeoutMs: config.storageTimeoutMs }),
+      ownerKey: config.throttleKey,
       ...(overrides.now && { now: overrides.now }),
     }),
     validateToken: createTokenValidator(config.auth),

@@ -5,11 +5,15 @@ import { BASIC_CAPABILITIES, createApiClient, type Capabilities } from "./api/cl
 import type { Session } from "./auth/session";
 import { ActivityList } from "./components/ActivityList";
 import { FindPerson } from "./components/FindPerson";
+import { HandOffProvider } from "./components/HandOffContext";
 import { LanguageSwitch } from "./components/LanguageSwitch";
 import { MyAppPasswords } from "./components/MyAppPasswords";
 import { useStyles } from "./useStyles";
 
 type View = "mine" | "activity" | "admin";
+
+/** The tenant's mail settings, until the page is given them: a hand-off then carries the password alone. */
+const NO_MAIL_SETTINGS = {};
 
 /** The signed-in page: the person's app passwords, their activity and, for administrators, Find a person. */
 export function Portal({ session, apiBaseUrl }: { readonly session: Session; readonly apiBaseUrl: string }) {
@@ -32,7 +36,7 @@ export function Portal({ session, apiBaseUrl }: { readonly session: Session; rea
 
   const showTabs = capabilities.activity || session.isAdmin;
   return (
-    <>
+    <HandOffProvider api={api} loginName={session.loginName} mail={NO_MAIL_SETTINGS}>
       <header className={styles.page} style={{ paddingBottom: 0 }}>
         <div className={styles.header}>
           <Title1 as="h1" className={styles.title}>
@@ -83,6 +87,6 @@ export function Portal({ session, apiBaseUrl }: { readonly session: Session; rea
           <FindPerson api={api} capabilities={capabilities} />
         )}
       </main>
-    </>
+    </HandOffProvider>
   );
 }

@@ -4,7 +4,7 @@ import type { Refusal } from "../domain/outcomes";
 import type { Principal } from "../domain/principal";
 import type { Services, ServicesProvider } from "../services";
 import { handleErrors } from "./handleErrors";
-import { authenticate, readJsonBody, readQuery, readRouteParams, targetUser } from "./httpInput";
+import { authenticate, readJsonBody, readQuery, readRouteParams, targetUser, type BodyLimit } from "./httpInput";
 import {
   BASE_HEADERS,
   jsonResponse,
@@ -80,6 +80,8 @@ export interface EndpointDefinition<
   readonly body?: B;
   /** Whether a body must be sent; without (false), an empty body reads as `{}`. Default true. */
   readonly bodyRequired?: boolean;
+  /** A limit below the 16 KiB every body has, and the problem that refuses a larger one. */
+  readonly bodyLimit?: BodyLimit;
   /** Success statuses and their bodies. */
   readonly answers: A;
   /** Whether it reads or writes Table Storage (default true), and so can answer `STORAGE_UNAVAILABLE`. */
@@ -107,6 +109,7 @@ export interface Endpoint {
   readonly query?: z.ZodObject | undefined;
   readonly body?: z.ZodType | undefined;
   readonly bodyRequired: boolean;
+  readonly bodyLimit?: BodyLimit;
   readonly answers: Answers;
   readonly touchesStorage: boolean;
   readonly problems: readonly ProblemCode[];
@@ -134,7 +137,7 @@ function problemsOf(definition: Omit<Endpoint, "problems" | "serve">, own: reado
     ? ["STORAGE_UNAVAILABLE", "INTERNAL_ERROR"]
     : ["INTERNAL_ERROR"];
   if (definition.params ?? definition.query ?? definition.body) codes.push("INVALID_REQUEST");
-  if (definition.body) codes.push("MALFORMED_JSON", "PAYLOAD_TOO_LARGE");
+  if (definition.body) codes.push("MALFORMED_JSON", definition.bodyLimit?.problem ?? "PAYLOAD_TOO_LARGE");
   if (definition.caller === "bearer") codes.push("UNAUTHENTICATED", "INSUFFICIENT_SCOPE", "IDENTITY_UNAVAILABLE");
   if (hasUser(definition.params)) codes.push("FORBIDDEN", "USER_NOT_FOUND");
   return [...new Set([...codes, ...own])];
@@ -200,7 +203,10 @@ export function defineEndpoint<
     }
     let body: unknown;
     if (definition.body) {
-      const parsed = await readJsonBody(request, definition.body, { emptyAllowed: !shape.bodyRequired });
+      const parsed = await readJsonBody(request, definition.body, {
+        emptyAllowed: !shape.bodyRequired,
+        ...(definition.bodyLimit && { limit: definition.bodyLimit }),
+      });
       if (!parsed.ok) return parsed.response;
       body = parsed.value;
     }

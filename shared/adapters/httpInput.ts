@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { z } from "zod";
 import type { Principal } from "../domain/principal";
-import { problemResponse, refusalResponse } from "./problemResponse";
+import { problemResponse, refusalResponse, type ProblemCode } from "./problemResponse";
 import type { Services } from "../services";
 
 /** Parsed input, or the problem answer that explains what is wrong with it. */
@@ -20,21 +20,31 @@ const invalid = (issues: readonly z.core.$ZodIssue[], root: string): Parsed<neve
   return { ok: false, response: problemResponse("INVALID_REQUEST", `Invalid ${fields}.`, { errors }) };
 };
 
+/** A smaller limit than {@link MAX_BODY_BYTES} for one endpoint, and the problem that refuses a larger body. */
+export interface BodyLimit {
+  readonly bytes: number;
+  readonly problem: ProblemCode;
+}
+
 /**
- * Reads a JSON body of at most 16 KiB and validates it. An empty body counts as `{}` when `emptyAllowed`.
+ * Reads a JSON body of at most 16 KiB (or `limit`) and validates it. An empty body counts as `{}` when
+ * `emptyAllowed`.
  */
 export async function readJsonBody<S extends z.ZodType>(
   request: HttpRequest,
   schema: S,
-  { emptyAllowed = false } = {},
+  {
+    emptyAllowed = false,
+    limit = { bytes: MAX_BODY_BYTES, problem: "PAYLOAD_TOO_LARGE" },
+  }: { emptyAllowed?: boolean; limit?: BodyLimit } = {},
 ): Promise<Parsed<z.infer<S>>> {
   const tooLarge = {
     ok: false,
-    response: problemResponse("PAYLOAD_TOO_LARGE", `The body must be at most ${MAX_BODY_BYTES} bytes.`),
+    response: problemResponse(limit.problem, `The body must be at most ${limit.bytes} bytes.`),
   } as const;
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) return tooLarge;
+  if (Number(request.headers.get("content-length") ?? 0) > limit.bytes) return tooLarge;
   const bytes = Buffer.from(await request.arrayBuffer());
-  if (bytes.length > MAX_BODY_BYTES) return tooLarge;
+  if (bytes.length > limit.bytes) return tooLarge;
   const text = bytes.toString("utf8");
   let json: unknown = {};
   if (text.trim() !== "" || !emptyAllowed) {

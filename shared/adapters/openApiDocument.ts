@@ -88,7 +88,11 @@ export function buildOpenApiDocument(endpoints: readonly Endpoint[]) {
       };
     });
   }
-  const components = { ...convert("output"), Problem: PROBLEM_SCHEMA };
+  // By name: the order modules happen to be loaded in must not change the document.
+  const named = Object.entries({ ...convert("output"), Problem: PROBLEM_SCHEMA }).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
+  const components = Object.fromEntries(named);
   return {
     openapi: "3.1.0",
     info: {

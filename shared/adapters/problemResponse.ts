@@ -11,6 +11,7 @@ export type ProblemCode =
   | "INVALID_REQUEST"
   | "MALFORMED_JSON"
   | "PAYLOAD_TOO_LARGE"
+  | "HANDOFF_TOO_LARGE"
   | "UNAUTHENTICATED"
   | "INSUFFICIENT_SCOPE"
   | "VERIFY_THROTTLED"
@@ -53,6 +54,12 @@ export function problemStatus(code: ProblemCode): { status: number; title: strin
       return { status: 404, title: "Login name not found" };
     case "PAYLOAD_TOO_LARGE":
       return { status: 413, title: "The request body is too large" };
+    case "HANDOFF_TOO_LARGE":
+      return { status: 413, title: "The hand-off is too large" };
+    case "HANDOFF_NOT_FOUND":
+      return { status: 404, title: "Hand-off not found, used or expired" };
+    case "HANDOFF_LIMIT_REACHED":
+      return { status: 429, title: "Too many unread hand-offs" };
     case "VERIFY_THROTTLED":
       return { status: 429, title: "Too many failed attempts" };
     case "INTERNAL_ERROR":
@@ -137,6 +144,11 @@ export function refusalResponse(refusal: Refusal): HttpResponseInit {
       });
     case "CONTENTION":
       return problemResponse(refusal.code, refusal.detail, { retryAfterSeconds: 1 });
+    case "HANDOFF_LIMIT_REACHED":
+      return problemResponse(refusal.code, refusal.detail, {
+        limit: refusal.limit,
+        retryAfterSeconds: refusal.retryAfterSeconds,
+      });
     default:
       return problemResponse(refusal.code, refusal.detail);
   }

@@ -14,4 +14,11 @@ export type Refusal =
   | { readonly code: "INVALID_CONTINUATION"; readonly detail: string }
   | { readonly code: "LOGIN_NAME_IN_USE"; readonly detail: string }
   | { readonly code: "LOGIN_NAME_NOT_FOUND"; readonly detail: string }
-  | { readonly code: "CONTENTION"; readonly detail: string };
+  | { readonly code: "CONTENTION"; readonly detail: string }
+  | { readonly code: "HANDOFF_NOT_FOUND"; readonly detail: string }
+  | {
+      readonly code: "HANDOFF_LIMIT_REACHED";
+      readonly detail: string;
+      readonly limit: number;
+      readonly retryAfterSeconds: number;
+    };

@@ -32,6 +32,9 @@ const EVERY_PROBLEM_CODE: Record<ProblemCode, true> = {
   LOGIN_NAME_IN_USE: true,
   LOGIN_NAME_NOT_FOUND: true,
   INSUFFICIENT_SCOPE: true,
+  HANDOFF_NOT_FOUND: true,
+  HANDOFF_LIMIT_REACHED: true,
+  HANDOFF_TOO_LARGE: true,
 };
 
 describe("openApi: GET /api/openapi.json", () => {

@@ -53,12 +53,19 @@ describe("when Table Storage hangs or is down", () => {
    */
   async function everyEndpoint(): Promise<CallResult[]> {
     await loadFunctions(path.join(__dirname, "..", "..", "functions"));
-    const values: Record<string, string> = { user: "me", id: someId, loginName: "carol@contoso.com" };
+    const values: Record<string, string> = {
+      user: "me",
+      id: someId,
+      loginName: "carol@contoso.com",
+      handoffId: "A".repeat(34),
+    };
     const sample: Record<string, unknown> = {
       name: "during outage",
       user: "carol@contoso.com",
       password,
       clientIp: "198.51.100.9",
+      ciphertext: "A".repeat(64),
+      iv: "AAAAAAAAAAAAAAAA",
     };
     const calls = definedEndpoints()
       .filter((endpoint) => endpoint.touchesStorage)

@@ -20,7 +20,9 @@ type Effect =
   | "renamed"
   | "throttle cleared"
   | "login name released"
-  | "signed in";
+  | "signed in"
+  | "handed off"
+  | "hand-off gone";
 
 /** An answer a caller may get: its status, the problem code of a refusal, and the effect (none when left out). */
 interface Outcome {
@@ -33,7 +35,10 @@ interface RouteBase {
   /** The function that serves it: every function of functions/ appears at least once. */
   readonly fn: string;
   readonly method: string;
-  /** `{user}` becomes the target's object id, `{id}` the id of one of the target's app passwords. */
+  /**
+   * `{user}` becomes the target's object id, `{id}` the id of one of the target's app passwords, `{handoffId}`
+   * the id of the target's unread hand-off.
+   */
   readonly path: string;
   readonly body?: unknown;
 }
@@ -52,12 +57,15 @@ interface Target extends Person {
   readonly token: string;
   readonly password: string;
   readonly ids: readonly string[];
+  readonly handoffId: string;
 }
 
 const ATTACKER_IP = "203.0.113.5";
 const OK = (status: number, effect: Effect = "none"): Outcome => ({ status, effect });
 const SELF_SERVICE_ONLY: Outcome = { status: 403, code: "SELF_SERVICE_ONLY" };
 const FORBIDDEN: Outcome = { status: 403, code: "FORBIDDEN" };
+/** A hand-off's body: its shape only matters here (an AES-GCM ciphertext and 12-byte nonce, base64url). */
+const HANDOFF = { ciphertext: "A".repeat(64), iv: "AAAAAAAAAAAAAAAA" };
 /** The verify body that signs the target in: a hole in the key check would show as a success. */
 const SIGN_IN = { user: "{upn}", password: "{password}", clientIp: "198.51.100.9" };
 
@@ -76,10 +84,14 @@ const ROUTES: readonly Route[] = [
   // The target has no released name: an administrator passes every check and finds nothing to lift.
   { fn: "liftLoginNameRelease", auth: "bearer", method: "DELETE", path: "/api/users/{user}/released-login-names/{upn}", owner: FORBIDDEN, admin: { status: 404, code: "LOGIN_NAME_NOT_FOUND" } },
   { fn: "resetVerifyThrottle", auth: "bearer", method: "DELETE", path: "/api/users/{user}/throttle", owner: FORBIDDEN, admin: OK(204, "throttle cleared") },
+  { fn: "createHandoff", auth: "bearer", method: "POST", path: "/api/users/{user}/handoffs", body: HANDOFF, owner: OK(201, "handed off"), admin: SELF_SERVICE_ONLY },
+  { fn: "deleteHandoff", auth: "bearer", method: "DELETE", path: "/api/users/{user}/handoffs/{handoffId}", owner: OK(204, "hand-off gone"), admin: SELF_SERVICE_ONLY },
+  { fn: "readHandoff", auth: "anonymous", method: "GET", path: "/api/handoffs/{handoffId}", allowed: OK(200, "hand-off gone") },
   { fn: "verifyAppPassword", auth: "functionKey", method: "POST", path: "/api/verify", body: SIGN_IN, allowed: OK(200, "signed in") },
   { fn: "openApi", auth: "anonymous", method: "GET", path: "/api/openapi.json", allowed: OK(200) },
   { fn: "cleanUpAppPasswords", auth: "functionKey", method: "POST", path: "/admin/functions/cleanUpAppPasswords", body: { input: "" }, allowed: OK(202) },
   { fn: "forgetQuietThrottles", auth: "functionKey", method: "POST", path: "/admin/functions/forgetQuietThrottles", body: { input: "" }, allowed: OK(202) },
+  { fn: "cleanUpHandoffs", auth: "functionKey", method: "POST", path: "/admin/functions/cleanUpHandoffs", body: { input: "" }, allowed: OK(202) },
 ];
 
 /** What a caller presents: request headers, and a query string. */
@@ -138,8 +150,16 @@ describe("route security: every route refuses every caller it must, and acts onl
     expect((await service.verify(person.upn, "not-the-password", { clientIp: ATTACKER_IP })).json).toEqual({
       valid: false,
     });
+    const handoff = await service.call("POST", "/api/users/me/handoffs", { token, body: HANDOFF });
+    expect(handoff.status).toBe(201);
     const password = registered.json.appPassword.password as string;
-    return { ...person, token, password, ids: [registered.json.appPassword.id as string, second.json.id as string] };
+    return {
+      ...person,
+      token,
+      password,
+      ids: [registered.json.appPassword.id as string, second.json.id as string],
+      handoffId: handoff.json.id as string,
+    };
   }
 
   async function countOf(target: Target): Promise<number> {
@@ -155,6 +175,7 @@ describe("route security: every route refuses every caller it must, and acts onl
       id: target.ids[0] ?? "",
       upn: target.upn,
       password: target.password,
+      handoffId: target.handoffId,
     };
     const replace = (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? `{${name}}`);
     return {
@@ -193,6 +214,7 @@ describe("route security: every route refuses every caller it must, and acts onl
     else expect(response.status, response.text).toBe(allowed.status);
 
     const after = await tableSnapshot(service);
+    const handoffRows = (rows: typeof before) => rows.filter((row) => row.partitionKey.startsWith("handoff_"));
     const throttleRows = (rows: typeof before) =>
       rows.filter((row) => row.partitionKey === target.oid && row.rowKey === "throttle");
     switch (allowed.effect ?? "none") {
@@ -233,6 +255,17 @@ describe("route security: every route refuses every caller it must, and acts onl
       case "signed in":
         expect(response.json).toMatchObject({ valid: true, userId: target.oid });
         break;
+      case "handed off":
+        expect(handoffRows(after).length).toBe(handoffRows(before).length + 1);
+        expect(await countOf(target)).toBe(countBefore);
+        break;
+      case "hand-off gone": {
+        expect(handoffRows(after).length).toBe(handoffRows(before).length - 1);
+        const again = await service.call("GET", `/api/handoffs/${target.handoffId}`);
+        expectProblem(again, 404, "HANDOFF_NOT_FOUND");
+        expect(await countOf(target)).toBe(countBefore);
+        break;
+      }
     }
     if (route.method === "GET" && response.status === 200) {
       expect(response.text).not.toContain("$argon2");

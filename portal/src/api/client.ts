@@ -24,6 +24,10 @@ export type NewAppPasswordRequest =
   paths["/users/{user}/app-passwords"]["post"]["requestBody"]["content"]["application/json"];
 /** The protocols an app password may be restricted to. */
 export type Protocol = NonNullable<NewAppPasswordRequest["protocols"]>[number];
+/** What a hand-off stores and answers once: the page's AES-GCM output and nonce, base64url. */
+export type HandoffCiphertext = Schemas["HandoffCiphertext"];
+/** A stored hand-off: the id the phone reads it by, once, before `expiresAt`. */
+export type Handoff = Schemas["Handoff"];
 /** An RFC 9457 problem as the service sends it; partial when the page made it up (unreachable, not JSON). */
 export type Problem = Partial<Schemas["Problem"]>;
 
@@ -71,6 +75,12 @@ export interface ApiClient {
   removeAll(user: string): Promise<void>;
   activity(user: string, continuation?: string): Promise<ActivityPage>;
   resetThrottle(user: string): Promise<void>;
+  /** Stores an encrypted device set-up for the person's phone (only for oneself). */
+  createHandoff(user: string, sealed: HandoffCiphertext): Promise<Handoff>;
+  /** Takes back an unread hand-off. */
+  deleteHandoff(user: string, id: string): Promise<void>;
+  /** Reads a hand-off once, signed in or not: no token is asked for or sent. */
+  readHandoff(id: string): Promise<HandoffCiphertext>;
   /** What this deployment of the service offers beyond create, list and delete. */
   capabilities(): Promise<Capabilities>;
 }
@@ -139,6 +149,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       ),
     resetThrottle: async (name) =>
       settle(client.DELETE("/users/{user}/throttle", { params: user(name), headers: await authorized() })),
+    createHandoff: async (name, sealed) =>
+      settle(client.POST("/users/{user}/handoffs", { params: user(name), body: sealed, headers: await authorized() })),
+    deleteHandoff: async (name, id) =>
+      settle(
+        client.DELETE("/users/{user}/handoffs/{handoffId}", {
+          params: { path: { user: name, handoffId: id } },
+          headers: await authorized(),
+        }),
+      ),
+    readHandoff: (id) => settle(client.GET("/handoffs/{handoffId}", { params: { path: { handoffId: id } } })),
     capabilities: async () => {
       try {
         const { data } = await client.GET("/openapi.json");

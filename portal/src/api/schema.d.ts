@@ -20,6 +20,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/users/{user}/handoffs": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Store an encrypted device set-up for one read by the owner's phone within 10 minutes */
+    post: operations["createHandoff"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/users/{user}/app-passwords/{id}": {
     parameters: {
       query?: never;
@@ -37,6 +54,23 @@ export interface paths {
     head?: never;
     /** Rename an app password; it keeps working as before */
     patch: operations["renameAppPassword"];
+    trace?: never;
+  };
+  "/users/{user}/handoffs/{handoffId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete an unread hand-off of one's own */
+    delete: operations["deleteHandoff"];
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   "/users/{user}/released-login-names/{loginName}": {
@@ -82,6 +116,23 @@ export interface paths {
     };
     /** This document */
     get: operations["openApi"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/handoffs/{handoffId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Read a hand-off's ciphertext once; it is deleted as it is answered */
+    get: operations["readHandoff"];
     put?: never;
     post?: never;
     delete?: never;
@@ -162,77 +213,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
-    AppPassword: {
-      id: string;
-      name: string;
-      /**
-       * Format: date-time
-       * @description ISO 8601, UTC
-       */
-      createdAt: string;
-      /**
-       * Format: date-time
-       * @description ISO 8601, UTC
-       */
-      lastUsedAt?: string;
-      /** @description The mail client's address at that last use */
-      lastUsedIp?: string;
-      /** @enum {string} */
-      lastUsedProtocol?: "imap" | "pop3" | "smtp" | "eas" | "dav" | "other";
-      /**
-       * Format: date-time
-       * @description ISO 8601, UTC
-       */
-      expiresAt?: string;
-      /** @description Present with expiresAt: whether it has passed */
-      expired?: boolean;
-      protocols?: ("imap" | "pop3" | "smtp" | "eas" | "dav" | "other")[];
-      /** @description CIDR ranges in canonical form (host bits masked, IPv4-mapped ranges as IPv4) */
-      allowedIps?: string[];
-    };
-    IssuedAppPassword: {
-      id: string;
-      name: string;
-      /**
-       * Format: date-time
-       * @description ISO 8601, UTC
-       */
-      createdAt: string;
-      /**
-       * Format: date-time
-       * @description ISO 8601, UTC
-       */
-      lastUsedAt?: string;
-      /** @description The mail client's address at that last use */
-      lastUsedIp?: string;
-      /** @enum {string} */
-      lastUsedProtocol?: "imap" | "pop3" | "smtp" | "eas" | "dav" | "other";
-      /**
-       * Format: date-time
-       * @description ISO 8601, UTC
-       */
-      expiresAt?: string;
-      /** @description Present with expiresAt: whether it has passed */
-      expired?: boolean;
-      protocols?: ("imap" | "pop3" | "smtp" | "eas" | "dav" | "other")[];
-      /** @description CIDR ranges in canonical form (host bits masked, IPv4-mapped ranges as IPv4) */
-      allowedIps?: string[];
-      password: string;
-    };
-    AppPasswordList: {
-      items: components["schemas"]["AppPassword"][];
-      count: number;
-      limit: number;
-    };
-    Registration: {
-      userId: string;
-      /**
-       * Format: date-time
-       * @description ISO 8601, UTC
-       */
-      registeredAt: string;
-      appPassword?: components["schemas"]["IssuedAppPassword"];
-    };
     ActivityEvent: {
       /**
        * Format: date-time
@@ -269,18 +249,82 @@ export interface components {
       /** @description Pass as ?continuation= for the next page */
       continuation?: string;
     };
-    VerifyAnswer:
-      | {
-          /** @constant */
-          valid: true;
-          userId: string;
-          loginName: string;
-          appPasswordId: string;
-        }
-      | {
-          /** @constant */
-          valid: false;
-        };
+    AppPassword: {
+      id: string;
+      name: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      lastUsedAt?: string;
+      /** @description The mail client's address at that last use */
+      lastUsedIp?: string;
+      /** @enum {string} */
+      lastUsedProtocol?: "imap" | "pop3" | "smtp" | "eas" | "dav" | "other";
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      expiresAt?: string;
+      /** @description Present with expiresAt: whether it has passed */
+      expired?: boolean;
+      protocols?: ("imap" | "pop3" | "smtp" | "eas" | "dav" | "other")[];
+      /** @description CIDR ranges in canonical form (host bits masked, IPv4-mapped ranges as IPv4) */
+      allowedIps?: string[];
+    };
+    AppPasswordList: {
+      items: components["schemas"]["AppPassword"][];
+      count: number;
+      limit: number;
+    };
+    Handoff: {
+      id: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC: 10 minutes after it was made
+       */
+      expiresAt: string;
+    };
+    HandoffCiphertext: {
+      /** @description AES-GCM ciphertext with its tag, base64url: the service never has the key */
+      ciphertext: string;
+      /** @description The 96-bit AES-GCM nonce, base64url */
+      iv: string;
+    };
+    IssuedAppPassword: {
+      id: string;
+      name: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      lastUsedAt?: string;
+      /** @description The mail client's address at that last use */
+      lastUsedIp?: string;
+      /** @enum {string} */
+      lastUsedProtocol?: "imap" | "pop3" | "smtp" | "eas" | "dav" | "other";
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      expiresAt?: string;
+      /** @description Present with expiresAt: whether it has passed */
+      expired?: boolean;
+      protocols?: ("imap" | "pop3" | "smtp" | "eas" | "dav" | "other")[];
+      /** @description CIDR ranges in canonical form (host bits masked, IPv4-mapped ranges as IPv4) */
+      allowedIps?: string[];
+      password: string;
+    };
     Problem: {
       type: string;
       title: string;
@@ -294,6 +338,27 @@ export interface components {
       limit?: number;
       maxDays?: number;
     };
+    Registration: {
+      userId: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      registeredAt: string;
+      appPassword?: components["schemas"]["IssuedAppPassword"];
+    };
+    VerifyAnswer:
+      | {
+          /** @constant */
+          valid: true;
+          userId: string;
+          loginName: string;
+          appPasswordId: string;
+        }
+      | {
+          /** @constant */
+          valid: false;
+        };
   };
   responses: never;
   parameters: never;
@@ -588,6 +653,128 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"] & {
             /** @enum {unknown} */
             code?: "USER_NOT_FOUND" | "APP_PASSWORD_NOT_FOUND";
+          };
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "INTERNAL_ERROR";
+          };
+        };
+      };
+      /** @description Storage unavailable, try again later; Token issuer unavailable, try again later; Busy, try again */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "STORAGE_UNAVAILABLE" | "IDENTITY_UNAVAILABLE" | "CONTENTION";
+          };
+        };
+      };
+    };
+  };
+  createHandoff: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        user: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["HandoffCiphertext"];
+      };
+    };
+    responses: {
+      /** @description Stored; read it once at /handoffs/{id} */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Handoff"];
+        };
+      };
+      /** @description The request is not valid; The request body is not valid JSON */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "INVALID_REQUEST" | "MALFORMED_JSON";
+          };
+        };
+      };
+      /** @description Authentication required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "UNAUTHENTICATED";
+          };
+        };
+      };
+      /** @description The access token lacks the required scope; Not allowed; Only the owner can create app passwords */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "INSUFFICIENT_SCOPE" | "FORBIDDEN" | "SELF_SERVICE_ONLY";
+          };
+        };
+      };
+      /** @description User not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "USER_NOT_FOUND";
+          };
+        };
+      };
+      /** @description The hand-off is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "HANDOFF_TOO_LARGE";
+          };
+        };
+      };
+      /** @description Too many unread hand-offs */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "HANDOFF_LIMIT_REACHED";
           };
         };
       };
@@ -918,6 +1105,99 @@ export interface operations {
       };
     };
   };
+  deleteHandoff: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        user: string;
+        handoffId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The request is not valid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "INVALID_REQUEST";
+          };
+        };
+      };
+      /** @description Authentication required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "UNAUTHENTICATED";
+          };
+        };
+      };
+      /** @description The access token lacks the required scope; Not allowed; Only the owner can create app passwords */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "INSUFFICIENT_SCOPE" | "FORBIDDEN" | "SELF_SERVICE_ONLY";
+          };
+        };
+      };
+      /** @description User not found; Hand-off not found, used or expired */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "USER_NOT_FOUND" | "HANDOFF_NOT_FOUND";
+          };
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "INTERNAL_ERROR";
+          };
+        };
+      };
+      /** @description Storage unavailable, try again later; Token issuer unavailable, try again later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "STORAGE_UNAVAILABLE" | "IDENTITY_UNAVAILABLE";
+          };
+        };
+      };
+    };
+  };
   liftLoginNameRelease: {
     parameters: {
       query?: never;
@@ -1139,6 +1419,76 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"] & {
             /** @enum {unknown} */
             code?: "INTERNAL_ERROR";
+          };
+        };
+      };
+    };
+  };
+  readHandoff: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        handoffId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The ciphertext; the hand-off is gone now */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HandoffCiphertext"];
+        };
+      };
+      /** @description The request is not valid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "INVALID_REQUEST";
+          };
+        };
+      };
+      /** @description Hand-off not found, used or expired */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "HANDOFF_NOT_FOUND";
+          };
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "INTERNAL_ERROR";
+          };
+        };
+      };
+      /** @description Storage unavailable, try again later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "STORAGE_UNAVAILABLE";
           };
         };
       };

@@ -3,6 +3,8 @@ import { Button, DialogActions, DialogBody, DialogContent, DialogTitle } from "@
 import { useTranslation } from "react-i18next";
 import type { NewAppPassword } from "../api/client";
 import { useStyles } from "../useStyles";
+import { HandOff } from "./HandOff";
+import { useDeviceSetup } from "./HandOffContext";
 import { PasswordOnce } from "./PasswordOnce";
 
 /**
@@ -20,11 +22,13 @@ export function NewPasswordDialogBody({
 }) {
   const { t } = useTranslation();
   const styles = useStyles();
+  const setup = useDeviceSetup(appPassword);
   return (
     <DialogBody>
       <DialogTitle>{title}</DialogTitle>
       <DialogContent className={styles.form}>
         <PasswordOnce password={appPassword.password} name={appPassword.name} />
+        <HandOff setup={setup} />
       </DialogContent>
       <DialogActions>
         <Button appearance="primary" onClick={onDone}>
