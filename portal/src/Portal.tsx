@@ -39,7 +39,9 @@ export function Portal({ session, apiBaseUrl }: { readonly session: Session; rea
     <HandOffProvider api={api} loginName={session.loginName} mail={NO_MAIL_SETTINGS}>
       <header className={styles.page} style={{ paddingBottom: 0 }}>
         <div className={styles.header}>
-          <Title1 as="h1">{t("appTitle")}</Title1>
+          <Title1 as="h1" className={styles.title}>
+            {t("appTitle")}
+          </Title1>
           <div className={styles.row}>
             <Text className={styles.signedIn}>
               <Trans

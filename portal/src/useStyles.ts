@@ -1,4 +1,7 @@
 import { makeStyles, tokens } from "@fluentui/react-components";
+import { NARROW_QUERY } from "./useNarrow";
+
+const NARROW = `@media ${NARROW_QUERY}`;
 
 /** The page's few layout styles; everything else is Fluent's own look. */
 export const useStyles = makeStyles({
@@ -9,6 +12,11 @@ export const useStyles = makeStyles({
     display: "flex",
     flexDirection: "column",
     gap: tokens.spacingVerticalL,
+    [NARROW]: { padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalL}` },
+  },
+  /** The page's one `h1`: on a phone a size that leaves room for what it names. */
+  title: {
+    [NARROW]: { fontSize: tokens.fontSizeHero700, lineHeight: tokens.lineHeightHero700 },
   },
   header: {
     display: "flex",

@@ -90,7 +90,9 @@ export function SignInAsForm({ onSignedIn }: { onSignedIn: (session: StoredDevSe
   return (
     <main className={styles.page}>
       <div className={styles.header}>
-        <Title1 as="h1">{t("appTitle")}</Title1>
+        <Title1 as="h1" className={styles.title}>
+          {t("appTitle")}
+        </Title1>
         <LanguageSwitch />
       </div>
       <Text as="p">{t("signIn.devIntro")}</Text>
