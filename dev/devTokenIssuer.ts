@@ -3,8 +3,8 @@ import type { CryptoKey, JWK } from "jose";
 
 export interface DevTokenRequest {
   readonly upn: string;
-  readonly oid?: string;
-  readonly roles?: readonly string[];
+  readonly oid?: string | undefined;
+  readonly roles?: readonly string[] | undefined;
 }
 
 export interface DevTokenIssuer {

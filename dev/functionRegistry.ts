@@ -1,8 +1,14 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import type { HttpFunctionOptions, InvocationContext, Timer, TimerFunctionOptions } from "@azure/functions";
+import type { Endpoint } from "../shared/adapters/defineEndpoint";
+import type { TimerDefinition } from "../shared/adapters/defineTimer";
+import type { ServicesProvider } from "../shared/services";
 
-/** A function as the Functions host knows it: its name (the file's) and its `app.http` options. */
+/**
+ * A function as the Functions host knows it: its name (the file's) and its `app.http` options — as the file
+ * registers them (with the Functions host's services) when loaded, with the registry's own once routed.
+ */
 export interface HostedFunction {
   readonly name: string;
   readonly options: HttpFunctionOptions;
@@ -14,10 +20,10 @@ export interface HostedTimer {
   readonly options: TimerFunctionOptions;
 }
 
-/** The functions of a folder, by trigger. */
+/** The functions of a folder, by trigger, with the definitions they are served from. */
 export interface LoadedFunctions {
-  readonly http: readonly HostedFunction[];
-  readonly timers: readonly HostedTimer[];
+  readonly http: readonly (HostedFunction & { readonly definition: Endpoint })[];
+  readonly timers: readonly (HostedTimer & { readonly definition: TimerDefinition })[];
 }
 
 /** Which function serves a request, with its route values decoded; or why none does. */
@@ -37,7 +43,7 @@ export interface FunctionRegistry extends LoadedFunctions {
 
 /**
  * Loads every function module in `dir` the way the Functions host does with `main`: each file registers one
- * function named after it, and exports its options as `<name>Options`.
+ * function named after it, exports its definition as `<name>` and its options as `<name>Options`.
  */
 export async function loadFunctions(dir: string): Promise<LoadedFunctions> {
   const files = readdirSync(dir).filter((file) => /\.(js|ts)$/.test(file) && !file.endsWith(".d.ts"));
@@ -62,15 +68,18 @@ async function loadModules(dir: string, files: string[]): Promise<LoadedFunction
       const full = path.join(dir, file);
       const module = (file.endsWith(".js") ? require(full) : await import(full)) as Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-require-imports
       const options = module[`${name}Options`] as HttpFunctionOptions | TimerFunctionOptions | undefined;
+      const definition = module[name] as Endpoint | TimerDefinition | undefined;
       if (!options?.handler) throw new Error(`${file} does not export ${name}Options`);
-      return { name, options };
+      if (typeof definition?.serve !== "function") throw new Error(`${file} does not export its definition ${name}`);
+      return { name, options, definition };
     }),
   );
-  const http: HostedFunction[] = [];
-  const timers: HostedTimer[] = [];
-  for (const { name, options } of loaded) {
-    if ("schedule" in options) timers.push({ name, options });
-    else http.push({ name, options });
+  const http: LoadedFunctions["http"][number][] = [];
+  const timers: LoadedFunctions["timers"][number][] = [];
+  for (const { name, options, definition } of loaded) {
+    if ("schedule" in options && "schedule" in definition) timers.push({ name, options, definition });
+    else if (!("schedule" in options) && !("schedule" in definition)) http.push({ name, options, definition });
+    else throw new Error(`${name}: its options and its definition are of different triggers`);
   }
   return { http, timers };
 }
@@ -100,8 +109,15 @@ function compileRoute(fn: HostedFunction): CompiledRoute {
   return { fn, pattern: new RegExp(`^${source}/?$`, "i"), paramNames };
 }
 
-/** Routes the functions: what the local host and the in-process test harness both call. */
-export function createFunctionRegistry(functions: LoadedFunctions): FunctionRegistry {
+/**
+ * Routes the functions, each served with `services`: what the local host and the in-process test harness both
+ * call, each with services of its own (so one test file can run several configurations).
+ */
+export function createFunctionRegistry(loaded: LoadedFunctions, services: ServicesProvider): FunctionRegistry {
+  const functions: LoadedFunctions = {
+    http: loaded.http.map((fn) => ({ ...fn, options: fn.definition.serve(services) })),
+    timers: loaded.timers.map((fn) => ({ ...fn, options: fn.definition.serve(services) })),
+  };
   const routes = functions.http.map(compileRoute);
   const timers = new Map(functions.timers.map((timer) => [timer.name.toLowerCase(), timer]));
   return {

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { BASE_HEADERS, problemResponse, jsonResponse } from "../shared/adapters/problemResponse";
 import { createFunctionRegistry, type HostedFunction, type LoadedFunctions } from "./functionRegistry";
 import { hostProblem } from "./hostProblem";
+import type { ServicesProvider } from "../shared/services";
 import type { DevTokenIssuer } from "./devTokenIssuer";
 import { servePortal } from "./servePortal";
 
@@ -14,6 +15,8 @@ export type LogLevel = "trace" | "debug" | "information" | "warning" | "error" |
 
 export interface LocalHostOptions {
   readonly functions: LoadedFunctions;
+  /** What the functions are served with, at each call. */
+  readonly services: ServicesProvider;
   /** Required in `x-functions-key` (or `?code=`) by functions with `authLevel: "function"`. */
   readonly functionKey: string;
   readonly issuer: DevTokenIssuer;
@@ -72,7 +75,7 @@ const tokenRequest = z.strictObject({
  * its folder. Local development and tests only.
  */
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
-  const registry = createFunctionRegistry(options.functions);
+  const registry = createFunctionRegistry(options.functions, options.services);
   const expectedKey = sha256(options.functionKey);
   const log =
     options.onLog ?? ((level: LogLevel, message: string) => (level === "error" ? console.error : console.log)(message));

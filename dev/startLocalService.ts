@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { loadConfig, type Config } from "../shared/adapters/config";
-import { createServices, setServices, type ServiceOverrides, type Services } from "../shared/services";
+import { createServices, type ServiceOverrides, type Services } from "../shared/services";
 import { createDevTokenIssuer, type DevTokenIssuer } from "./devTokenIssuer";
 import { loadFunctions } from "./functionRegistry";
 import { startLocalHost, type LocalHost, type LocalHostOptions } from "./localHost";
@@ -50,10 +50,10 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     config.auth.requiredScope,
   );
   const services = createServices(config, options);
-  setServices(services);
   const functionKey = options.functionKey ?? DEFAULT_FUNCTION_KEY;
   const host = await startLocalHost({
     functions: await loadFunctions(options.functionsDir),
+    services: () => services,
     functionKey,
     issuer,
     port: options.port,

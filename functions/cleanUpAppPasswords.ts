@@ -1,4 +1,5 @@
-import { app, type InvocationContext, type Timer, type TimerFunctionOptions } from "@azure/functions";
+import { app } from "@azure/functions";
+import { defineTimer } from "../shared/adapters/defineTimer";
 import { getServices } from "../shared/services";
 
 /**
@@ -7,21 +8,21 @@ import { getServices } from "../shared/services";
  * owner's activity), and activity older than 90 days. A run that fails (storage unavailable) is logged by the
  * host; the next one picks up everything it left.
  */
-export async function cleanUpAppPasswords(_timer: Timer, context: InvocationContext): Promise<void> {
-  const report = await getServices().appPasswords.cleanUp();
-  context.log(
-    `Deleted ${report.expired} expired and ${report.unused} unused app passwords, and ${report.events} activity events older than 90 days.`,
-  );
-  if (report.contended > 0) {
-    context.warn(`Left the app passwords of ${report.contended} users for the next run: they kept changing.`);
-  }
-}
+export const cleanUpAppPasswords = defineTimer(
+  // Every day at 03:47 UTC, apart from forgetQuietThrottles.
+  { name: "cleanUpAppPasswords", schedule: "0 47 3 * * *" },
+  async (services, context) => {
+    const report = await services.appPasswords.cleanUp();
+    context.log(
+      `Deleted ${report.expired} expired and ${report.unused} unused app passwords, and ${report.events} activity events older than 90 days.`,
+    );
+    if (report.contended > 0) {
+      context.warn(`Left the app passwords of ${report.contended} users for the next run: they kept changing.`);
+    }
+  },
+);
 
-/** How the Functions host (and, when asked, the local host) runs it. */
-export const cleanUpAppPasswordsOptions: TimerFunctionOptions = {
-  // Every day at 03:47 UTC, apart from forgetQuietThrottles. A run missed while the app was stopped is made up.
-  schedule: "0 47 3 * * *",
-  handler: cleanUpAppPasswords,
-};
+/** How the Functions host runs it. */
+export const cleanUpAppPasswordsOptions = cleanUpAppPasswords.serve(getServices);
 
 app.timer("cleanUpAppPasswords", cleanUpAppPasswordsOptions);

@@ -1,5 +1,6 @@
 import { app } from "@azure/functions";
 import { defineEndpoint } from "../shared/adapters/defineEndpoint";
+import { getServices } from "../shared/services";
 import { apiPath } from "../shared/adapters/problemResponse";
 import { createAppPasswordBody, userRoute } from "../shared/adapters/requestSchemas";
 import { issuedAppPassword, issuedBody } from "../shared/adapters/responseSchemas";
@@ -40,7 +41,7 @@ export const createAppPassword = defineEndpoint(
   },
 );
 
-/** How the Functions host (and the local host) serves it. */
-export const createAppPasswordOptions = createAppPassword.options;
+/** How the Functions host serves it (the local host and tests serve `createAppPassword` with their own services). */
+export const createAppPasswordOptions = createAppPassword.serve(getServices);
 
 app.http("createAppPassword", createAppPasswordOptions);

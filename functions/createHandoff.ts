@@ -1,5 +1,6 @@
 import { app } from "@azure/functions";
 import { defineEndpoint } from "../shared/adapters/defineEndpoint";
+import { getServices } from "../shared/services";
 import { handoffBody, handoffCreated } from "../shared/adapters/handoffSchemas";
 import { userRoute } from "../shared/adapters/requestSchemas";
 import { HANDOFF_RULES } from "../shared/domain/handoffs";
@@ -28,7 +29,7 @@ export const createHandoff = defineEndpoint(
   },
 );
 
-/** How the Functions host (and the local host) serves it. */
-export const createHandoffOptions = createHandoff.options;
+/** How the Functions host serves it (the local host and tests serve `createHandoff` with their own services). */
+export const createHandoffOptions = createHandoff.serve(getServices);
 
 app.http("createHandoff", createHandoffOptions);

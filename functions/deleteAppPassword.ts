@@ -1,5 +1,6 @@
 import { app } from "@azure/functions";
 import { defineEndpoint } from "../shared/adapters/defineEndpoint";
+import { getServices } from "../shared/services";
 import { deleteAppPasswordRoute } from "../shared/adapters/requestSchemas";
 
 /**
@@ -34,7 +35,7 @@ export const deleteAppPassword = defineEndpoint(
   },
 );
 
-/** How the Functions host (and the local host) serves it. */
-export const deleteAppPasswordOptions = deleteAppPassword.options;
+/** How the Functions host serves it (the local host and tests serve `deleteAppPassword` with their own services). */
+export const deleteAppPasswordOptions = deleteAppPassword.serve(getServices);
 
 app.http("deleteAppPassword", deleteAppPasswordOptions);

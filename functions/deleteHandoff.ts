@@ -1,5 +1,6 @@
 import { app } from "@azure/functions";
 import { defineEndpoint } from "../shared/adapters/defineEndpoint";
+import { getServices } from "../shared/services";
 import { ownHandoffRoute } from "../shared/adapters/handoffSchemas";
 
 /** `DELETE /api/users/{user}/handoffs/{handoffId}`: the owner takes back a hand-off nobody has read. */
@@ -21,7 +22,7 @@ export const deleteHandoff = defineEndpoint(
   },
 );
 
-/** How the Functions host (and the local host) serves it. */
-export const deleteHandoffOptions = deleteHandoff.options;
+/** How the Functions host serves it (the local host and tests serve `deleteHandoff` with their own services). */
+export const deleteHandoffOptions = deleteHandoff.serve(getServices);
 
 app.http("deleteHandoff", deleteHandoffOptions);

@@ -1,4 +1,5 @@
-import { app, type InvocationContext, type Timer, type TimerFunctionOptions } from "@azure/functions";
+import { app } from "@azure/functions";
+import { defineTimer } from "../shared/adapters/defineTimer";
 import { getServices } from "../shared/services";
 
 /**
@@ -6,16 +7,16 @@ import { getServices } from "../shared/services";
  * (`THROTTLE_RULES.forgetQuietAfterMs`). Every login name ever tried leaves one, and Table Storage has no expiry.
  * A run that fails (storage unavailable) is logged by the host; the next one picks up everything it left.
  */
-export async function forgetQuietThrottles(_timer: Timer, context: InvocationContext): Promise<void> {
-  const forgotten = await getServices().appPasswords.forgetQuietThrottles();
-  context.log(`Deleted ${forgotten} verify throttling rows unwritten for 31 days.`);
-}
+export const forgetQuietThrottles = defineTimer(
+  // Every day at 03:17 UTC.
+  { name: "forgetQuietThrottles", schedule: "0 17 3 * * *" },
+  async (services, context) => {
+    const forgotten = await services.appPasswords.forgetQuietThrottles();
+    context.log(`Deleted ${forgotten} verify throttling rows unwritten for 31 days.`);
+  },
+);
 
-/** How the Functions host (and, when asked, the local host) runs it. */
-export const forgetQuietThrottlesOptions: TimerFunctionOptions = {
-  // Every day at 03:17 UTC. A run missed while the app was stopped is made up when it starts again.
-  schedule: "0 17 3 * * *",
-  handler: forgetQuietThrottles,
-};
+/** How the Functions host runs it. */
+export const forgetQuietThrottlesOptions = forgetQuietThrottles.serve(getServices);
 
 app.timer("forgetQuietThrottles", forgetQuietThrottlesOptions);

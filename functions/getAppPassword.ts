@@ -1,5 +1,6 @@
 import { app } from "@azure/functions";
 import { defineEndpoint } from "../shared/adapters/defineEndpoint";
+import { getServices } from "../shared/services";
 import { appPasswordRoute } from "../shared/adapters/requestSchemas";
 import { appPasswordItem, itemBody } from "../shared/adapters/responseSchemas";
 
@@ -22,7 +23,7 @@ export const getAppPassword = defineEndpoint(
   },
 );
 
-/** How the Functions host (and the local host) serves it. */
-export const getAppPasswordOptions = getAppPassword.options;
+/** How the Functions host serves it (the local host and tests serve `getAppPassword` with their own services). */
+export const getAppPasswordOptions = getAppPassword.serve(getServices);
 
 app.http("getAppPassword", getAppPasswordOptions);

@@ -1,5 +1,6 @@
 import { app } from "@azure/functions";
 import { defineEndpoint } from "../shared/adapters/defineEndpoint";
+import { getServices } from "../shared/services";
 import { releasedLoginNameRoute } from "../shared/adapters/requestSchemas";
 
 /**
@@ -23,7 +24,7 @@ export const liftLoginNameRelease = defineEndpoint(
   },
 );
 
-/** How the Functions host (and the local host) serves it. */
-export const liftLoginNameReleaseOptions = liftLoginNameRelease.options;
+/** How the Functions host serves it (the local host and tests serve `liftLoginNameRelease` with their own services). */
+export const liftLoginNameReleaseOptions = liftLoginNameRelease.serve(getServices);
 
 app.http("liftLoginNameRelease", liftLoginNameReleaseOptions);

@@ -1,5 +1,6 @@
 import { app } from "@azure/functions";
 import { defineEndpoint } from "../shared/adapters/defineEndpoint";
+import { getServices } from "../shared/services";
 import { activityQuery, userRoute } from "../shared/adapters/requestSchemas";
 import { activityBody, activityPage } from "../shared/adapters/responseSchemas";
 
@@ -30,7 +31,7 @@ export const listActivity = defineEndpoint(
   },
 );
 
-/** How the Functions host (and the local host) serves it. */
-export const listActivityOptions = listActivity.options;
+/** How the Functions host serves it (the local host and tests serve `listActivity` with their own services). */
+export const listActivityOptions = listActivity.serve(getServices);
 
 app.http("listActivity", listActivityOptions);

@@ -1,5 +1,6 @@
 import { app } from "@azure/functions";
 import { defineEndpoint } from "../shared/adapters/defineEndpoint";
+import { getServices } from "../shared/services";
 import { userRoute } from "../shared/adapters/requestSchemas";
 import { appPasswordList, itemBody } from "../shared/adapters/responseSchemas";
 
@@ -25,7 +26,7 @@ export const listAppPasswords = defineEndpoint(
   },
 );
 
-/** How the Functions host (and the local host) serves it. */
-export const listAppPasswordsOptions = listAppPasswords.options;
+/** How the Functions host serves it (the local host and tests serve `listAppPasswords` with their own services). */
+export const listAppPasswordsOptions = listAppPasswords.serve(getServices);
 
 app.http("listAppPasswords", listAppPasswordsOptions);

@@ -1,6 +1,7 @@
 import { app } from "@azure/functions";
 import { z } from "zod";
 import { defineEndpoint, definedEndpoints } from "../shared/adapters/defineEndpoint";
+import { getServices } from "../shared/services";
 import { buildOpenApiDocument } from "../shared/adapters/openApiDocument";
 
 // Built once per process, at the first request: by then the host has loaded every function file.
@@ -24,7 +25,7 @@ export const openApi = defineEndpoint(
   },
 );
 
-/** How the Functions host (and the local host) serves it. */
-export const openApiOptions = openApi.options;
+/** How the Functions host serves it (the local host and tests serve `openApi` with their own services). */
+export const openApiOptions = openApi.serve(getServices);
 
 app.http("openApi", openApiOptions);

@@ -1,5 +1,6 @@
 import { app } from "@azure/functions";
 import { defineEndpoint } from "../shared/adapters/defineEndpoint";
+import { getServices } from "../shared/services";
 import { handoffCiphertext, handoffRoute } from "../shared/adapters/handoffSchemas";
 
 /**
@@ -24,7 +25,7 @@ export const readHandoff = defineEndpoint(
   },
 );
 
-/** How the Functions host (and the local host) serves it. */
-export const readHandoffOptions = readHandoff.options;
+/** How the Functions host serves it (the local host and tests serve `readHandoff` with their own services). */
+export const readHandoffOptions = readHandoff.serve(getServices);
 
 app.http("readHandoff", readHandoffOptions);

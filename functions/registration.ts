@@ -1,5 +1,6 @@
 import { app } from "@azure/functions";
 import { defineEndpoint } from "../shared/adapters/defineEndpoint";
+import { getServices } from "../shared/services";
 import { registrationBody, userRoute } from "../shared/adapters/requestSchemas";
 import { issuedBody, registrationAnswer } from "../shared/adapters/responseSchemas";
 
@@ -43,7 +44,7 @@ export const registration = defineEndpoint(
   },
 );
 
-/** How the Functions host (and the local host) serves it. */
-export const registrationOptions = registration.options;
+/** How the Functions host serves it (the local host and tests serve `registration` with their own services). */
+export const registrationOptions = registration.serve(getServices);
 
 app.http("registration", registrationOptions);

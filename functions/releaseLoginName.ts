@@ -1,5 +1,6 @@
 import { app } from "@azure/functions";
 import { defineEndpoint } from "../shared/adapters/defineEndpoint";
+import { getServices } from "../shared/services";
 import { loginNameRoute } from "../shared/adapters/requestSchemas";
 
 /**
@@ -23,7 +24,7 @@ export const releaseLoginName = defineEndpoint(
   },
 );
 
-/** How the Functions host (and the local host) serves it. */
-export const releaseLoginNameOptions = releaseLoginName.options;
+/** How the Functions host serves it (the local host and tests serve `releaseLoginName` with their own services). */
+export const releaseLoginNameOptions = releaseLoginName.serve(getServices);
 
 app.http("releaseLoginName", releaseLoginNameOptions);

@@ -1,5 +1,6 @@
 import { app } from "@azure/functions";
 import { defineEndpoint } from "../shared/adapters/defineEndpoint";
+import { getServices } from "../shared/services";
 import { appPasswordRoute, renameAppPasswordBody } from "../shared/adapters/requestSchemas";
 import { appPasswordItem, itemBody } from "../shared/adapters/responseSchemas";
 
@@ -23,7 +24,7 @@ export const renameAppPassword = defineEndpoint(
   },
 );
 
-/** How the Functions host (and the local host) serves it. */
-export const renameAppPasswordOptions = renameAppPassword.options;
+/** How the Functions host serves it (the local host and tests serve `renameAppPassword` with their own services). */
+export const renameAppPasswordOptions = renameAppPassword.serve(getServices);
 
 app.http("renameAppPassword", renameAppPasswordOptions);

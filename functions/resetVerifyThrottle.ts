@@ -1,5 +1,6 @@
 import { app } from "@azure/functions";
 import { defineEndpoint } from "../shared/adapters/defineEndpoint";
+import { getServices } from "../shared/services";
 import { userRoute } from "../shared/adapters/requestSchemas";
 
 /** `DELETE /api/users/{user}/throttle` (admin): lifts every verify lockout of the user. */
@@ -20,7 +21,7 @@ export const resetVerifyThrottle = defineEndpoint(
   },
 );
 
-/** How the Functions host (and the local host) serves it. */
-export const resetVerifyThrottleOptions = resetVerifyThrottle.options;
+/** How the Functions host serves it (the local host and tests serve `resetVerifyThrottle` with their own services). */
+export const resetVerifyThrottleOptions = resetVerifyThrottle.serve(getServices);
 
 app.http("resetVerifyThrottle", resetVerifyThrottleOptions);

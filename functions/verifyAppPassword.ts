@@ -1,5 +1,6 @@
 import { app } from "@azure/functions";
 import { defineEndpoint } from "../shared/adapters/defineEndpoint";
+import { getServices } from "../shared/services";
 import { verifyRequestBody } from "../shared/adapters/requestSchemas";
 import { verifyAnswer } from "../shared/adapters/responseSchemas";
 
@@ -39,7 +40,7 @@ export const verifyAppPassword = defineEndpoint(
   },
 );
 
-/** How the Functions host (and the local host) serves it. */
-export const verifyAppPasswordOptions = verifyAppPassword.options;
+/** How the Functions host serves it (the local host and tests serve `verifyAppPassword` with their own services). */
+export const verifyAppPasswordOptions = verifyAppPassword.serve(getServices);
 
 app.http("verifyAppPassword", verifyAppPasswordOptions);

@@ -74,15 +74,17 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
   };
 }
 
+/** Where a function gets its services at each call. */
+export type ServicesProvider = () => Services;
+
 let current: Services | undefined;
 
-/** The process's services, built from `process.env` on first use (a bad setting fails here, naming it). */
-export function getServices(): Services {
+/**
+ * The Functions host's services, built from `process.env` on first use (a bad setting fails here, naming it).
+ * Only the function files hand it over, as the provider their `app.http` / `app.timer` options serve with; the
+ * local host and tests serve the same definitions with services of their own.
+ */
+export const getServices: ServicesProvider = () => {
   current ??= createServices(loadConfig());
   return current;
-}
-
-/** Installs services built elsewhere: the local host and tests, which configure them explicitly. */
-export function setServices(services: Services): void {
-  current = services;
-}
+};

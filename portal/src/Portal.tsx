@@ -1,10 +1,12 @@
 import { useEffect, useMemo, useState } from "react";
 import { Button, Tab, TabList, Text, Title1, Title2 } from "@fluentui/react-components";
+import { Trans, useTranslation } from "react-i18next";
 import { BASIC_CAPABILITIES, createApiClient, type Capabilities } from "./api/client";
 import type { Session } from "./auth/session";
 import { ActivityList } from "./components/ActivityList";
 import { FindPerson } from "./components/FindPerson";
 import { HandOffProvider } from "./components/HandOffContext";
+import { LanguageSwitch } from "./components/LanguageSwitch";
 import { MyAppPasswords } from "./components/MyAppPasswords";
 import { useStyles } from "./useStyles";
 
@@ -15,6 +17,7 @@ const NO_MAIL_SETTINGS = {};
 
 /** The signed-in page: the person's app passwords, their activity and, for administrators, Find a person. */
 export function Portal({ session, apiBaseUrl }: { readonly session: Session; readonly apiBaseUrl: string }) {
+  const { t } = useTranslation();
   const styles = useStyles();
   const api = useMemo(
     () => createApiClient({ baseUrl: apiBaseUrl, getToken: () => session.getToken() }),
@@ -36,21 +39,30 @@ export function Portal({ session, apiBaseUrl }: { readonly session: Session; rea
     <HandOffProvider api={api} loginName={session.loginName} mail={NO_MAIL_SETTINGS}>
       <header className={styles.page} style={{ paddingBottom: 0 }}>
         <div className={styles.header}>
-          <Title1 as="h1">App passwords</Title1>
+          <Title1 as="h1">{t("appTitle")}</Title1>
           <div className={styles.row}>
-            <Text>
-              Signed in as <strong>{session.loginName}</strong>
-              {session.isAdmin ? " (administrator)" : ""}
+            <Text className={styles.signedIn}>
+              <Trans
+                t={t}
+                i18nKey={session.isAdmin ? "header.signedInAsAdmin" : "header.signedInAs"}
+                values={{ loginName: session.loginName }}
+                components={{ strong: <strong /> }}
+              />
             </Text>
-            <Button onClick={() => session.signOut()}>Sign out</Button>
+            <Button onClick={() => session.signOut()}>{t("header.signOut")}</Button>
+            <LanguageSwitch />
           </div>
         </div>
         {showTabs ? (
-          <nav aria-label="Views">
-            <TabList selectedValue={view} onTabSelect={(_, data) => setView(data.value as View)}>
-              <Tab value="mine">Your app passwords</Tab>
-              {capabilities.activity ? <Tab value="activity">Your activity</Tab> : null}
-              {session.isAdmin ? <Tab value="admin">Find a person</Tab> : null}
+          <nav aria-label={t("header.views")}>
+            <TabList
+              className={styles.tabs}
+              selectedValue={view}
+              onTabSelect={(_, data) => setView(data.value as View)}
+            >
+              <Tab value="mine">{t("header.mine")}</Tab>
+              {capabilities.activity ? <Tab value="activity">{t("header.activity")}</Tab> : null}
+              {session.isAdmin ? <Tab value="admin">{t("header.admin")}</Tab> : null}
             </TabList>
           </nav>
         ) : null}
@@ -65,9 +77,9 @@ export function Portal({ session, apiBaseUrl }: { readonly session: Session; rea
         ) : view === "activity" ? (
           <section aria-labelledby="my-activity" className={styles.section}>
             <Title2 as="h2" id="my-activity">
-              Your activity
+              {t("header.activity")}
             </Title2>
-            <ActivityList api={api} user="me" caption="Your activity" />
+            <ActivityList api={api} user="me" caption={t("header.activity")} />
           </section>
         ) : (
           <FindPerson api={api} capabilities={capabilities} />

@@ -8,6 +8,7 @@ import { HandoffPage, openHandoff } from "./components/HandoffPage";
 import { HANDOFF_PATH } from "./setup/handoffCrypto";
 import { MsalSignIn } from "./auth/MsalSignIn";
 import type { Session } from "./auth/session";
+import i18next from "i18next";
 import { startI18n } from "./i18n/i18n";
 import { TOASTER_ID } from "./notify";
 import { Portal } from "./Portal";
@@ -25,7 +26,7 @@ async function start(container: HTMLElement) {
     config = await loadRuntimeConfig();
   } catch (error) {
     root.render(
-      <p role="alert">The page could not load its configuration: {error instanceof Error ? error.message : ""}</p>,
+      <p role="alert">{i18next.t("configError", { message: error instanceof Error ? error.message : "" })}</p>,
     );
     return;
   }

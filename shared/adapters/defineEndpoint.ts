@@ -2,7 +2,7 @@ import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationCont
 import type { z } from "zod";
 import type { Refusal } from "../domain/outcomes";
 import type { Principal } from "../domain/principal";
-import { getServices, type Services } from "../services";
+import type { Services, ServicesProvider } from "../services";
 import { handleErrors } from "./handleErrors";
 import { authenticate, readJsonBody, readQuery, readRouteParams, targetUser, type BodyLimit } from "./httpInput";
 import {
@@ -105,15 +105,19 @@ export interface Endpoint {
   readonly route: string;
   readonly summary: string;
   readonly caller: Caller;
-  readonly params?: z.ZodObject;
-  readonly query?: z.ZodObject;
-  readonly body?: z.ZodType;
+  readonly params?: z.ZodObject | undefined;
+  readonly query?: z.ZodObject | undefined;
+  readonly body?: z.ZodType | undefined;
   readonly bodyRequired: boolean;
   readonly bodyLimit?: BodyLimit;
   readonly answers: Answers;
   readonly touchesStorage: boolean;
   readonly problems: readonly ProblemCode[];
-  readonly options: HttpFunctionOptions;
+  /**
+   * Its `app.http` options, answering with the services `services` gives at each call: the process's in the
+   * Functions host, a harness's own in tests.
+   */
+  serve(services: ServicesProvider): HttpFunctionOptions;
 }
 
 const registry = new Map<string, Endpoint>();
@@ -128,7 +132,7 @@ export const definedEndpoints = (): readonly Endpoint[] =>
 const hasUser = (params: z.ZodObject | undefined) => params !== undefined && "user" in params.shape;
 
 /** The problems an endpoint can answer: its handler's, and those of what the definition makes it do. */
-function problemsOf(definition: Omit<Endpoint, "problems" | "options">, own: readonly ProblemCode[]): ProblemCode[] {
+function problemsOf(definition: Omit<Endpoint, "problems" | "serve">, own: readonly ProblemCode[]): ProblemCode[] {
   const codes: ProblemCode[] = definition.touchesStorage
     ? ["STORAGE_UNAVAILABLE", "INTERNAL_ERROR"]
     : ["INTERNAL_ERROR"];
@@ -174,10 +178,14 @@ export function defineEndpoint<
     touchesStorage: definition.touchesStorage ?? true,
   };
 
-  async function handler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  async function handler(
+    services: Services,
+    request: HttpRequest,
+    context: InvocationContext,
+  ): Promise<HttpResponseInit> {
     let caller: Principal | undefined;
     if (definition.caller === "bearer") {
-      const authenticated = await authenticate(request);
+      const authenticated = await authenticate(services, request);
       if (!authenticated.ok) return authenticated.response;
       caller = authenticated.value;
     }
@@ -204,23 +212,23 @@ export function defineEndpoint<
     }
     let target: string | undefined;
     if (caller !== undefined && hasUser(definition.params)) {
-      const resolved = await targetUser(caller, (params as { user: string }).user);
+      const resolved = await targetUser(services, caller, (params as { user: string }).user);
       if (!resolved.ok) return resolved.response;
       target = resolved.value;
     }
-    const input = { request, context, services: getServices(), params, query, body, caller, target };
+    const input = { request, context, services, params, query, body, caller, target };
     return toResponse(await handle(input as EndpointInput<P, Q, B, C>));
   }
 
   const endpoint: Endpoint = {
     ...shape,
     problems: problemsOf(shape, problems),
-    options: {
+    serve: (services) => ({
       methods: [definition.method],
       route: definition.route,
       authLevel: definition.caller === "functionKey" ? "function" : "anonymous",
-      handler: handleErrors(handler),
-    },
+      handler: handleErrors((request, context) => handler(services(), request, context)),
+    }),
   };
   registry.set(endpoint.name, endpoint);
   return endpoint;

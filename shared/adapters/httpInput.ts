@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { z } from "zod";
 import type { Principal } from "../domain/principal";
 import { problemResponse, refusalResponse, type ProblemCode } from "./problemResponse";
-import { getServices } from "../services";
+import type { Services } from "../services";
 
 /** Parsed input, or the problem answer that explains what is wrong with it. */
 export type Parsed<T> =
@@ -79,16 +79,16 @@ export function readQuery<S extends z.ZodType>(request: HttpRequest, schema: S):
  * The user id a route's `{user}` names for this caller: `me`, an object id, or (for an administrator) a
  * login name; the problem answer when it names nobody or someone the caller may not name.
  */
-export async function targetUser(caller: Principal, user: string): Promise<Parsed<string>> {
-  const outcome = await getServices().appPasswords.resolveUser(caller, user);
+export async function targetUser(services: Services, caller: Principal, user: string): Promise<Parsed<string>> {
+  const outcome = await services.appPasswords.resolveUser(caller, user);
   return outcome.code === "RESOLVED"
     ? { ok: true, value: outcome.userId }
     : { ok: false, response: refusalResponse(outcome) };
 }
 
 /** The signed-in person, from the bearer token. */
-export async function authenticate(request: HttpRequest): Promise<Parsed<Principal>> {
-  const outcome = await getServices().validateToken(request.headers.get("authorization"));
+export async function authenticate(services: Services, request: HttpRequest): Promise<Parsed<Principal>> {
+  const outcome = await services.validateToken(request.headers.get("authorization"));
   if (outcome.code === "AUTHENTICATED") return { ok: true, value: outcome.principal };
   if (outcome.code === "INSUFFICIENT_SCOPE") {
     return {

@@ -4,20 +4,33 @@ import { problemStatus, type ProblemCode } from "./problemResponse";
 
 type JsonSchema = Record<string, unknown>;
 
+/** Where a named schema (`.meta({ id })`) lives in the document. */
+const componentUri = (id: string) => `#/components/schemas/${id}`;
+
+/**
+ * A registry of every named schema (an `id` in zod's global registry) and, when given, one more under `self`:
+ * converted with `uri`, named schemas nested anywhere become references to `components.schemas`, and anything
+ * else is written out in place.
+ */
+function convert(io: "input" | "output", self?: z.ZodType): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of z.globalRegistry._idmap) registry.add(schema, { id });
+  if (self !== undefined) registry.add(self, { id: "self" });
+  const { schemas } = z.toJSONSchema(registry, { io, unrepresentable: "any", uri: componentUri });
+  // Each entry is a JSON Schema document of its own; inside OpenAPI's it needs neither header.
+  const headerless = (entry: JsonSchema) =>
+    Object.fromEntries(Object.entries(entry).filter(([key]) => key !== "$schema" && key !== "$id"));
+  return Object.fromEntries(Object.entries(schemas).map(([id, entry]) => [id, headerless(entry as JsonSchema)]));
+}
+
+/** `schema`'s JSON Schema for the document: a reference when it is named, else written out. */
+function schemaOf(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+  const named = z.globalRegistry.get(schema)?.id;
+  return named === undefined ? (convert(io, schema).self ?? {}) : { $ref: componentUri(named) };
+}
+
 /** Builds the document from the endpoints; named schemas (`.meta({ id })`) go to `components.schemas`. */
 export function buildOpenApiDocument(endpoints: readonly Endpoint[]) {
-  const components: Record<string, JsonSchema> = {};
-  const toSchema = (schema: z.ZodType, io: "input" | "output"): JsonSchema => {
-    const json = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
-    const defs = (json.$defs ?? {}) as Record<string, JsonSchema>;
-    delete json.$defs;
-    delete json.$schema;
-    const relink = (value: unknown) =>
-      JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema;
-    for (const [id, def] of Object.entries(defs)) components[id] = relink(def);
-    return relink(json);
-  };
-
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of endpoints) {
     const operationId = op.name;
@@ -34,20 +47,20 @@ export function buildOpenApiDocument(endpoints: readonly Endpoint[]) {
             name,
             in: "path",
             required: true,
-            schema: toSchema(schema as z.ZodType, "input"),
+            schema: schemaOf(schema as z.ZodType, "input"),
           })),
         ...Object.entries(op.query?.shape ?? {}).map(([name, schema]) => ({
           name,
           in: "query",
           required: false,
-          schema: toSchema(schema as z.ZodType, "input"),
+          schema: schemaOf(schema as z.ZodType, "input"),
         })),
       ];
       const responses: Record<string, unknown> = {};
       for (const [status, answer] of Object.entries(op.answers)) {
         responses[status] = {
           description: answer.description,
-          ...(answer.schema && { content: { "application/json": { schema: toSchema(answer.schema, "output") } } }),
+          ...(answer.schema && { content: { "application/json": { schema: schemaOf(answer.schema, "output") } } }),
         };
       }
       for (const [status, codes] of problemsByStatus(op.problems)) {
@@ -68,14 +81,14 @@ export function buildOpenApiDocument(endpoints: readonly Endpoint[]) {
         ...(op.body && {
           requestBody: {
             required: op.bodyRequired,
-            content: { "application/json": { schema: toSchema(op.body, "input") } },
+            content: { "application/json": { schema: schemaOf(op.body, "input") } },
           },
         }),
         responses,
       };
     });
   }
-  components.Problem = PROBLEM_SCHEMA;
+  const components = { ...convert("output"), Problem: PROBLEM_SCHEMA };
   return {
     openapi: "3.1.0",
     info: {

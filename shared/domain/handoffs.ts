@@ -162,7 +162,6 @@ export function createHandoffService({ store, ownerKey, now = systemClock }: Han
       const ownerTag = ownerTagOf(actor.userId);
       const found = await store.get(ownerTag, keys.secret);
       if (!found || keys.ownerTag !== ownerTag) return NOT_FOUND;
-      if (!found) return NOT_FOUND;
       const outcome = await discard(found);
       return outcome === "done" && found.expiresAt > now() ? { code: "DELETED" } : NOT_FOUND;
     },

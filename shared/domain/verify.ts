@@ -7,15 +7,9 @@ import type { PasswordHasher } from "./passwordHasher";
 import type { Protocol } from "./protocols";
 import { createRepeatLoginMemory, type RepeatLoginMemorySettings } from "./repeatLoginMemory";
 import { restrictionsAllow } from "./restrictions";
-import { CONFLICT, retryOnConflict, type Contention } from "./retryOnConflict";
-import {
-  afterFailure,
-  afterSuccess,
-  ipBucket,
-  throttleDecision,
-  wrongPasswordFingerprint,
-  type ThrottleState,
-} from "./verifyThrottle";
+import { createThrottleWrites, type Admission } from "./throttleWrites";
+import type { Contention } from "./retryOnConflict";
+import { afterSuccess, ipBucket } from "./verifyThrottle";
 
 /** A login as a mail gateway reports it. */
 export interface VerifyRequest {
@@ -63,12 +57,6 @@ const SEEN_ADDRESSES = 20;
 /** `lastUsedAt` is written at most this often per app password, so a syncing phone does not write on every login. */
 export const LAST_USED_RESOLUTION_MS = 5 * 60 * 1000;
 
-/**
- * Attempts at writing a failure's count that keeps losing races to parallel failures, before answering
- * "busy" (503): never an uncounted check.
- */
-const MAX_COUNT_WRITE_ATTEMPTS = 10;
-
 const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -79,24 +67,23 @@ const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 export const unknownOwner = (throttleKey: string, loginName: string) =>
   `unknown_${createHmac("sha256", throttleKey).update(`unknown-login:v2:${loginName.toLowerCase()}`).digest("hex")}`;
 
-/** Whether a verify may check the password, and the throttling state as it stands once admitted. */
-type Admission =
-  | {
-      readonly code: "ADMITTED";
-      readonly throttle: StoredThrottle;
-      /** The failure is already written: a success must undo it, a failure has nothing left to write. */
-      readonly counted: boolean;
-      /** That written failure started a lockout of the address (or of unfamiliar addresses). */
-      readonly lockedOut: boolean;
-    }
-  | { readonly code: "VERIFY_THROTTLED"; readonly retryAfterSeconds: number }
-  | Contention;
-
 export type Verifier = ReturnType<typeof createVerifier>;
 
-/** Whether a failure that turned `before` into `after` locked the address out (or every unfamiliar one). */
-const startsLockout = (before: ThrottleState, after: ThrottleState, bucket: string, at: Date) =>
-  !throttleDecision(before, bucket, at).throttled && throttleDecision(after, bucket, at).throttled;
+/** Whom a verify is counted against (step 1), and how it was found. */
+interface Owner {
+  /** The user id, or the unknown login name's key. */
+  readonly id: string;
+  readonly byLoginName: boolean;
+  /** Found in the repeat-login memory rather than read. */
+  readonly fromMemory: boolean;
+}
+
+/** What step 2 read: the candidate's id, the throttling and, for an account holding the name, the name and candidate. */
+interface Rows {
+  readonly id: string;
+  readonly throttle: StoredThrottle;
+  readonly holder?: { readonly loginName: string; readonly candidate: StoredAppPassword | undefined };
+}
 
 /** Verification of a mail client's login against the user's app passwords, with its throttle bookkeeping. */
 export function createVerifier({
@@ -110,6 +97,7 @@ export function createVerifier({
   // Checked against when there is no stored hash, so unknown users cost one argon2 verification too.
   const decoyHash = hasher.hash(generateAppPassword());
   const memory = createRepeatLoginMemory(repeatLoginMemory, now);
+  const { admit, countFailureAfterCheck, resetCounts } = createThrottleWrites({ store, now, throttleKey });
 
   /**
    * The user id behind a login name. Read from storage, unless the name was read recently and the password
@@ -123,71 +111,6 @@ export function createVerifier({
       return { userId: remembered, fromMemory: true };
     }
     return { userId: await store.findUserIdByLoginName(loginName), fromMemory: false };
-  }
-
-  /**
-   * Counts a failure (a repeat of a recent wrong password, within its cap, only as a repeat); read again when
-   * it races another. Each attempt decides afresh: a race lost to the failure that reached the limit ends
-   * throttled, unchecked.
-   */
-  async function countFailure(
-    owner: string,
-    bucket: string,
-    fingerprint: string,
-    tagMatches: boolean,
-    read: StoredThrottle,
-  ) {
-    return retryOnConflict<Admission>(async (attempt) => {
-      const current = attempt === 0 ? read : await store.getThrottle(owner);
-      const at = now();
-      const decision = throttleDecision(current.state, bucket, at, tagMatches);
-      if (decision.throttled) return { code: "VERIFY_THROTTLED", retryAfterSeconds: decision.retryAfterSeconds };
-      const next = afterFailure(current.state, bucket, fingerprint, decision.familiar, at);
-      const saved = await store.saveThrottle(owner, current, next);
-      if (saved === CONFLICT) return CONFLICT;
-      return {
-        code: "ADMITTED",
-        throttle: saved,
-        counted: true,
-        lockedOut: startsLockout(current.state, next, bucket, at),
-      };
-    }, MAX_COUNT_WRITE_ATTEMPTS);
-  }
-
-  /**
-   * The check-then-write order of one verify, decided before argon2 runs. A failure is counted before its
-   * check, so parallel guesses cannot outrun the limits, with one exception: a password whose id tag matches
-   * one of the user's app passwords, from an address where the user succeeded before (a syncing phone), is
-   * checked first and counted after only if wrong, so its repeat success writes nothing. Anything else that
-   * is not throttled writes its failure first, and a success then undoes it.
-   */
-  async function admit(
-    owner: string,
-    bucket: string,
-    normalized: string,
-    candidate: StoredAppPassword | undefined,
-    throttle: StoredThrottle,
-  ): Promise<Admission> {
-    const tagMatches = candidate !== undefined;
-    const decision = throttleDecision(throttle.state, bucket, now(), tagMatches);
-    if (decision.throttled) return { code: "VERIFY_THROTTLED", retryAfterSeconds: decision.retryAfterSeconds };
-    if (tagMatches && decision.familiar) return { code: "ADMITTED", throttle, counted: false, lockedOut: false };
-    return countFailure(owner, bucket, wrongPasswordFingerprint(throttleKey, owner, normalized), tagMatches, throttle);
-  }
-
-  /**
-   * Counts a failure found only by the check: a tag-matching password from a familiar address that was
-   * wrong. Familiar, so it counts towards that address's limit alone.
-   */
-  async function countFailureAfterCheck(owner: string, bucket: string, normalized: string, read: StoredThrottle) {
-    const fingerprint = wrongPasswordFingerprint(throttleKey, owner, normalized);
-    return retryOnConflict(async (attempt) => {
-      const current = attempt === 0 ? read : await store.getThrottle(owner);
-      const at = now();
-      const next = afterFailure(current.state, bucket, fingerprint, true, at);
-      if ((await store.saveThrottle(owner, current, next)) === CONFLICT) return CONFLICT;
-      return { lockedOut: startsLockout(current.state, next, bucket, at) };
-    }, MAX_COUNT_WRITE_ATTEMPTS);
   }
 
   /** Bookkeeping after a success, written only when something changed: a syncing phone writes rarely. */
@@ -243,19 +166,6 @@ export function createVerifier({
   }
 
   /**
-   * Resets the counts a success undoes, read again when it races another verify. Should every attempt lose to
-   * parallel failures, the count stays one too high: the safe side, and the answer stands.
-   */
-  function resetCounts(owner: string, read: StoredThrottle, bucket: string, usedAt: Date) {
-    return retryOnConflict(async (attempt) => {
-      const current = attempt === 0 ? read : await store.getThrottle(owner);
-      const reset = afterSuccess(current.state, bucket, usedAt);
-      if (!reset) return "done" as const;
-      return (await store.saveThrottle(owner, current, reset)) === CONFLICT ? CONFLICT : ("done" as const);
-    }, MAX_COUNT_WRITE_ATTEMPTS);
-  }
-
-  /**
    * Whether `password` is one of the user's app passwords, usable now with this protocol from this address
    * (expiry and restrictions are checked after argon2, and a login outside them counts as a failure, at the
    * same cost). A cold verify costs exactly one argon2
@@ -265,53 +175,99 @@ export function createVerifier({
    * skips argon2 (and, by login name, the login-name read): it tells the caller nothing they did not prove.
    */
   async function verify(request: VerifyRequest): Promise<VerifyOutcome> {
-    const { user, password, clientIp, protocol } = request;
-    const normalized = normalizeAppPassword(password);
+    const normalized = normalizeAppPassword(request.password);
+    const owner = await resolveOwner(request.user, normalized);
+    const rows = await readRows(owner, request.user, normalized);
+    if (rows === "remembered-name-moved") {
+      // The account no longer holds the name it was remembered for (renamed away, released): ask storage who does.
+      memory.forgetLoginName(request.user);
+      return verify(request);
+    }
+    const bucket = ipBucket(request.clientIp);
+    const admission = await admit(owner.id, bucket, normalized, rows.holder?.candidate, rows.throttle);
+    if (admission.code !== "ADMITTED") return admission;
+    const checked = await check(rows, request, normalized);
+    if (!checked.valid) return recordFailure(owner, rows, request, normalized, bucket, admission);
+    await recordSuccess(checked.candidate, request, normalized, bucket, admission.throttle);
+    // Remembered from argon2's proof only, so the lifetime counts from it; an upgraded hash is a new version.
+    if (!checked.recognized && !hasher.needsRehash(checked.candidate.hash)) {
+      memory.rememberSuccess(checked.candidate, normalized);
+    }
+    // Only a mapping read from storage is remembered (or its lifetime renewed), so none outlives a re-pointing by more.
+    if (owner.byLoginName && !owner.fromMemory) memory.rememberLoginName(request.user, checked.candidate.userId);
+    const { candidate, loginName } = checked;
+    return { code: "VALID", userId: candidate.userId, loginName, appPasswordId: candidate.id };
+  }
+
+  /** Step 1: whom the login is counted against: the user a login name or object id names, or its unknown key. */
+  async function resolveOwner(user: string, normalized: string): Promise<Owner> {
     const byLoginName = !OBJECT_ID.test(user);
     const { userId, fromMemory } = byLoginName
       ? await resolveLoginName(user, normalized)
       : { userId: user.toLowerCase(), fromMemory: false };
-    const owner = userId ?? unknownOwner(throttleKey, user);
-    const bucket = ipBucket(clientIp);
-    const id = appPasswordTag(owner, normalized);
-    const rows = await store.getVerifyRows(owner, id);
-    const { loginName, throttle } = rows;
-    // Only an account that holds a login name at this moment is ever verified into a mailbox: by name, the one
-    // it was asked for; by object id, any. A released or renamed-away name is not held, whatever says otherwise.
-    const held = loginName !== undefined && (!byLoginName || loginName === user.toLowerCase()) ? loginName : undefined;
-    if (fromMemory && held === undefined) {
-      // The account no longer holds the name it was remembered for (renamed away, released): ask storage who does.
-      memory.forgetLoginName(user);
-      return verify(request);
-    }
-    // A candidate of an account that does not hold the name is no candidate: the same work as a wrong password.
-    const candidate = held === undefined ? undefined : rows.candidate;
-    const admission = await admit(owner, bucket, normalized, candidate, throttle);
-    if (admission.code !== "ADMITTED") return admission;
+    return { id: userId ?? unknownOwner(throttleKey, user), byLoginName, fromMemory };
+  }
 
-    // Only a success for the row exactly as it was proved, and usable now, is answered from memory; anything
-    // else (a failure included) pays argon2.
+  /**
+   * Step 2: the owner's rows in one read: the candidate app password (by the password's id tag), the login
+   * name the account holds, and its throttling. Only an account that holds a login name at this moment is ever
+   * verified into a mailbox: by name, the one it was asked for; by object id, any. A released or renamed-away
+   * name is not held, whatever says otherwise, and a candidate of an account that does not hold the name is
+   * no candidate: the same work as a wrong password.
+   */
+  async function readRows(owner: Owner, user: string, normalized: string): Promise<Rows | "remembered-name-moved"> {
+    const id = appPasswordTag(owner.id, normalized);
+    const rows = await store.getVerifyRows(owner.id, id);
+    const { loginName, throttle } = rows;
+    const held =
+      loginName !== undefined && (!owner.byLoginName || loginName === user.toLowerCase()) ? loginName : undefined;
+    if (owner.fromMemory && held === undefined) return "remembered-name-moved";
+    return held === undefined
+      ? { id, throttle }
+      : { id, throttle, holder: { loginName: held, candidate: rows.candidate } };
+  }
+
+  // Step 3 is `admit`, above.
+
+  /**
+   * Step 4: whether the password is the candidate's, and the candidate usable now from here over this
+   * protocol. Only a success for the row exactly as it was proved, and usable now, is answered from memory;
+   * anything else (a failure included) pays argon2, against the decoy when there is no candidate.
+   */
+  async function check({ holder }: Rows, request: VerifyRequest, normalized: string) {
+    const candidate = holder?.candidate;
+    const { clientIp, protocol } = request;
     const allowed = candidate !== undefined && restrictionsAllow(candidate, { clientIp, protocol, now: now() });
     const recognized = allowed && memory.recognizes(candidate, normalized);
     const valid = recognized || (await hasher.verify(candidate?.hash ?? (await decoyHash), normalized));
-    if (!candidate || held === undefined || !valid || !allowed) {
-      if (!candidate) memory.forget(owner, id);
-      if (fromMemory) memory.forgetLoginName(user);
-      const counted = admission.counted
-        ? { lockedOut: admission.lockedOut }
-        : await countFailureAfterCheck(owner, bucket, normalized, admission.throttle);
-      if ("code" in counted) return counted;
-      // The failure that started a lockout is logged once it is known to be one. Logged for unknown login
-      // names too (in a log nobody reads, pruned like any other), so the write does not tell who exists.
-      if (counted.lockedOut) await recordActivity(owner, { at: now(), event: "verify-locked-out", ip: clientIp });
-      return { code: "INVALID" };
+    return holder !== undefined && candidate !== undefined && valid && allowed
+      ? { valid: true as const, candidate, loginName: holder.loginName, recognized }
+      : { valid: false as const };
+  }
+
+  /**
+   * Step 5 of a failure: counted (unless it was before the check), remembered as no success, and a lockout
+   * it started logged once it is known to be one. Logged for unknown login names too (in a log nobody reads,
+   * pruned like any other), so the write does not tell who exists.
+   */
+  async function recordFailure(
+    owner: Owner,
+    rows: Rows,
+    request: VerifyRequest,
+    normalized: string,
+    bucket: string,
+    admission: Extract<Admission, { code: "ADMITTED" }>,
+  ): Promise<VerifyOutcome> {
+    if (!rows.holder?.candidate) memory.forget(owner.id, rows.id);
+    if (owner.fromMemory) memory.forgetLoginName(request.user);
+    const counted = admission.counted
+      ? { lockedOut: admission.lockedOut }
+      : await countFailureAfterCheck(owner.id, bucket, normalized, admission.throttle);
+    if ("code" in counted) return counted;
+    if (counted.lockedOut) {
+      await recordActivity(owner.id, { at: now(), event: "verify-locked-out", ip: request.clientIp });
     }
-    await recordSuccess(candidate, request, normalized, bucket, admission.throttle);
-    // Remembered from argon2's proof only, so the lifetime counts from it; an upgraded hash is a new version.
-    if (!recognized && !hasher.needsRehash(candidate.hash)) memory.rememberSuccess(candidate, normalized);
-    // Only a mapping read from storage is remembered (or its lifetime renewed), so none outlives a re-pointing by more.
-    if (byLoginName && !fromMemory) memory.rememberLoginName(user, candidate.userId);
-    return { code: "VALID", userId: candidate.userId, loginName: held, appPasswordId: candidate.id };
+    return { code: "INVALID" };
   }
 
   return { verify };

@@ -12,6 +12,12 @@ import { expectInvalid, expectProblem } from "../support/expectProblem";
 import { rawRequest } from "../support/rawRequest";
 import { socketRequest } from "../support/socketRequest";
 import { startTestService, type TestService } from "../support/testService";
+import type { ServicesProvider } from "../../shared/services";
+
+/** For a host with no functions: nothing ever asks for services. */
+const NO_SERVICES: ServicesProvider = () => {
+  throw new Error("This host serves no functions");
+};
 
 describe("the local host: refused bodies and the development issuer's callers", () => {
   let proxy: CountingProxy;
@@ -139,6 +145,7 @@ describe("the local host: clients too slow to send their request", () => {
   beforeAll(async () => {
     host = await startLocalHost({
       functions: { http: [], timers: [] },
+      services: NO_SERVICES,
       functionKey: "slow-clients-key",
       issuer: createDevTokenIssuer("http://localhost/slow", "api://slow"),
       port: await freePort(),
@@ -163,6 +170,7 @@ describe("the local host: clients too slow to send their request", () => {
     await expect(
       startLocalHost({
         functions: { http: [], timers: [] },
+        services: NO_SERVICES,
         functionKey: "k",
         issuer: createDevTokenIssuer("http://localhost/slow", "api://slow"),
         port: await freePort(),

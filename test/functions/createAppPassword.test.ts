@@ -235,3 +235,53 @@ describe("createAppPassword: POST /api/users/{user}/app-passwords", () => {
     });
   });
 });
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+// A second configuration beside the first, in the same file: each harness serves the functions with its own services.
+describe("createAppPassword under APP_PASSWORDS_MAX_LIFETIME_DAYS", () => {
+  let capped: FunctionHarness;
+  let uncapped: FunctionHarness;
+
+  beforeAll(async () => {
+    uncapped = await startFunctionHarness();
+    capped = await startFunctionHarness({ env: { APP_PASSWORDS_MAX_LIFETIME_DAYS: "30" } });
+  });
+  afterAll(async () => {
+    await capped.close();
+    await uncapped.close();
+  });
+
+  const create = (body: unknown, token: string) => capped.call("POST", "/api/users/me/app-passwords", { token, body });
+
+  it("gives the tenant's longest lifetime when none is asked for", async () => {
+    const bob = await registeredUser(capped, "bob");
+    const response = await create({ name: "Default" }, bob.token);
+    const lifetime = Date.parse(response.json.expiresAt as string) - Date.parse(response.json.createdAt as string);
+    expect(lifetime).toBe(30 * DAY_MS);
+  });
+
+  it("returns 400 LIFETIME_TOO_LONG naming expiresInDays beyond the tenant's longest lifetime", async () => {
+    const bob = await registeredUser(capped, "bob");
+    const response = await create({ name: "Long", expiresInDays: 31 }, bob.token);
+    expectProblem(response, 400, "LIFETIME_TOO_LONG");
+    expect(fieldsOf(response)).toEqual(["expiresInDays"]);
+    expect(response.json.maxDays).toBe(30);
+  });
+
+  it("caps only the harness so configured: one started before it in the same process gives no expiry", async () => {
+    const dave = await registeredUser(uncapped, "dave");
+    const response = await uncapped.call("POST", "/api/users/me/app-passwords", {
+      token: dave.token,
+      body: { name: "Forever" },
+    });
+    expect(response.status).toBe(201);
+    expect(response.json.expiresAt).toBeUndefined();
+  });
+
+  it("gives the first app password at registration the same lifetime", async () => {
+    const carol = await registeredUser(capped, "carol");
+    const [item] = (await capped.call("GET", "/api/users/me/app-passwords", { token: carol.token })).json.items;
+    expect(Date.parse(item.expiresAt as string) - Date.parse(item.createdAt as string)).toBe(30 * DAY_MS);
+  });
+});

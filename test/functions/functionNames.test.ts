@@ -17,15 +17,22 @@ describe("every file of functions/", () => {
     expect(files.length).toBeGreaterThan(0);
   });
 
-  it.each(files)("%s registers one function, named after the file, with its <name>Options", async (file) => {
-    const name = path.basename(file, ".ts");
-    const http = vi.spyOn(app, "http").mockImplementation(() => undefined);
-    const timer = vi.spyOn(app, "timer").mockImplementation(() => undefined);
-    // A fresh copy of the module, so its registration runs again under the spies.
-    vi.resetModules();
-    const module = (await import(path.join(FUNCTIONS_DIR, file))) as Record<string, unknown>;
-    const registered = [...http.mock.calls, ...timer.mock.calls];
-    expect(registered.map(([registeredName]) => registeredName)).toEqual([name]);
-    expect(registered[0]?.[1]).toBe(module[`${name}Options`]);
-  });
+  it.each(files)(
+    "%s registers one function, named after the file, with its <name>Options from its <name> definition",
+    async (file) => {
+      const name = path.basename(file, ".ts");
+      const http = vi.spyOn(app, "http").mockImplementation(() => undefined);
+      const timer = vi.spyOn(app, "timer").mockImplementation(() => undefined);
+      // A fresh copy of the module, so its registration runs again under the spies.
+      vi.resetModules();
+      const module = (await import(path.join(FUNCTIONS_DIR, file))) as Record<string, unknown>;
+      const registered = [...http.mock.calls, ...timer.mock.calls];
+      expect(registered.map(([registeredName]) => registeredName)).toEqual([name]);
+      expect(registered[0]?.[1]).toBe(module[`${name}Options`]);
+      // …served from its one definition (defineEndpoint or defineTimer), which the local host and tests serve too.
+      const definition = module[name] as { name?: unknown; serve?: unknown } | undefined;
+      expect(definition?.name).toBe(name);
+      expect(typeof definition?.serve).toBe("function");
+    },
+  );
 });

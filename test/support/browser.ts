@@ -34,8 +34,17 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
+/** How the browser presents itself: by default an English (British) desktop browser, 1280 × 800. */
+export interface BrowserOptions {
+  readonly locale?: string;
+  readonly viewport?: { readonly width: number; readonly height: number };
+  /** A phone: the viewport's meta tag applies, and touch events. */
+  readonly isMobile?: boolean;
+  readonly hasTouch?: boolean;
+}
+
 /** Chromium with a fresh profile, allowed to use the clipboard on each of `origins`. */
-export async function startBrowser(origins: readonly string[]): Promise<TestBrowser> {
+export async function startBrowser(origins: readonly string[], options: BrowserOptions = {}): Promise<TestBrowser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
   if (!existsSync(path.join(PORTAL_DIST, "index.html"))) {
     throw new Error("portal/dist is missing: run npm run build:portal (npm run test:browser does)");
@@ -45,8 +54,10 @@ export async function startBrowser(origins: readonly string[]): Promise<TestBrow
     executablePath: CHROMIUM,
     headless: true,
     args: FLAGS,
-    viewport: { width: 1280, height: 800 },
-    locale: "en-GB",
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    locale: options.locale ?? "en-GB",
+    isMobile: options.isMobile ?? false,
+    hasTouch: options.hasTouch ?? false,
     timezoneId: "UTC",
   });
   for (const origin of origins) {

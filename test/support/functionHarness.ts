@@ -9,7 +9,7 @@ import { DEV_AUDIENCE } from "../../dev/startLocalService";
 import { createDevTokenIssuer, type DevTokenIssuer } from "../../dev/devTokenIssuer";
 import { loadConfig } from "../../shared/adapters/config";
 import { createTokenValidator } from "../../shared/adapters/tokenValidator";
-import { createServices, setServices, type ServiceOverrides, type Services } from "../../shared/services";
+import { createServices, type ServiceOverrides, type Services } from "../../shared/services";
 import { ADMIN_ROLES, DEFAULT_CLIENT_IP } from "./constants";
 import { registeredUser, type RegisteredUser } from "./fixtures";
 import { parseJson, type CallOptions, type CallResult, type ServiceClient } from "./serviceClient";
@@ -62,7 +62,7 @@ function resultOf(answer: HttpResponseInit): CallResult {
 /**
  * The functions called in process, as the Azure Functions library's own tests call them: a real
  * `HttpRequest` and `InvocationContext`, no host in between. The services are wired to the test run's
- * Azurite (a table of their own) and installed with `setServices`; tokens come from the development issuer,
+ * Azurite (a table of their own) and served to this harness's functions only; tokens come from the development issuer,
  * whose keys the token validator is given directly.
  *
  * `call` picks the function the way the Functions host routes (method and route template) so tests read
@@ -84,8 +84,7 @@ export async function startFunctionHarness(options: FunctionHarnessOptions = {})
     ...createServices(config, options),
     validateToken: createTokenValidator(config.auth, createLocalJWKSet(await issuer.jwks())),
   };
-  setServices(services);
-  const registry = createFunctionRegistry(await loadFunctions(FUNCTIONS_DIR));
+  const registry = createFunctionRegistry(await loadFunctions(FUNCTIONS_DIR), () => services);
   const logs: { level: LogLevel; message: string }[] = [];
   const contextFor = (functionName: string) =>
     new InvocationContext({

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import { PORTAL_DIST, startBrowser, type TestBrowser } from "./browser";
+import { PORTAL_DIST, startBrowser, type BrowserOptions, type TestBrowser } from "./browser";
 import { startTestService, type TestService } from "./testService";
 
 /** The self-service page served beside the API, and a browser to open it in. */
@@ -18,7 +18,7 @@ export interface PortalUnderTest {
  * and closes both after them. `env` is read when they start, so it may name what an earlier `beforeAll` started.
  */
 export function portalUnderTest(
-  options: { env?: Record<string, string> | (() => Record<string, string>) } = {},
+  options: { env?: Record<string, string> | (() => Record<string, string>); browser?: BrowserOptions } = {},
 ): PortalUnderTest {
   let started: { service: TestService; browser: TestBrowser } | undefined;
   const running = () => {
@@ -30,7 +30,7 @@ export function portalUnderTest(
     const env = typeof options.env === "function" ? options.env() : options.env;
     const service = await startTestService({ portalDir: PORTAL_DIST, ...(env && { env }) });
     try {
-      started = { service, browser: await startBrowser([service.url]) };
+      started = { service, browser: await startBrowser([service.url], options.browser) };
     } catch (error) {
       await service.close();
       throw error;

@@ -10,7 +10,8 @@ export interface MintOptions {
   /** Signing key; the trusted one when not given. */
   readonly key?: CryptoKey;
   /** Protected header members, over `{ alg: "RS256", kid, typ: "JWT" }`. */
-  readonly header?: Partial<JWTHeaderParameters>;
+  /** Over the issuer's own header; a parameter given as undefined is left out. */
+  readonly header?: { readonly [K in keyof JWTHeaderParameters]?: JWTHeaderParameters[K] | undefined };
 }
 
 /** A person as the trusted issuer's tokens name them. */
@@ -78,7 +79,7 @@ export async function startTrustedIssuer(issuer: string, audience: string): Prom
   const mint = (claims: Claims, options: MintOptions = {}) => {
     const payload = Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
     return new SignJWT(payload)
-      .setProtectedHeader({ alg: "RS256", kid, typ: "JWT", ...options.header })
+      .setProtectedHeader({ alg: "RS256", kid, typ: "JWT", ...options.header } as JWTHeaderParameters)
       .sign(options.key ?? privateKey);
   };
 

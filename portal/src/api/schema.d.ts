@@ -213,6 +213,34 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AppPassword: {
+      id: string;
+      name: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      lastUsedAt?: string;
+      /** @description The mail client's address at that last use */
+      lastUsedIp?: string;
+      /** @enum {string} */
+      lastUsedProtocol?: "imap" | "pop3" | "smtp" | "eas" | "dav" | "other";
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      expiresAt?: string;
+      /** @description Present with expiresAt: whether it has passed */
+      expired?: boolean;
+      protocols?: ("imap" | "pop3" | "smtp" | "eas" | "dav" | "other")[];
+      /** @description CIDR ranges in canonical form (host bits masked, IPv4-mapped ranges as IPv4) */
+      allowedIps?: string[];
+    };
     IssuedAppPassword: {
       id: string;
       name: string;
@@ -242,52 +270,19 @@ export interface components {
       allowedIps?: string[];
       password: string;
     };
-    Handoff: {
-      id: string;
-      /**
-       * Format: date-time
-       * @description ISO 8601, UTC: 10 minutes after it was made
-       */
-      expiresAt: string;
+    AppPasswordList: {
+      items: components["schemas"]["AppPassword"][];
+      count: number;
+      limit: number;
     };
-    HandoffCiphertext: {
-      /** @description AES-GCM ciphertext with its tag, base64url: the service never has the key */
-      ciphertext: string;
-      /** @description The 96-bit AES-GCM nonce, base64url */
-      iv: string;
-    };
-    AppPassword: {
-      id: string;
-      name: string;
+    Registration: {
+      userId: string;
       /**
        * Format: date-time
        * @description ISO 8601, UTC
        */
-      createdAt: string;
-      /**
-       * Format: date-time
-       * @description ISO 8601, UTC
-       */
-      lastUsedAt?: string;
-      /** @description The mail client's address at that last use */
-      lastUsedIp?: string;
-      /** @enum {string} */
-      lastUsedProtocol?: "imap" | "pop3" | "smtp" | "eas" | "dav" | "other";
-      /**
-       * Format: date-time
-       * @description ISO 8601, UTC
-       */
-      expiresAt?: string;
-      /** @description Present with expiresAt: whether it has passed */
-      expired?: boolean;
-      protocols?: ("imap" | "pop3" | "smtp" | "eas" | "dav" | "other")[];
-      /** @description CIDR ranges in canonical form (host bits masked, IPv4-mapped ranges as IPv4) */
-      allowedIps?: string[];
-    };
-    ActivityPage: {
-      items: components["schemas"]["ActivityEvent"][];
-      /** @description Pass as ?continuation= for the next page */
-      continuation?: string;
+      registeredAt: string;
+      appPassword?: components["schemas"]["IssuedAppPassword"];
     };
     ActivityEvent: {
       /**
@@ -320,19 +315,10 @@ export interface components {
       /** @enum {string} */
       protocol?: "imap" | "pop3" | "smtp" | "eas" | "dav" | "other";
     };
-    AppPasswordList: {
-      items: components["schemas"]["AppPassword"][];
-      count: number;
-      limit: number;
-    };
-    Registration: {
-      userId: string;
-      /**
-       * Format: date-time
-       * @description ISO 8601, UTC
-       */
-      registeredAt: string;
-      appPassword?: components["schemas"]["IssuedAppPassword"];
+    ActivityPage: {
+      items: components["schemas"]["ActivityEvent"][];
+      /** @description Pass as ?continuation= for the next page */
+      continuation?: string;
     };
     VerifyAnswer:
       | {
@@ -346,6 +332,20 @@ export interface components {
           /** @constant */
           valid: false;
         };
+    HandoffCiphertext: {
+      /** @description AES-GCM ciphertext with its tag, base64url: the service never has the key */
+      ciphertext: string;
+      /** @description The 96-bit AES-GCM nonce, base64url */
+      iv: string;
+    };
+    Handoff: {
+      id: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC: 10 minutes after it was made
+       */
+      expiresAt: string;
+    };
     Problem: {
       type: string;
       title: string;

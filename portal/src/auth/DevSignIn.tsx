@@ -1,5 +1,9 @@
 import { useMemo, useState, type SyntheticEvent, type ReactNode } from "react";
 import { Button, Checkbox, Field, Input, Text, Title1 } from "@fluentui/react-components";
+import { useTranslation } from "react-i18next";
+import { ApiError } from "../api/client";
+import { describeProblem } from "../components/ProblemMessage";
+import { LanguageSwitch } from "../components/LanguageSwitch";
 import { ADMIN_ROLE, type Session } from "./session";
 import { useStyles } from "../useStyles";
 
@@ -47,6 +51,7 @@ function readStored(): StoredDevSession | undefined {
 
 /** The "Sign in as" form of the local host: a login name, and whether to act as an administrator. */
 export function SignInAsForm({ onSignedIn }: { onSignedIn: (session: StoredDevSession) => void }) {
+  const { t } = useTranslation();
   const styles = useStyles();
   const [loginName, setLoginName] = useState("");
   const [isAdmin, setIsAdmin] = useState(false);
@@ -63,20 +68,20 @@ export function SignInAsForm({ onSignedIn }: { onSignedIn: (session: StoredDevSe
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ upn: loginName.trim(), ...(isAdmin && { roles: [ADMIN_ROLE] }) }),
       });
-      const json = (await response.json()) as {
-        access_token?: string;
-        detail?: string;
-        errors?: { message: string }[];
-      };
+      const json = (await response.json()) as { access_token?: string; code?: string; detail?: string };
       if (!response.ok || json.access_token === undefined) {
-        setError(json.errors?.[0]?.message ?? json.detail ?? `The development issuer answered ${response.status}.`);
+        setError(
+          json.code === undefined
+            ? t("signIn.issuerAnswered", { status: response.status })
+            : describeProblem(new ApiError(response.status, json), t),
+        );
         return;
       }
       const session = { loginName: loginName.trim(), isAdmin, token: json.access_token };
       sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
       onSignedIn(session);
     } catch {
-      setError("The local host could not be reached. Is npm start running?");
+      setError(t("signIn.unreachable"));
     } finally {
       setBusy(false);
     }
@@ -84,13 +89,13 @@ export function SignInAsForm({ onSignedIn }: { onSignedIn: (session: StoredDevSe
 
   return (
     <main className={styles.page}>
-      <Title1 as="h1">App passwords</Title1>
-      <Text as="p">
-        This page is served by the local development host: sign in as anyone. In Azure, people sign in with their
-        Microsoft Entra ID account.
-      </Text>
+      <div className={styles.header}>
+        <Title1 as="h1">{t("appTitle")}</Title1>
+        <LanguageSwitch />
+      </div>
+      <Text as="p">{t("signIn.devIntro")}</Text>
       <form className={styles.form} onSubmit={(event) => void signIn(event)}>
-        <Field label="Login name" required validationMessage={error}>
+        <Field label={t("signIn.loginName")} required validationMessage={error}>
           <Input
             type="email"
             autoComplete="username"
@@ -100,13 +105,13 @@ export function SignInAsForm({ onSignedIn }: { onSignedIn: (session: StoredDevSe
           />
         </Field>
         <Checkbox
-          label="Administrator (role AppPasswords.Admin)"
+          label={t("signIn.admin")}
           checked={isAdmin}
           onChange={(_, data) => setIsAdmin(data.checked === true)}
         />
         <div>
           <Button appearance="primary" type="submit" disabled={busy}>
-            Sign in as
+            {t("signIn.signInAs")}
           </Button>
         </div>
       </form>

@@ -7,6 +7,8 @@ import {
 } from "@azure/msal-browser";
 import { MsalProvider, useMsal } from "@azure/msal-react";
 import { Button, Spinner, Text, Title1 } from "@fluentui/react-components";
+import { useTranslation } from "react-i18next";
+import { LanguageSwitch } from "../components/LanguageSwitch";
 import { ADMIN_ROLE, rolesOf, type Session } from "./session";
 import { useStyles } from "../useStyles";
 
@@ -27,6 +29,7 @@ export function MsalSignIn({ instance, apiScope, children }: MsalSignInProps) {
 }
 
 function SignedInWithMsal({ apiScope, children }: Omit<MsalSignInProps, "instance">) {
+  const { t } = useTranslation();
   const styles = useStyles();
   const { instance, accounts, inProgress } = useMsal();
   const account: AccountInfo | undefined = instance.getActiveAccount() ?? accounts[0];
@@ -64,20 +67,23 @@ function SignedInWithMsal({ apiScope, children }: Omit<MsalSignInProps, "instanc
   if (account === undefined) {
     return (
       <main className={styles.page}>
-        <Title1 as="h1">App passwords</Title1>
-        <Text as="p">Sign in with your work account to create and manage your app passwords.</Text>
+        <div className={styles.header}>
+          <Title1 as="h1">{t("appTitle")}</Title1>
+          <LanguageSwitch />
+        </div>
+        <Text as="p">{t("signIn.msalIntro")}</Text>
         <div>
           <Button
             appearance="primary"
             disabled={inProgress !== InteractionStatus.None}
             onClick={() => void instance.loginRedirect({ scopes: [apiScope] })}
           >
-            Sign in
+            {t("signIn.signIn")}
           </Button>
         </div>
       </main>
     );
   }
-  if (session === undefined) return <Spinner label="Signing in…" />;
+  if (session === undefined) return <Spinner label={t("signIn.signingIn")} />;
   return <>{children(session)}</>;
 }

@@ -10,9 +10,12 @@ import {
   TableRow,
   Text,
 } from "@fluentui/react-components";
+import i18next from "i18next";
+import { useTranslation } from "react-i18next";
 import type { ActivityEvent, ApiClient } from "../api/client";
 import { formatDateTime, protocolName } from "../format";
 import { ProblemMessage } from "./ProblemMessage";
+import { useNarrow } from "../useNarrow";
 import { useStyles } from "../useStyles";
 
 export interface ActivityListProps {
@@ -27,7 +30,9 @@ export interface ActivityListProps {
 
 /** What happened to a person's app passwords, newest first, with older events a click away. */
 export function ActivityList({ api, user, caption, version }: ActivityListProps) {
+  const { t } = useTranslation("activity");
   const styles = useStyles();
+  const narrow = useNarrow();
   const [items, setItems] = useState<readonly ActivityEvent[]>();
   const [more, setMore] = useState<string>();
   const [error, setError] = useState<unknown>();
@@ -65,38 +70,62 @@ export function ActivityList({ api, user, caption, version }: ActivityListProps)
   }
 
   if (error !== undefined) return <ProblemMessage error={error} onRetry={() => setAttempt((count) => count + 1)} />;
-  if (items === undefined) return <Spinner label="Loading activity…" />;
-  if (items.length === 0) return <Text as="p">No activity in the last 90 days.</Text>;
+  if (items === undefined) return <Spinner label={t("loading")} />;
+  if (items.length === 0) return <Text as="p">{t("none")}</Text>;
+  const labels = [t("when"), t("what"), t("appPassword"), t("whereFrom")];
+  const facts = (event: ActivityEvent) => [
+    formatDateTime(event.at),
+    describeEvent(event),
+    event.name ?? "",
+    [event.ip, event.protocol === undefined ? undefined : protocolName(event.protocol)]
+      .filter((part) => part !== undefined)
+      .join(", "),
+  ];
   return (
     <>
-      <Table aria-label={caption}>
-        <TableHeader>
-          <TableRow>
-            <TableHeaderCell>When</TableHeaderCell>
-            <TableHeaderCell>What</TableHeaderCell>
-            <TableHeaderCell>App password</TableHeaderCell>
-            <TableHeaderCell>Where from</TableHeaderCell>
-          </TableRow>
-        </TableHeader>
-        <TableBody>
+      {narrow ? (
+        <ul aria-label={caption} className={styles.cards}>
           {items.map((event, index) => (
-            <TableRow key={`${event.at}-${index}`}>
-              <TableCell>{formatDateTime(event.at)}</TableCell>
-              <TableCell>{describeEvent(event)}</TableCell>
-              <TableCell className={styles.name}>{event.name ?? ""}</TableCell>
-              <TableCell>
-                {[event.ip, event.protocol === undefined ? undefined : protocolName(event.protocol)]
-                  .filter((part) => part !== undefined)
-                  .join(", ")}
-              </TableCell>
-            </TableRow>
+            <li key={`${event.at}-${index}`} className={styles.card}>
+              <dl className={styles.facts}>
+                {facts(event).map((value, column) =>
+                  value === "" ? null : (
+                    <div key={column}>
+                      <dt>{labels[column]}</dt>
+                      <dd>{value}</dd>
+                    </div>
+                  ),
+                )}
+              </dl>
+            </li>
           ))}
-        </TableBody>
-      </Table>
+        </ul>
+      ) : (
+        <Table aria-label={caption}>
+          <TableHeader>
+            <TableRow>
+              {labels.map((label) => (
+                <TableHeaderCell key={label}>{label}</TableHeaderCell>
+              ))}
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {items.map((event, index) => (
+              <TableRow key={`${event.at}-${index}`}>
+                {facts(event).map((value, column) => (
+                  <TableCell key={column} {...(column === 2 && { className: styles.name })}>
+                    {value}
+                  </TableCell>
+                ))}
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
       {more === undefined ? null : (
         <div>
           <Button disabled={busy} onClick={() => void showOlder(more)}>
-            Show older activity
+            {t("showOlder")}
           </Button>
         </div>
       )}
@@ -104,35 +133,40 @@ export function ActivityList({ api, user, caption, version }: ActivityListProps)
   );
 }
 
+const say = (key: string, values?: Record<string, string>) => i18next.t(key, { ns: "activity", ...values });
+
 /** Who acted, in words: the service names the owner, an administrator or the clean-up timer. */
 function describeActor(by: string | undefined): string {
   if (by === undefined) return "";
   if (/^(?:user|owner|self|me)$/i.test(by)) return "";
-  if (/^admin/i.test(by)) return " by an administrator";
-  if (/^clean-?up|^timer/i.test(by)) return " by the automatic clean-up";
-  return ` by ${by}`;
+  if (/^admin/i.test(by)) return say("by.admin");
+  if (/^clean-?up|^timer/i.test(by)) return say("by.cleanUp");
+  return say("by.named", { name: by });
 }
 
-/** One event in words. */
+/** One event in words, in the page's language. */
 export function describeEvent(event: ActivityEvent): string {
   const by = describeActor(event.by);
+  const loginName = event.loginName ?? "";
   switch (event.event) {
     case "created":
-      return `Created${by}`;
+      return say("event.created", { by });
     case "renamed":
-      return event.previousName === undefined ? `Renamed${by}` : `Renamed${by} from ${event.previousName}`;
+      return event.previousName === undefined
+        ? say("event.renamed", { by })
+        : say("event.renamedFrom", { by, previousName: event.previousName });
     case "deleted":
-      return `Deleted${by}`;
+      return say("event.deleted", { by });
     case "first-use-from-new-address":
-      return "First use from a new address";
+      return say("event.firstUse");
     case "verify-locked-out":
-      return "Sign-ins paused after too many wrong passwords";
+      return say("event.lockedOut");
     case "login-name-released":
-      return `Login name ${event.loginName ?? ""} released${by}: it no longer opens this account's mail`;
+      return say("event.released", { by, loginName });
     case "login-name-release-lifted":
-      return `Login name ${event.loginName ?? ""} may be used by this account again${by}`;
+      return say("event.releaseLifted", { by, loginName });
     case "throttle-reset":
-      return `Sign-in pauses lifted${by}`;
+      return say("event.throttleReset", { by });
     default:
       return String(event.event);
   }

@@ -1,5 +1,6 @@
 import { useState, type SyntheticEvent } from "react";
 import { Button, Field, Input } from "@fluentui/react-components";
+import { useTranslation } from "react-i18next";
 import { useStyles } from "../useStyles";
 import { ProblemMessage } from "./ProblemMessage";
 import type { AppPassword } from "../api/client";
@@ -13,6 +14,7 @@ export interface AppPasswordNameProps {
 
 /** An app password's name, renamed in place: Rename → edit → Save (Enter) or Cancel (Escape). */
 export function AppPasswordName({ item, onRename }: AppPasswordNameProps) {
+  const { t } = useTranslation();
   const styles = useStyles();
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(item.name);
@@ -27,14 +29,14 @@ export function AppPasswordName({ item, onRename }: AppPasswordNameProps) {
         <Button
           size="small"
           appearance="subtle"
-          aria-label={`Rename ${item.name}`}
+          aria-label={t("table.renameLabel", { name: item.name })}
           onClick={() => {
             setName(item.name);
             setError(undefined);
             setEditing(true);
           }}
         >
-          Rename
+          {t("table.rename")}
         </Button>
       </div>
     );
@@ -58,7 +60,7 @@ export function AppPasswordName({ item, onRename }: AppPasswordNameProps) {
   return (
     <form onSubmit={(event) => void save(event)}>
       <div className={styles.row}>
-        <Field label={`New name for ${item.name}`}>
+        <Field label={t("table.newName", { name: item.name })}>
           <Input
             autoFocus
             value={name}
@@ -70,10 +72,10 @@ export function AppPasswordName({ item, onRename }: AppPasswordNameProps) {
           />
         </Field>
         <Button type="submit" appearance="primary" size="small" disabled={busy || name.trim() === ""}>
-          Save
+          {t("table.save")}
         </Button>
         <Button size="small" onClick={() => setEditing(false)}>
-          Cancel
+          {t("table.cancel")}
         </Button>
       </div>
       {error === undefined ? null : <ProblemMessage error={error} />}

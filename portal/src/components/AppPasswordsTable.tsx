@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import {
   Badge,
   Button,
@@ -8,8 +9,11 @@ import {
   TableHeaderCell,
   TableRow,
 } from "@fluentui/react-components";
+import { useTranslation } from "react-i18next";
 import type { AppPassword } from "../api/client";
 import { describeLastUsed, describeRestrictions, formatDate, formatDateTime, isExpired } from "../format";
+import { useNarrow } from "../useNarrow";
+import { useStyles } from "../useStyles";
 import { AppPasswordName } from "./AppPasswordName";
 
 export interface AppPasswordsTableProps {
@@ -21,45 +25,79 @@ export interface AppPasswordsTableProps {
   readonly onRename?: (item: AppPassword, name: string) => Promise<void>;
 }
 
-/** The app passwords: name, created, last used (when, where from, how), expiry, restrictions, and actions. */
+/**
+ * The app passwords: name, created, last used (when, where from, how), expiry, restrictions, and actions. A
+ * table on a wide page; on a narrow one (a phone) a list of cards, each fact beside its column's name.
+ */
 export function AppPasswordsTable({ caption, items, onDelete, onRename }: AppPasswordsTableProps) {
+  const { t } = useTranslation();
+  const styles = useStyles();
+  const narrow = useNarrow();
+
+  const name = (item: AppPassword) => (
+    <AppPasswordName item={item} {...(onRename && { onRename: (newName) => onRename(item, newName) })} />
+  );
+  // The columns between the name and the actions: a header each, and a card's labels.
+  const labels = [t("table.created"), t("table.lastUsed"), t("table.expires"), t("table.restrictions")];
+  const facts = (item: AppPassword): readonly ReactNode[] => [
+    formatDate(item.createdAt),
+    describeLastUsed(item),
+    item.expiresAt === undefined ? (
+      t("format.never")
+    ) : isExpired(item) ? (
+      <Badge appearance="tint" color="danger">
+        {t("table.expired", { when: formatDateTime(item.expiresAt) })}
+      </Badge>
+    ) : (
+      formatDateTime(item.expiresAt)
+    ),
+    describeRestrictions(item),
+  ];
+  const remove = (item: AppPassword) => (
+    <Button aria-label={t("table.deleteLabel", { name: item.name })} onClick={() => onDelete(item)}>
+      {t("table.delete")}
+    </Button>
+  );
+
+  if (narrow) {
+    return (
+      <ul aria-label={caption} className={styles.cards}>
+        {items.map((item) => (
+          <li key={item.id} className={styles.card}>
+            {name(item)}
+            <dl className={styles.facts}>
+              {facts(item).map((value, index) => (
+                <div key={index}>
+                  <dt>{labels[index]}</dt>
+                  <dd>{value}</dd>
+                </div>
+              ))}
+            </dl>
+            <div>{remove(item)}</div>
+          </li>
+        ))}
+      </ul>
+    );
+  }
   return (
     <Table aria-label={caption}>
       <TableHeader>
         <TableRow>
-          <TableHeaderCell>Name</TableHeaderCell>
-          <TableHeaderCell>Created</TableHeaderCell>
-          <TableHeaderCell>Last used</TableHeaderCell>
-          <TableHeaderCell>Expires</TableHeaderCell>
-          <TableHeaderCell>Restrictions</TableHeaderCell>
-          <TableHeaderCell>Actions</TableHeaderCell>
+          <TableHeaderCell>{t("table.name")}</TableHeaderCell>
+          {labels.map((label) => (
+            <TableHeaderCell key={label}>{label}</TableHeaderCell>
+          ))}
+          <TableHeaderCell>{t("table.actions")}</TableHeaderCell>
         </TableRow>
       </TableHeader>
       <TableBody>
         {items.map((item) => (
           <TableRow key={item.id}>
-            <TableCell>
-              <AppPasswordName item={item} {...(onRename && { onRename: (name) => onRename(item, name) })} />
-            </TableCell>
-            <TableCell>{formatDate(item.createdAt)}</TableCell>
-            <TableCell>{describeLastUsed(item)}</TableCell>
-            <TableCell>
-              {item.expiresAt === undefined ? (
-                "Never"
-              ) : isExpired(item) ? (
-                <Badge appearance="tint" color="danger">
-                  Expired {formatDateTime(item.expiresAt)}
-                </Badge>
-              ) : (
-                formatDateTime(item.expiresAt)
-              )}
-            </TableCell>
-            <TableCell>{describeRestrictions(item)}</TableCell>
-            <TableCell>
-              <Button aria-label={`Delete ${item.name}`} onClick={() => onDelete(item)}>
-                Delete
-              </Button>
-            </TableCell>
+            <TableCell>{name(item)}</TableCell>
+            {facts(item).map((value, index) => (
+              <TableCell key={index}>{value}</TableCell>
+            ))}
+            <TableCell>{remove(item)}</TableCell>
           </TableRow>
         ))}
       </TableBody>

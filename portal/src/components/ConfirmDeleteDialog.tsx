@@ -9,6 +9,7 @@ import {
   DialogTitle,
   Text,
 } from "@fluentui/react-components";
+import { useTranslation } from "react-i18next";
 import { ProblemMessage } from "./ProblemMessage";
 
 export interface ConfirmDeleteDialogProps {
@@ -23,6 +24,7 @@ export interface ConfirmDeleteDialogProps {
 
 /** "Are you sure…?" with Yes and No, before anything is deleted. Open while it is rendered. */
 export function ConfirmDeleteDialog({ title, question, onYes, onClose }: ConfirmDeleteDialogProps) {
+  const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
 
@@ -60,9 +62,9 @@ export function ConfirmDeleteDialog({ title, question, onYes, onClose }: Confirm
           </DialogContent>
           <DialogActions>
             <Button appearance="primary" disabled={busy} onClick={() => void yes()}>
-              Yes
+              {t("confirm.yes")}
             </Button>
-            <Button onClick={onClose}>No</Button>
+            <Button onClick={onClose}>{t("confirm.no")}</Button>
           </DialogActions>
         </DialogBody>
       </DialogSurface>

@@ -13,6 +13,7 @@ import {
   Input,
   Select,
 } from "@fluentui/react-components";
+import { useTranslation } from "react-i18next";
 import type { ApiClient, NewAppPassword, Protocol } from "../api/client";
 import { NAME_MAX_LENGTH, PROTOCOLS } from "../api/schemaLimits";
 import { protocolName } from "../format";
@@ -30,16 +31,12 @@ export interface CreateAppPasswordDialogProps {
   readonly onFinished: () => void;
 }
 
-const EXPIRY_CHOICES = [
-  { days: 0, label: "Never" },
-  { days: 30, label: "In 30 days" },
-  { days: 90, label: "In 90 days" },
-  { days: 180, label: "In 180 days" },
-  { days: 365, label: "In a year" },
-] as const;
+// 0 is never; a year is a year, not 365 days, in any language.
+const EXPIRY_DAYS = [0, 30, 90, 180, 365] as const;
 
 /** Create → a name (and optional expiry and protocols) → Next → the password once → Done. */
 export function CreateAppPasswordDialog({ api, restrictions, disabled, onFinished }: CreateAppPasswordDialogProps) {
+  const { t } = useTranslation();
   const styles = useStyles();
   const [open, setOpen] = useState(false);
   const [name, setName] = useState("");
@@ -97,33 +94,37 @@ export function CreateAppPasswordDialog({ api, restrictions, disabled, onFinishe
       onOpenChange={(_, data) => (data.open ? setOpen(true) : close())}
     >
       <Button ref={createButton} appearance="primary" disabledFocusable={disabled} onClick={() => setOpen(true)}>
-        Create
+        {t("create.button")}
       </Button>
       <DialogSurface aria-describedby={undefined}>
         {created === undefined ? (
           <form onSubmit={(event) => void next(event)}>
             <DialogBody>
-              <DialogTitle>Create an app password</DialogTitle>
+              <DialogTitle>{t("create.title")}</DialogTitle>
               <DialogContent className={styles.form}>
-                <Field label="Name" required hint="The device or app it is for, such as “Alice’s iPhone”.">
+                <Field label={t("create.name")} required hint={t("create.nameHint")}>
                   <Input value={name} maxLength={NAME_MAX_LENGTH} onChange={(_, data) => setName(data.value)} />
                 </Field>
                 {restrictions ? (
                   <>
-                    <Field label="Expires">
+                    <Field label={t("create.expires")}>
                       <Select
                         value={String(expiresInDays)}
                         onChange={(_, data) => setExpiresInDays(Number(data.value))}
                       >
-                        {EXPIRY_CHOICES.map((choice) => (
-                          <option key={choice.days} value={choice.days}>
-                            {choice.label}
+                        {EXPIRY_DAYS.map((days) => (
+                          <option key={days} value={days}>
+                            {days === 0
+                              ? t("create.never")
+                              : days === 365
+                                ? t("create.inAYear")
+                                : t("create.inDays", { count: days })}
                           </option>
                         ))}
                       </Select>
                     </Field>
                     <fieldset className={styles.fieldset}>
-                      <legend className={styles.legend}>Only for (leave all unticked to allow any)</legend>
+                      <legend className={styles.legend}>{t("create.onlyFor")}</legend>
                       {PROTOCOLS.map((protocol) => (
                         <Checkbox
                           key={protocol}
@@ -139,17 +140,17 @@ export function CreateAppPasswordDialog({ api, restrictions, disabled, onFinishe
               </DialogContent>
               <DialogActions>
                 <DialogTrigger disableButtonEnhancement>
-                  <Button>Cancel</Button>
+                  <Button>{t("create.cancel")}</Button>
                 </DialogTrigger>
                 <Button appearance="primary" type="submit" disabled={busy || name.trim() === ""}>
-                  Next
+                  {t("create.next")}
                 </Button>
               </DialogActions>
             </DialogBody>
           </form>
         ) : (
           <NewPasswordDialogBody
-            title={`Your new app password for ${created.name}`}
+            title={t("create.newTitle", { name: created.name })}
             appPassword={created}
             onDone={close}
           />

@@ -1,5 +1,6 @@
 import { useState, type SyntheticEvent } from "react";
 import { Button, Field, Input, Text, Title2 } from "@fluentui/react-components";
+import { useTranslation } from "react-i18next";
 import type { ApiClient, Capabilities } from "../api/client";
 import { useStyles } from "../useStyles";
 import { PersonAppPasswords } from "./PersonAppPasswords";
@@ -11,6 +12,7 @@ export interface FindPersonProps {
 
 /** The admin view: find a person by login name (or object id), then see and manage their app passwords. */
 export function FindPerson({ api, capabilities }: FindPersonProps) {
+  const { t } = useTranslation("admin");
   const styles = useStyles();
   const [query, setQuery] = useState("");
   const [person, setPerson] = useState<string>();
@@ -24,23 +26,15 @@ export function FindPerson({ api, capabilities }: FindPersonProps) {
   return (
     <section aria-labelledby="find-person" className={styles.section}>
       <Title2 as="h2" id="find-person">
-        Find a person
+        {t("heading")}
       </Title2>
-      <Text as="p">
-        As an administrator you can see anyone&apos;s app passwords, delete them, and lift the pause on their sign-ins
-        after too many wrong passwords. Only the owner can create app passwords.
-      </Text>
+      <Text as="p">{t("intro")}</Text>
       <form className={styles.row} onSubmit={find}>
-        <Field label="Login name or object id">
-          <Input
-            value={query}
-            placeholder="alice@contoso.com"
-            onChange={(_, data) => setQuery(data.value)}
-            style={{ minWidth: "22rem" }}
-          />
+        <Field label={t("query")} className={styles.wideField}>
+          <Input value={query} placeholder="alice@contoso.com" onChange={(_, data) => setQuery(data.value)} />
         </Field>
         <Button type="submit" appearance="primary" style={{ alignSelf: "flex-end" }}>
-          Find
+          {t("find")}
         </Button>
       </form>
       {person === undefined ? null : (

@@ -1,4 +1,5 @@
 import { Dialog, DialogSurface } from "@fluentui/react-components";
+import { useTranslation } from "react-i18next";
 import type { NewAppPassword } from "../api/client";
 import { NewPasswordDialogBody } from "./NewPasswordDialogBody";
 
@@ -10,10 +11,11 @@ export function InitialAppPasswordDialog({
   readonly appPassword: NewAppPassword;
   readonly onDone: () => void;
 }) {
+  const { t } = useTranslation();
   return (
     <Dialog open modalType="alert" onOpenChange={(_, data) => (data.open ? undefined : onDone())}>
       <DialogSurface aria-describedby={undefined}>
-        <NewPasswordDialogBody title="Your first app password" appPassword={appPassword} onDone={onDone} />
+        <NewPasswordDialogBody title={t("create.firstTitle")} appPassword={appPassword} onDone={onDone} />
       </DialogSurface>
     </Dialog>
   );

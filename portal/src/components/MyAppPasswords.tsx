@@ -8,6 +8,7 @@ import {
   type NewAppPassword,
   type Registration,
 } from "../api/client";
+import { useTranslation } from "react-i18next";
 import { useNotify } from "../notify";
 import { useAppPasswords } from "../useAppPasswords";
 import { useStyles } from "../useStyles";
@@ -29,6 +30,7 @@ export interface MyAppPasswordsProps {
  * their first app password, shown once.
  */
 export function MyAppPasswords({ api, capabilities, onRenameUnsupported }: MyAppPasswordsProps) {
+  const { t } = useTranslation();
   const styles = useStyles();
   const notify = useNotify();
   const [registered, setRegistered] = useState(false);
@@ -67,7 +69,7 @@ export function MyAppPasswords({ api, capabilities, onRenameUnsupported }: MyApp
   async function rename(item: AppPassword, name: string) {
     try {
       await passwords.rename(item, name);
-      notify(`Renamed to ${name}`);
+      notify(t("mine.renamed", { name }));
     } catch (failure) {
       if (failure instanceof ApiError && failure.isUnsupported) onRenameUnsupported();
       throw failure;
@@ -78,7 +80,7 @@ export function MyAppPasswords({ api, capabilities, onRenameUnsupported }: MyApp
     <section aria-labelledby="my-app-passwords" className={styles.section}>
       <div className={styles.header}>
         <Title2 as="h2" id="my-app-passwords">
-          Your app passwords
+          {t("mine.heading")}
         </Title2>
         {registered && !disabled && error === undefined ? (
           <CreateAppPasswordDialog
@@ -89,19 +91,15 @@ export function MyAppPasswords({ api, capabilities, onRenameUnsupported }: MyApp
           />
         ) : null}
       </div>
-      <Text as="p">
-        Use an app password in apps that cannot ask for your second sign-in step, such as the mail app on a phone.
-        Create one for each device, and delete it when you no longer use that device.
-      </Text>
+      <Text as="p">{t("mine.intro")}</Text>
       {registrationError !== undefined ? (
         <ProblemMessage error={registrationError} onRetry={() => setAttempt((count) => count + 1)} />
       ) : null}
       {disabled ? (
         <MessageBar intent="info" layout="multiline">
           <MessageBarBody>
-            <MessageBarTitle>App passwords are turned off</MessageBarTitle>
-            Your organization does not allow app passwords, so you cannot create, see or delete them here. App passwords
-            you already have keep working. Ask your administrator if you need one.
+            <MessageBarTitle>{t("mine.disabledTitle")}</MessageBarTitle>
+            {t("mine.disabledBody")}
           </MessageBarBody>
         </MessageBar>
       ) : error !== undefined ? (
@@ -110,21 +108,20 @@ export function MyAppPasswords({ api, capabilities, onRenameUnsupported }: MyApp
       {atLimit ? (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
-            <MessageBarTitle>You have reached the limit</MessageBarTitle>
-            You have {list.count} app passwords, the most allowed. Delete one you no longer use before you create
-            another.
+            <MessageBarTitle>{t("mine.limitTitle")}</MessageBarTitle>
+            {t("mine.limitBody", { count: list.count })}
           </MessageBarBody>
         </MessageBar>
       ) : null}
       {list === undefined ? (
         registrationError === undefined && error === undefined ? (
-          <Spinner label="Loading your app passwords…" />
+          <Spinner label={t("mine.loading")} />
         ) : null
       ) : list.items.length === 0 ? (
-        <Text as="p">You have no app passwords.</Text>
+        <Text as="p">{t("mine.none")}</Text>
       ) : (
         <AppPasswordsTable
-          caption="Your app passwords"
+          caption={t("mine.heading")}
           items={list.items}
           onDelete={setDeleting}
           {...(capabilities.rename && { onRename: rename })}
@@ -135,11 +132,11 @@ export function MyAppPasswords({ api, capabilities, onRenameUnsupported }: MyApp
       )}
       {deleting === undefined ? null : (
         <ConfirmDeleteDialog
-          title={`Delete ${deleting.name}?`}
-          question={`Are you sure you want to delete ${deleting.name}? Apps that use it stop signing in at once.`}
+          title={t("mine.confirmTitle", { name: deleting.name })}
+          question={t("mine.confirmQuestion", { name: deleting.name })}
           onYes={async () => {
             await passwords.remove(deleting);
-            notify(`Deleted ${deleting.name}`);
+            notify(t("mine.deleted", { name: deleting.name }));
           }}
           onClose={() => setDeleting(undefined)}
         />

@@ -8,6 +8,7 @@ import {
   makeStyles,
   mergeClasses,
 } from "@fluentui/react-components";
+import { useTranslation } from "react-i18next";
 import type { NewAppPassword } from "../api/client";
 import { useStyles } from "../useStyles";
 import { HandOff } from "./HandOff";
@@ -31,6 +32,7 @@ export function NewPasswordDialogBody({
   readonly appPassword: NewAppPassword;
   readonly onDone: () => void;
 }) {
+  const { t } = useTranslation();
   const styles = useStyles();
   const body = useBodyStyles();
   const setup = useDeviceSetup(appPassword);
@@ -43,7 +45,7 @@ export function NewPasswordDialogBody({
       </DialogContent>
       <DialogActions>
         <Button appearance="primary" onClick={onDone}>
-          Done
+          {t("once.done")}
         </Button>
       </DialogActions>
     </DialogBody>

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { Button, MessageBar, MessageBarBody, Text } from "@fluentui/react-components";
+import { useTranslation } from "react-i18next";
 import { passwordGroups } from "../format";
 import { useStyles } from "../useStyles";
 
@@ -8,6 +9,7 @@ import { useStyles } from "../useStyles";
  * the state of the dialog that shows it, so closing the dialog removes it from the page for good.
  */
 export function PasswordOnce({ password, name }: { readonly password: string; readonly name: string }) {
+  const { t } = useTranslation();
   const styles = useStyles();
   const [copied, setCopied] = useState<boolean>();
 
@@ -22,28 +24,25 @@ export function PasswordOnce({ password, name }: { readonly password: string; re
 
   return (
     <>
-      <Text as="p">
-        Enter this password in the app instead of your usual password. Spaces do not matter; the app may show it without
-        them.
-      </Text>
+      <Text as="p">{t("once.instructions")}</Text>
       <div className={styles.row}>
-        <Text className={styles.password} aria-label={`Password for ${name}`} role="group" data-testid="new-password">
+        <Text
+          className={styles.password}
+          aria-label={t("once.label", { name })}
+          role="group"
+          data-testid="new-password"
+        >
           {passwordGroups(password).map((group, index) => (
             <span key={index}>{index === 0 ? group : ` ${group}`}</span>
           ))}
         </Text>
         <Button appearance="primary" onClick={() => void copy()}>
-          {copied === true ? "Copied" : "Copy"}
+          {copied === true ? t("once.copied") : t("once.copy")}
         </Button>
       </div>
-      <div aria-live="polite">
-        {copied === false ? <Text>Copying is not allowed here; select the password and copy it by hand.</Text> : null}
-      </div>
+      <div aria-live="polite">{copied === false ? <Text>{t("once.copyRefused")}</Text> : null}</div>
       <MessageBar intent="warning" layout="multiline">
-        <MessageBarBody>
-          This password will not be shown again. Copy it now; once you select Done it is gone. If you lose it, delete
-          this app password and create a new one.
-        </MessageBarBody>
+        <MessageBarBody>{t("once.warning")}</MessageBarBody>
       </MessageBar>
     </>
   );

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { Button, Spinner, Text, Title3 } from "@fluentui/react-components";
 import { ApiError, type ApiClient, type AppPassword, type Capabilities } from "../api/client";
+import { useTranslation } from "react-i18next";
 import { useNotify } from "../notify";
 import { useAppPasswords } from "../useAppPasswords";
 import { useStyles } from "../useStyles";
@@ -20,6 +21,7 @@ type Confirming = { readonly kind: "one"; readonly item: AppPassword } | { reado
 
 /** One person's app passwords as an administrator sees them: delete one or all, reset throttling, activity. */
 export function PersonAppPasswords({ api, person, capabilities }: PersonAppPasswordsProps) {
+  const { t } = useTranslation("admin");
   const styles = useStyles();
   const notify = useNotify();
   const passwords = useAppPasswords(api, person);
@@ -31,7 +33,7 @@ export function PersonAppPasswords({ api, person, capabilities }: PersonAppPassw
     setResetError(undefined);
     try {
       await api.resetThrottle(person);
-      notify(`Sign-ins of ${person} are no longer paused`);
+      notify(t("throttleReset", { person }));
     } catch (failure) {
       setResetError(failure);
     }
@@ -40,58 +42,56 @@ export function PersonAppPasswords({ api, person, capabilities }: PersonAppPassw
   if (error !== undefined) {
     const byLoginName = error instanceof ApiError && error.code === "INVALID_REQUEST" && person.includes("@");
     return byLoginName ? (
-      <ProblemMessage
-        error={new Error(`This service finds people by object id only; enter ${person}'s object id instead.`)}
-      />
+      <ProblemMessage error={new Error(t("objectIdOnly", { person }))} />
     ) : (
       <ProblemMessage error={error} onRetry={() => passwords.reload()} />
     );
   }
-  if (list === undefined) return <Spinner label={`Loading the app passwords of ${person}…`} />;
+  if (list === undefined) return <Spinner label={t("loading", { person })} />;
   return (
     <section aria-labelledby="person-app-passwords" className={styles.section}>
       <Title3 as="h3" id="person-app-passwords">
-        App passwords of {person}
+        {t("passwordsOf", { person })}
       </Title3>
       <div className={styles.row}>
         <Button disabledFocusable={list.count === 0} onClick={() => setConfirming({ kind: "all" })}>
-          Delete all
+          {t("deleteAll")}
         </Button>
-        <Button onClick={() => void resetThrottle()}>Reset sign-in throttling</Button>
+        <Button onClick={() => void resetThrottle()}>{t("resetThrottle")}</Button>
       </div>
       {resetError === undefined ? null : <ProblemMessage error={resetError} />}
       {list.items.length === 0 ? (
-        <Text as="p">{person} has no app passwords.</Text>
+        <Text as="p">{t("none", { person })}</Text>
       ) : (
         <AppPasswordsTable
-          caption={`App passwords of ${person}`}
+          caption={t("passwordsOf", { person })}
           items={list.items}
           onDelete={(item) => setConfirming({ kind: "one", item })}
         />
       )}
       {capabilities.activity ? (
         <>
-          <Title3 as="h3">Activity of {person}</Title3>
-          <ActivityList api={api} user={person} caption={`Activity of ${person}`} version={passwords.version} />
+          <Title3 as="h3">{t("activityOf", { person })}</Title3>
+          <ActivityList api={api} user={person} caption={t("activityOf", { person })} version={passwords.version} />
         </>
       ) : null}
       {confirming === undefined ? null : confirming.kind === "all" ? (
         <ConfirmDeleteDialog
-          title={`Delete all app passwords of ${person}?`}
-          question={`Are you sure you want to delete all ${list.count} app passwords of ${person}? Every app that uses one stops signing in at once.`}
+          title={t("confirmAllTitle", { person })}
+          question={t("confirmAllQuestion", { person, count: list.count })}
           onYes={async () => {
             await passwords.removeAll();
-            notify(`Deleted all app passwords of ${person}`);
+            notify(t("deletedAll", { person }));
           }}
           onClose={() => setConfirming(undefined)}
         />
       ) : (
         <ConfirmDeleteDialog
-          title={`Delete ${confirming.item.name}?`}
-          question={`Are you sure you want to delete ${confirming.item.name} of ${person}? Apps that use it stop signing in at once.`}
+          title={t("common:mine.confirmTitle", { name: confirming.item.name })}
+          question={t("confirmOneQuestion", { name: confirming.item.name, person })}
           onYes={async () => {
             await passwords.remove(confirming.item);
-            notify(`Deleted ${confirming.item.name}`);
+            notify(t("common:mine.deleted", { name: confirming.item.name }));
           }}
           onClose={() => setConfirming(undefined)}
         />

@@ -24,7 +24,13 @@ export async function startI18n(): Promise<void> {
     defaultNS: "common",
     interpolation: { escapeValue: false }, // React escapes what it renders.
   });
+  showLanguage(language);
+}
+
+/** What the page says about itself outside React: its language (for screen readers, hyphens) and its title. */
+function showLanguage(language: Language) {
   document.documentElement.lang = language;
+  document.title = i18next.t("appTitle");
 }
 
 /** Switches the page's language now and remembers the choice on this device. */
@@ -35,7 +41,7 @@ export async function chooseLanguage(language: Language): Promise<void> {
     // Not remembered; the switch still applies to this visit.
   }
   await i18next.changeLanguage(language);
-  document.documentElement.lang = language;
+  showLanguage(language);
 }
 
 /** The current language, for `Intl` formats. */

@@ -111,7 +111,7 @@ export async function easRequest(
       ...(command === "FolderSync" && { "content-type": "application/vnd.ms-sync.wbxml" }),
       ...(options.forwardedFor !== undefined && { "x-forwarded-for": options.forwardedFor }),
     },
-    body: command === "FolderSync" ? FOLDER_SYNC_REQUEST : undefined,
+    ...(command === "FolderSync" && { body: FOLDER_SYNC_REQUEST }),
   });
   return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
 }

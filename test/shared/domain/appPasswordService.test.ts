@@ -1,36 +1,19 @@
 import { describe, expect, it } from "vitest";
-import {
-  INITIAL_APP_PASSWORD_NAME,
-  createAppPasswordService,
-  type AppPasswordService,
-  type AppPasswordServiceOptions,
-} from "../../../shared/domain/appPasswordService";
+import { INITIAL_APP_PASSWORD_NAME, type AppPasswordService } from "../../../shared/domain/appPasswordService";
 import type { Principal } from "../../../shared/domain/principal";
 import { LAST_USED_RESOLUTION_MS } from "../../../shared/domain/verify";
 import { createArgon2Hasher } from "../../../shared/adapters/argon2Hasher";
 import { NO_THROTTLE } from "../../../shared/domain/verifyThrottle";
-import { CHEAP_ARGON2, TEST_THROTTLE_KEY } from "../../support/constants";
+import { DAY_MS, domainFixture } from "../../support/domainFixture";
 import { principal, uniqueLogin } from "../../support/fixtures";
 import { azuriteStore, freshTableName } from "../../support/testService";
 
 // The domain over the real Table Storage store (Azurite) and real argon2, at the lowest cost accepted.
-const store = azuriteStore(freshTableName());
-const hasher = createArgon2Hasher(CHEAP_ARGON2);
+const fixture = domainFixture();
+const { clock, newService } = fixture;
+const store = fixture.store();
 /** The app password as stored, read the way verify reads it. */
 const storedAppPassword = async (userId: string, id: string) => (await store.getVerifyRows(userId, id)).candidate;
-const clock = { now: new Date("2026-05-01T08:00:00.000Z") };
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-function newService(options: Partial<AppPasswordServiceOptions> = {}): AppPasswordService {
-  return createAppPasswordService({
-    store,
-    hasher,
-    policy: { appPasswordsAllowed: true, maxPerUser: 40 },
-    throttleKey: TEST_THROTTLE_KEY,
-    now: () => clock.now,
-    ...options,
-  });
-}
 
 const service = newService();
 const disabled = newService({ policy: { appPasswordsAllowed: false, maxPerUser: 40 } });
@@ -42,20 +25,9 @@ const GATEWAY_IP = "203.0.113.7";
 const check = (on: AppPasswordService, user: string, password: string) =>
   on.verify({ user, password, clientIp: GATEWAY_IP, protocol: "imap" });
 
-/** A person who registered with `on`, and their initial app password. */
-async function registered(prefix: string, on: AppPasswordService = service) {
-  const person = principal(uniqueLogin(prefix));
-  const outcome = await on.register(person, person.userId);
-  if (outcome.code !== "REGISTERED") throw new Error(`registration refused: ${outcome.code}`);
-  return { person, initial: outcome.appPassword };
-}
-
-/** Creates an app password that must succeed, and returns it with its plaintext. */
-async function created(person: Principal, name = "Phone", on: AppPasswordService = service) {
-  const outcome = await on.create(person, person.userId, { name });
-  if (outcome.code !== "CREATED") throw new Error(`create refused: ${outcome.code}`);
-  return outcome.appPassword;
-}
+const registered = (prefix: string, on: AppPasswordService = service) => fixture.registered(prefix, on);
+const created = (person: Principal, name = "Phone", on: AppPasswordService = service) =>
+  fixture.created(person, name, on);
 
 const countOf = async (userId: string) => (await store.listAppPasswords(userId)).length;
 
@@ -133,8 +105,8 @@ describe("createAppPasswordService", () => {
     it("removes one app password, which stops verifying at once", async () => {
       const { person, initial } = await registered("remover");
       const kept = await created(person, "Kept");
-      expect(await service.remove(person, person.userId, initial!.id)).toEqual({ code: "REMOVED", count: 1 });
-      expect(await check(service, person.loginName, initial!.password)).toEqual({ code: "INVALID" });
+      expect(await service.remove(person, person.userId, initial.id)).toEqual({ code: "REMOVED", count: 1 });
+      expect(await check(service, person.loginName, initial.password)).toEqual({ code: "INVALID" });
       expect(await check(service, person.loginName, kept.password)).toMatchObject({ code: "VALID" });
       expect(await store.getUser(person.userId)).toMatchObject({ appPasswordCount: 1 });
     });
@@ -157,7 +129,7 @@ describe("createAppPasswordService", () => {
       expect(await service.removeAll(person, person.userId)).toEqual({ code: "REMOVED", count: 2 });
       expect(await countOf(person.userId)).toBe(0);
       expect(await store.getUser(person.userId)).toMatchObject({ appPasswordCount: 0 });
-      expect(await check(service, person.loginName, initial!.password)).toEqual({ code: "INVALID" });
+      expect(await check(service, person.loginName, initial.password)).toEqual({ code: "INVALID" });
       expect(await service.removeAll(person, person.userId)).toEqual({ code: "REMOVED", count: 0 });
     });
   });
@@ -168,11 +140,11 @@ describe("createAppPasswordService", () => {
       const mallory = (await registered("mallory")).person;
       expect(await service.list(mallory, victim.userId)).toMatchObject({ code: "FORBIDDEN" });
       expect(await service.create(mallory, victim.userId, { name: "Planted" })).toMatchObject({ code: "FORBIDDEN" });
-      expect(await service.remove(mallory, victim.userId, initial!.id)).toMatchObject({ code: "FORBIDDEN" });
+      expect(await service.remove(mallory, victim.userId, initial.id)).toMatchObject({ code: "FORBIDDEN" });
       expect(await service.removeAll(mallory, victim.userId)).toMatchObject({ code: "FORBIDDEN" });
       expect(await service.register(mallory, victim.userId)).toMatchObject({ code: "FORBIDDEN" });
       expect(await countOf(victim.userId)).toBe(1);
-      expect(await check(service, victim.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+      expect(await check(service, victim.loginName, initial.password)).toMatchObject({ code: "VALID" });
     });
 
     it("lets an admin list and delete another user's app passwords", async () => {
@@ -198,7 +170,7 @@ describe("createAppPasswordService", () => {
         code: "APP_PASSWORDS_DISABLED",
       });
       expect(await disabled.list(person, person.userId)).toMatchObject({ code: "APP_PASSWORDS_DISABLED" });
-      expect(await disabled.remove(person, person.userId, initial!.id)).toMatchObject({
+      expect(await disabled.remove(person, person.userId, initial.id)).toMatchObject({
         code: "APP_PASSWORDS_DISABLED",
       });
       expect(await disabled.removeAll(person, person.userId)).toMatchObject({ code: "APP_PASSWORDS_DISABLED" });
@@ -231,54 +203,47 @@ describe("createAppPasswordService", () => {
 
     it("keeps existing app passwords working for sign-in", async () => {
       const { person, initial } = await registered("policy-signin");
-      expect(await check(disabled, person.loginName, initial!.password)).toEqual({
+      expect(await check(disabled, person.loginName, initial.password)).toEqual({
         code: "VALID",
         userId: person.userId,
         loginName: person.loginName,
-        appPasswordId: initial!.id,
+        appPasswordId: initial.id,
       });
-      expect(await check(disabled, person.userId, initial!.password)).toMatchObject({ code: "VALID" });
+      expect(await check(disabled, person.userId, initial.password)).toMatchObject({ code: "VALID" });
     });
   });
 
   describe("verify", () => {
     it("accepts the login name or the object id, in any case, and the password as typed on a phone", async () => {
       const { person, initial } = await registered("typist");
-      const grouped = initial!.password.replace(/(.{4})(?!$)/g, "$1 ").toUpperCase();
+      const grouped = initial.password.replace(/(.{4})(?!$)/g, "$1 ").toUpperCase();
       const expected = {
         code: "VALID",
         userId: person.userId,
         loginName: person.loginName,
-        appPasswordId: initial!.id,
+        appPasswordId: initial.id,
       };
       expect(await check(service, person.loginName.toUpperCase(), grouped)).toEqual(expected);
-      expect(await check(service, person.userId.toUpperCase(), initial!.password)).toEqual(expected);
+      expect(await check(service, person.userId.toUpperCase(), initial.password)).toEqual(expected);
     });
 
     it("answers INVALID for a wrong password, an unknown login name and an unknown object id", async () => {
       const { person, initial } = await registered("denied");
       expect(await check(service, person.loginName, "aaaaaaaaaaaaaaaa")).toEqual({ code: "INVALID" });
-      expect(await check(service, uniqueLogin("ghost"), initial!.password)).toEqual({ code: "INVALID" });
-      expect(await check(service, principal("x").userId, initial!.password)).toEqual({ code: "INVALID" });
+      expect(await check(service, uniqueLogin("ghost"), initial.password)).toEqual({ code: "INVALID" });
+      expect(await check(service, principal("x").userId, initial.password)).toEqual({ code: "INVALID" });
       expect(await check(service, person.loginName, "")).toEqual({ code: "INVALID" });
     });
 
     it("does not accept one user's app password for another user", async () => {
       const alice = await registered("alice");
       const bob = await registered("bob");
-      expect(await check(service, bob.person.loginName, alice.initial!.password)).toEqual({ code: "INVALID" });
+      expect(await check(service, bob.person.loginName, alice.initial.password)).toEqual({ code: "INVALID" });
     });
 
     describe("when a failure's count cannot be written", () => {
-      const counts = { verify: 0 };
-      const counting = {
-        ...hasher,
-        verify: (phc: string, password: string) => (counts.verify++, hasher.verify(phc, password)),
-      };
-      const losing = newService({
-        store: { ...store, saveThrottle: () => Promise.resolve("conflict" as const) },
-        hasher: counting,
-      });
+      const { counts } = fixture;
+      const losing = newService({ store: { ...store, saveThrottle: () => Promise.resolve("conflict" as const) } });
 
       it("answers CONTENTION without checking the password: never an uncounted check", async () => {
         const { person } = await registered("uncountable");
@@ -290,13 +255,13 @@ describe("createAppPasswordService", () => {
 
       it("still verifies a phone's password from its familiar address, which writes nothing", async () => {
         const { person, initial } = await registered("syncing");
-        expect(await check(service, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
-        expect(await check(losing, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+        expect(await check(service, person.loginName, initial.password)).toMatchObject({ code: "VALID" });
+        expect(await check(losing, person.loginName, initial.password)).toMatchObject({ code: "VALID" });
         // The right one from a new address must write its count first, and cannot.
         expect(
           await losing.verify({
             user: person.loginName,
-            password: initial!.password,
+            password: initial.password,
             clientIp: "198.51.100.4",
             protocol: "imap",
           }),
@@ -315,9 +280,9 @@ describe("createAppPasswordService", () => {
     it("still records the use and undoes its own failure count, each write on its own", async () => {
       const { person, initial } = await registered("raced");
       const clientIp = "198.51.100.9";
-      const first = { user: person.loginName, password: initial!.password, clientIp, protocol: "imap" as const };
+      const first = { user: person.loginName, password: initial.password, clientIp, protocol: "imap" as const };
       expect(await racing.verify(first)).toMatchObject({ code: "VALID" });
-      expect((await store.getAppPassword(person.userId, initial!.id))?.lastUsedAt).toEqual(clock.now);
+      expect((await store.getAppPassword(person.userId, initial.id))?.lastUsedAt).toEqual(clock.now);
       const { state } = await store.getThrottle(person.userId);
       expect(state.unfamiliarFailures).toBe(0);
       expect(state.ips[clientIp]).toMatchObject({ failures: 0, lastSuccessAt: clock.now });
@@ -329,16 +294,16 @@ describe("createAppPasswordService", () => {
       const { person, initial } = await registered("before-reg");
       const renamed = { ...person, loginName: uniqueLogin("after-reg") };
       expect(await service.register(renamed, renamed.userId)).toMatchObject({ code: "ALREADY_REGISTERED" });
-      expect(await check(service, renamed.loginName, initial!.password)).toMatchObject({ code: "VALID" });
-      expect(await check(service, person.loginName, initial!.password)).toEqual({ code: "INVALID" });
+      expect(await check(service, renamed.loginName, initial.password)).toMatchObject({ code: "VALID" });
+      expect(await check(service, person.loginName, initial.password)).toEqual({ code: "INVALID" });
     });
 
     it("verifies with the new login name and no longer with the old, after the next create", async () => {
       const { person, initial } = await registered("before-create");
       const renamed = { ...person, loginName: uniqueLogin("after-create") };
       await created(renamed, "New phone");
-      expect(await check(service, renamed.loginName, initial!.password)).toMatchObject({ code: "VALID" });
-      expect(await check(service, person.loginName, initial!.password)).toEqual({ code: "INVALID" });
+      expect(await check(service, renamed.loginName, initial.password)).toMatchObject({ code: "VALID" });
+      expect(await check(service, person.loginName, initial.password)).toEqual({ code: "INVALID" });
       expect(await store.getUser(person.userId)).toMatchObject({ loginName: renamed.loginName });
     });
 
@@ -347,8 +312,8 @@ describe("createAppPasswordService", () => {
       const renamed = { ...person, loginName: uniqueLogin("interim") };
       await service.register(renamed, renamed.userId);
       await service.register(person, person.userId);
-      expect(await check(service, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
-      expect(await check(service, renamed.loginName, initial!.password)).toEqual({ code: "INVALID" });
+      expect(await check(service, person.loginName, initial.password)).toMatchObject({ code: "VALID" });
+      expect(await check(service, renamed.loginName, initial.password)).toEqual({ code: "INVALID" });
     });
   });
 
@@ -358,7 +323,7 @@ describe("createAppPasswordService", () => {
       const impostor = principal(holder.loginName);
       expect(await service.register(impostor, impostor.userId)).toMatchObject({ code: "LOGIN_NAME_IN_USE" });
       expect(await store.getUser(impostor.userId)).toBeUndefined();
-      expect(await check(service, holder.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+      expect(await check(service, holder.loginName, initial.password)).toMatchObject({ code: "VALID" });
     });
 
     it("refuses a rename onto a login name another account holds, on create as on registration", async () => {
@@ -370,7 +335,7 @@ describe("createAppPasswordService", () => {
       });
       expect(await service.register(renamed, renamed.userId)).toMatchObject({ code: "LOGIN_NAME_IN_USE" });
       expect(await store.getUser(other.userId)).toMatchObject({ loginName: other.loginName });
-      expect(await check(service, other.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+      expect(await check(service, other.loginName, initial.password)).toMatchObject({ code: "VALID" });
     });
 
     it("passes a login name on once its holder was renamed", async () => {
@@ -378,8 +343,8 @@ describe("createAppPasswordService", () => {
       await service.register({ ...previous, loginName: uniqueLogin("moved-on") }, previous.userId);
       const next = principal(previous.loginName);
       expect(await service.register(next, next.userId)).toMatchObject({ code: "REGISTERED" });
-      expect(await check(service, previous.loginName, initial!.password)).toEqual({ code: "INVALID" });
-      expect(await check(service, previous.userId, initial!.password)).toMatchObject({ code: "VALID" });
+      expect(await check(service, previous.loginName, initial.password)).toEqual({ code: "INVALID" });
+      expect(await check(service, previous.userId, initial.password)).toMatchObject({ code: "VALID" });
     });
 
     it("lets only an administrator release a login name, which the next account proving it then takes", async () => {
@@ -418,7 +383,7 @@ describe("createAppPasswordService", () => {
         clock.now = new Date(clock.now.getTime() + wait);
         expect(await check(remembering, former.loginName, phone.password)).toEqual({ code: "INVALID" });
         expect(await check(remembering, former.userId, phone.password)).toEqual({ code: "INVALID" });
-        expect(await check(remembering, former.userId, initial!.password)).toEqual({ code: "INVALID" });
+        expect(await check(remembering, former.userId, initial.password)).toEqual({ code: "INVALID" });
         expect(await check(remembering, former.loginName, registration.appPassword!.password)).toMatchObject({
           code: "VALID",
           userId: successor.userId,
@@ -472,10 +437,10 @@ describe("createAppPasswordService", () => {
         code: "LOGIN_NAME_NOT_FOUND",
       });
       // Lifted is not yet held: the account holds the name again once its token proves it.
-      expect(await check(service, former.loginName, initial!.password)).toEqual({ code: "INVALID" });
+      expect(await check(service, former.loginName, initial.password)).toEqual({ code: "INVALID" });
       expect(await service.register(former, former.userId)).toMatchObject({ code: "ALREADY_REGISTERED" });
       expect(await store.getUser(former.userId)).toMatchObject({ loginName: former.loginName, releasedLoginNames: [] });
-      expect(await check(service, former.loginName, initial!.password)).toMatchObject({
+      expect(await check(service, former.loginName, initial.password)).toMatchObject({
         code: "VALID",
         loginName: former.loginName,
       });
@@ -526,8 +491,8 @@ describe("createAppPasswordService", () => {
           code: "VALID",
           userId: successor.userId,
         });
-        expect(await check(service, former.loginName, initial!.password)).toEqual({ code: "INVALID" });
-        expect(await check(service, former.userId, initial!.password)).toEqual({ code: "INVALID" });
+        expect(await check(service, former.loginName, initial.password)).toEqual({ code: "INVALID" });
+        expect(await check(service, former.userId, initial.password)).toEqual({ code: "INVALID" });
       }
     });
   });
@@ -538,14 +503,14 @@ describe("createAppPasswordService", () => {
       const strongHasher = createArgon2Hasher({ memoryKib: 16384, timeCost: 2, parallelism: 1 });
       const strong = newService({ hasher: strongHasher });
       const { person, initial } = await registered("upgrade", weak);
-      const before = (await storedAppPassword(person.userId, initial!.id))!;
+      const before = (await storedAppPassword(person.userId, initial.id))!;
       expect(before.hash).toMatch(/^\$argon2id\$v=19\$m=8192,t=1,p=1\$/);
 
-      expect(await check(strong, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
-      const after = (await storedAppPassword(person.userId, initial!.id))!;
+      expect(await check(strong, person.loginName, initial.password)).toMatchObject({ code: "VALID" });
+      const after = (await storedAppPassword(person.userId, initial.id))!;
       expect(after.hash).toMatch(/^\$argon2id\$v=19\$m=16384,t=2,p=1\$/);
       expect(strongHasher.needsRehash(after.hash)).toBe(false);
-      expect(await check(strong, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
+      expect(await check(strong, person.loginName, initial.password)).toMatchObject({ code: "VALID" });
       expect(await check(strong, person.loginName, "aaaaaaaaaaaaaaaa")).toEqual({ code: "INVALID" });
     });
 
@@ -553,51 +518,51 @@ describe("createAppPasswordService", () => {
       const weak = newService({ hasher: createArgon2Hasher({ memoryKib: 8192, timeCost: 1, parallelism: 1 }) });
       const strong = newService({ hasher: createArgon2Hasher({ memoryKib: 8192, timeCost: 2, parallelism: 1 }) });
       const { person, initial } = await registered("upgrade-fresh", weak);
-      expect(await check(weak, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
-      const used = (await storedAppPassword(person.userId, initial!.id))!;
-      expect(await check(strong, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
-      const after = (await storedAppPassword(person.userId, initial!.id))!;
+      expect(await check(weak, person.loginName, initial.password)).toMatchObject({ code: "VALID" });
+      const used = (await storedAppPassword(person.userId, initial.id))!;
+      expect(await check(strong, person.loginName, initial.password)).toMatchObject({ code: "VALID" });
+      const after = (await storedAppPassword(person.userId, initial.id))!;
       expect(after.hash).toMatch(/^\$argon2id\$v=19\$m=8192,t=2,p=1\$/);
       expect(after.lastUsedAt).toEqual(used.lastUsedAt);
     });
 
     it("does not rewrite a hash that is not weaker, nor touch anything on a wrong password", async () => {
       const { person, initial } = await registered("no-upgrade");
-      const before = (await storedAppPassword(person.userId, initial!.id))!;
+      const before = (await storedAppPassword(person.userId, initial.id))!;
       expect(await check(service, person.loginName, "aaaaaaaaaaaaaaaa")).toEqual({ code: "INVALID" });
-      expect(await storedAppPassword(person.userId, initial!.id)).toEqual(before);
-      expect(await check(service, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
-      expect((await storedAppPassword(person.userId, initial!.id))!.hash).toBe(before.hash);
+      expect(await storedAppPassword(person.userId, initial.id)).toEqual(before);
+      expect(await check(service, person.loginName, initial.password)).toMatchObject({ code: "VALID" });
+      expect((await storedAppPassword(person.userId, initial.id))!.hash).toBe(before.hash);
     });
   });
 
   describe("lastUsedAt", () => {
     it("is written on the first successful verify and not rewritten within 5 minutes", async () => {
       const { person, initial } = await registered("last-used");
-      expect((await storedAppPassword(person.userId, initial!.id))!.lastUsedAt).toBeUndefined();
+      expect((await storedAppPassword(person.userId, initial.id))!.lastUsedAt).toBeUndefined();
 
       const firstUse = new Date(clock.now.getTime() + 60_000);
       clock.now = firstUse;
-      expect(await check(service, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
-      const written = (await storedAppPassword(person.userId, initial!.id))!;
+      expect(await check(service, person.loginName, initial.password)).toMatchObject({ code: "VALID" });
+      const written = (await storedAppPassword(person.userId, initial.id))!;
       expect(written.lastUsedAt).toEqual(firstUse);
 
       clock.now = new Date(firstUse.getTime() + LAST_USED_RESOLUTION_MS - 1);
-      expect(await check(service, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
-      const unchanged = (await storedAppPassword(person.userId, initial!.id))!;
+      expect(await check(service, person.loginName, initial.password)).toMatchObject({ code: "VALID" });
+      const unchanged = (await storedAppPassword(person.userId, initial.id))!;
       expect(unchanged.lastUsedAt).toEqual(firstUse);
       expect(unchanged.etag).toBe(written.etag);
 
       clock.now = new Date(firstUse.getTime() + LAST_USED_RESOLUTION_MS);
-      expect(await check(service, person.loginName, initial!.password)).toMatchObject({ code: "VALID" });
-      expect((await storedAppPassword(person.userId, initial!.id))!.lastUsedAt).toEqual(clock.now);
+      expect(await check(service, person.loginName, initial.password)).toMatchObject({ code: "VALID" });
+      expect((await storedAppPassword(person.userId, initial.id))!.lastUsedAt).toEqual(clock.now);
     });
 
     it("shows in the list once written", async () => {
       const { person, initial } = await registered("last-used-list");
-      await check(service, person.loginName, initial!.password);
+      await check(service, person.loginName, initial.password);
       const outcome = await service.list(person, person.userId);
-      expect(outcome).toMatchObject({ code: "LISTED", items: [{ id: initial!.id, lastUsedAt: clock.now }] });
+      expect(outcome).toMatchObject({ code: "LISTED", items: [{ id: initial.id, lastUsedAt: clock.now }] });
     });
   });
 

@@ -1,61 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { createArgon2Hasher } from "../../../shared/adapters/argon2Hasher";
 import type { ActivityEvent } from "../../../shared/domain/activity";
-import {
-  createAppPasswordService,
-  type AppPasswordRequest,
-  type AppPasswordService,
-  type AppPasswordServiceOptions,
+import type {
+  AppPasswordRequest,
+  AppPasswordService,
+  AppPasswordPolicy,
 } from "../../../shared/domain/appPasswordService";
-import type { PasswordHasher } from "../../../shared/domain/passwordHasher";
 import type { Principal } from "../../../shared/domain/principal";
 import type { Protocol } from "../../../shared/domain/protocols";
 import { principal, uniqueLogin } from "../../support/fixtures";
-import { CHEAP_ARGON2, TEST_THROTTLE_KEY } from "../../support/constants";
-import { azuriteStore, freshTableName } from "../../support/testService";
+import { DAY_MS, DEFAULT_POLICY, domainFixture } from "../../support/domainFixture";
 
 // Get, rename, restrictions, activity and clean-up, over the real store (Azurite) and real argon2.
-const store = azuriteStore(freshTableName());
-const counts = { verify: 0 };
-const argon2 = createArgon2Hasher(CHEAP_ARGON2);
-const hasher: PasswordHasher = {
-  hash: (password) => argon2.hash(password),
-  verify: (phc, password) => {
-    counts.verify++;
-    return argon2.verify(phc, password);
-  },
-  needsRehash: (phc) => argon2.needsRehash(phc),
-};
-const clock = { now: new Date("2026-05-01T08:00:00.000Z") };
-const DAY_MS = 24 * 60 * 60 * 1000;
-const later = (ms: number) => {
-  clock.now = new Date(clock.now.getTime() + ms);
-};
-
-function newService(policy: Partial<AppPasswordServiceOptions["policy"]> = {}): AppPasswordService {
-  return createAppPasswordService({
-    store,
-    hasher,
-    policy: { appPasswordsAllowed: true, maxPerUser: 40, ...policy },
-    throttleKey: TEST_THROTTLE_KEY,
-    now: () => clock.now,
-  });
-}
+const fixture = domainFixture();
+const { clock, counts, later } = fixture;
+const store = fixture.store();
+/** A service with the default policy but for `policy`. */
+const newService = (policy: Partial<AppPasswordPolicy> = {}) =>
+  fixture.newService({ policy: { ...DEFAULT_POLICY, ...policy } });
 const service = newService();
 const admin = principal("admin@contoso.com", { isAdmin: true });
 
-async function registered(prefix: string, on: AppPasswordService = service) {
-  const person = principal(uniqueLogin(prefix));
-  const outcome = await on.register(person, person.userId);
-  if (outcome.code !== "REGISTERED" || !outcome.appPassword) throw new Error("registration refused");
-  return { person, initial: outcome.appPassword };
-}
-
-async function created(person: Principal, request: AppPasswordRequest, on: AppPasswordService = service) {
-  const outcome = await on.create(person, person.userId, request);
-  if (outcome.code !== "CREATED") throw new Error(`create refused: ${outcome.code}`);
-  return outcome.appPassword;
-}
+const registered = (prefix: string, on: AppPasswordService = service) => fixture.registered(prefix, on);
+const created = (person: Principal, request: AppPasswordRequest, on: AppPasswordService = service) =>
+  fixture.created(person, request, on);
 
 const login = (user: string, password: string, protocol: Protocol = "imap", clientIp = "203.0.113.7") =>
   service.verify({ user, password, clientIp, protocol });
@@ -266,16 +233,12 @@ describe("lifecycle", () => {
 
 describe("cleanUp, the daily timer's work", () => {
   // A table of its own: the clean-up scans everything in it.
-  const own = azuriteStore(freshTableName());
-  const at = { now: new Date("2026-06-01T00:00:00.000Z") };
-  const cleaner = (policy: Partial<AppPasswordServiceOptions["policy"]> = {}) =>
-    createAppPasswordService({
-      store: own,
-      hasher,
-      policy: { appPasswordsAllowed: true, maxPerUser: 3, ...policy },
-      throttleKey: TEST_THROTTLE_KEY,
-      now: () => at.now,
-    });
+  const tidy = domainFixture();
+  const own = tidy.store();
+  const at = tidy.clock;
+  at.now = new Date("2026-06-01T00:00:00.000Z");
+  const cleaner = (policy: Partial<AppPasswordPolicy> = {}) =>
+    tidy.newService({ policy: { ...DEFAULT_POLICY, maxPerUser: 3, ...policy } });
 
   it("deletes expired ones 30 days after expiry and unused ones under the policy, keeping every count exact", async () => {
     const plain = cleaner();

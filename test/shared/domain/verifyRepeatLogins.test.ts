@@ -1,9 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  createAppPasswordService,
-  type AppPasswordService,
-  type IssuedAppPassword,
-} from "../../../shared/domain/appPasswordService";
+import type { AppPasswordService, IssuedAppPassword } from "../../../shared/domain/appPasswordService";
 import type { AppPasswordStore } from "../../../shared/domain/appPasswordStore";
 import { appPasswordTag } from "../../../shared/domain/appPasswordSecret";
 import type { Principal } from "../../../shared/domain/principal";
@@ -12,13 +8,12 @@ import { createArgon2Hasher, type Argon2Parameters } from "../../../shared/adapt
 import { startCountingProxy, type CountingProxy } from "../../support/countingProxy";
 import { CHEAP_ARGON2 } from "../../support/constants";
 import { principal, uniqueLogin } from "../../support/fixtures";
-import { azuriteStore, countingHasher, freshTableName } from "../../support/testService";
+import { domainFixture } from "../../support/domainFixture";
+import { azuriteStore, freshTableName } from "../../support/testService";
 
 // Verify's repeat-login memory over the real store (Azurite, through a counting proxy) and real argon2,
 // with argon2 calls and storage requests counted.
-const clock = { now: new Date("2026-05-01T08:00:00.000Z") };
 const MINUTE_MS = 60_000;
-const later = (ms: number) => (clock.now = new Date(clock.now.getTime() + ms));
 const GATEWAY_IP = "203.0.113.7";
 const MEMORY: RepeatLoginMemorySettings = {
   entries: 1000,
@@ -27,23 +22,13 @@ const MEMORY: RepeatLoginMemorySettings = {
 };
 
 const tableName = freshTableName();
-const counts = { hash: 0, verify: 0 };
 let proxy: CountingProxy;
 let store: AppPasswordStore;
-
-function newService(
-  repeatLoginMemory: RepeatLoginMemorySettings = MEMORY,
-  argon2: Argon2Parameters = CHEAP_ARGON2,
-): AppPasswordService {
-  return createAppPasswordService({
-    store,
-    hasher: countingHasher(counts)(createArgon2Hasher(argon2)),
-    policy: { appPasswordsAllowed: true, maxPerUser: 40 },
-    throttleKey: "a test throttle key, 32 characters or more",
-    now: () => clock.now,
-    repeatLoginMemory,
-  });
-}
+const fixture = domainFixture({ store: () => store });
+const { clock, counts, later } = fixture;
+/** A service with this memory (the file's by default) and argon2 cost. */
+const newService = (repeatLoginMemory = MEMORY, argon2: Argon2Parameters = CHEAP_ARGON2) =>
+  fixture.newService({ repeatLoginMemory, argon2 });
 
 /** A registered person with `devices` app passwords, issued by `on`. */
 async function personWith(on: AppPasswordService, devices: number) {
