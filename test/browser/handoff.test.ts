@@ -1,14 +1,21 @@
 import jsQR from "jsqr";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, expectAccessible, screenshot, shownPassword, signInAs } from "../support/browser";
+import {
+  expectAccessible,
+  screenshot,
+  shownPassword,
+  signInAs,
+  startBrowser,
+  type TestBrowser,
+} from "../support/browser";
 import { uniqueLogin } from "../support/fixtures";
 import { portalUnderTest } from "../support/portalUnderTest";
 import { tableSnapshot } from "../support/tableSnapshot";
 
-/** The phone: another device, so another browser with its own storage, at an iPhone's size. */
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+/** The phone: another device, so another browser with its own profile, at an iPhone's size. */
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 /** The text a QR code in a screenshot of `page`'s element `testId` carries, read as a phone's camera would. */
 async function decodeQr(page: Page, testId: string): Promise<string> {
@@ -25,23 +32,17 @@ async function decodeQr(page: Page, testId: string): Promise<string> {
  */
 describe("the hand-off to the phone", () => {
   const portal = portalUnderTest();
-  let phoneBrowser: Browser;
+  let phoneBrowser: TestBrowser;
 
   beforeAll(async () => {
-    phoneBrowser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"],
-    });
+    phoneBrowser = await startBrowser([portal.service.url], PHONE);
   });
-  afterAll(() => phoneBrowser.close());
+  afterAll(async () => {
+    expect(phoneBrowser.cspViolations).toEqual([]);
+    await phoneBrowser.close();
+  });
 
-  const phone = async (url: string) => {
-    const context = await phoneBrowser.newContext({ ...PHONE, locale: "en-GB", timezoneId: "UTC" });
-    const page = await context.newPage();
-    await page.goto(url);
-    return page;
-  };
+  const phone = (url: string) => phoneBrowser.open(url);
 
   it("opens once on the phone from the QR code, shows a password that verifies, and refuses a second open", async () => {
     const login = uniqueLogin("handoff");
@@ -98,8 +99,8 @@ describe("the hand-off to the phone", () => {
     await expectAccessible(second);
     expect(JSON.stringify(await tableSnapshot(portal.service))).not.toContain("Ciphertext");
 
-    await first.context().close();
-    await second.context().close();
+    await first.close();
+    await second.close();
     await page.close();
   });
 
@@ -115,7 +116,7 @@ describe("the hand-off to the phone", () => {
     await dialog.getByText("This link no longer works.").waitFor();
     const late = await phone(link);
     await late.getByText("This link was used or has expired").waitFor();
-    await late.context().close();
+    await late.close();
     await page.close();
   });
 
@@ -123,6 +124,6 @@ describe("the hand-off to the phone", () => {
     const broken = await phone(`${portal.service.url}/handoff#only-an-id`);
     await broken.getByText("This link is not complete").waitFor();
     await expectAccessible(broken);
-    await broken.context().close();
+    await broken.close();
   });
 });
