@@ -1,13 +1,13 @@
 import { useState } from "react";
-import { Button, Field, Input, MessageBar, MessageBarBody, Spinner, Text } from "@fluentui/react-components";
+import { Button, Field, Input, Spinner, Text } from "@fluentui/react-components";
 import QRCode from "qrcode";
 import { useTranslation } from "react-i18next";
-import { ApiError } from "../api/client";
 import { currentLanguage } from "../i18n/i18n";
 import type { DeviceSetupInput } from "../setup/deviceSetupInput";
 import { handoffLink, sealSetup } from "../setup/handoffCrypto";
 import { useStyles } from "../useStyles";
 import { useHandOffEnvironment } from "./HandOffContext";
+import { ProblemMessage } from "./ProblemMessage";
 
 type State =
   | { readonly kind: "idle" }
@@ -20,7 +20,7 @@ type State =
       readonly expiresAt: Date;
     }
   | { readonly kind: "cancelled" }
-  | { readonly kind: "failed"; readonly message: string };
+  | { readonly kind: "failed"; readonly error: unknown };
 
 /**
  * "Set up on your phone": seals the set-up in the browser, stores only the ciphertext with the service, and
@@ -45,9 +45,7 @@ export function HandOff({ setup }: { readonly setup: DeviceSetupInput | undefine
       const qr = await QRCode.toDataURL(link, { errorCorrectionLevel: "M", margin: 4, width: 264 });
       setState({ kind: "ready", id: made.id, link, qr, expiresAt: new Date(made.expiresAt) });
     } catch (error) {
-      const tooMany = error instanceof ApiError && error.code === "HANDOFF_LIMIT_REACHED";
-      const detail = error instanceof Error ? ` (${error.message})` : "";
-      setState({ kind: "failed", message: tooMany ? t("tooMany") : `${t("failed")}${detail}` });
+      setState({ kind: "failed", error });
     }
   }
 
@@ -94,11 +92,7 @@ export function HandOff({ setup }: { readonly setup: DeviceSetupInput | undefine
       </div>
       <div aria-live="polite">
         {state.kind === "cancelled" ? <Text>{t("cancelled")}</Text> : null}
-        {state.kind === "failed" ? (
-          <MessageBar intent="error" layout="multiline">
-            <MessageBarBody>{state.message}</MessageBarBody>
-          </MessageBar>
-        ) : null}
+        {state.kind === "failed" ? <ProblemMessage error={state.error} /> : null}
       </div>
     </div>
   );

@@ -8,14 +8,15 @@ import { useStyles } from "../useStyles";
 const useListStyles = makeStyles({
   list: { margin: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
   item: {
+    margin: 0,
     display: "flex",
     flexWrap: "wrap",
     alignItems: "center",
     columnGap: tokens.spacingHorizontalS,
     rowGap: tokens.spacingVerticalXXS,
   },
-  term: { fontWeight: tokens.fontWeightSemibold, flexBasis: "100%" },
-  value: { margin: 0, overflowWrap: "anywhere", minWidth: 0 },
+  term: { fontWeight: tokens.fontWeightSemibold },
+  value: { overflowWrap: "anywhere", minWidth: 0 },
 });
 
 /** One setting and its Copy button. */
@@ -42,14 +43,16 @@ function Setting({
     }
   }
   return (
-    <div className={styles.item}>
+    <div>
       <dt className={styles.term}>{label}</dt>
-      <dd className={styles.value} data-testid={testId}>
-        {display ?? value}
+      <dd className={styles.item}>
+        <span className={styles.value} data-testid={testId}>
+          {display ?? value}
+        </span>
+        <Button size="small" aria-label={t("settings.copyNamed", { name: label })} onClick={() => void copy()}>
+          {copied ? t("settings.copied") : t("settings.copy")}
+        </Button>
       </dd>
-      <Button size="small" aria-label={t("settings.copyNamed", { name: label })} onClick={() => void copy()}>
-        {copied ? t("settings.copied") : t("settings.copy")}
-      </Button>
     </div>
   );
 }

@@ -1,11 +1,23 @@
 import type { ReactNode } from "react";
-import { Button, DialogActions, DialogBody, DialogContent, DialogTitle } from "@fluentui/react-components";
+import {
+  Button,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogTitle,
+  makeStyles,
+  mergeClasses,
+} from "@fluentui/react-components";
 import { useTranslation } from "react-i18next";
 import type { NewAppPassword } from "../api/client";
 import { useStyles } from "../useStyles";
 import { HandOff } from "./HandOff";
 import { useDeviceSetup } from "./HandOffContext";
 import { PasswordOnce } from "./PasswordOnce";
+
+// The content scrolls once it is taller than the dialog: its parts keep their height rather than shrink into
+// one another (a message bar's text would spill over the next part).
+const useBodyStyles = makeStyles({ content: { "& > *": { flexShrink: 0 } } });
 
 /**
  * The body of a dialog that shows a new app password once (see `PasswordOnce`) under `title`, with Done, which
@@ -22,11 +34,12 @@ export function NewPasswordDialogBody({
 }) {
   const { t } = useTranslation();
   const styles = useStyles();
+  const body = useBodyStyles();
   const setup = useDeviceSetup(appPassword);
   return (
     <DialogBody>
       <DialogTitle>{title}</DialogTitle>
-      <DialogContent className={styles.form}>
+      <DialogContent className={mergeClasses(styles.form, body.content)}>
         <PasswordOnce password={appPassword.password} name={appPassword.name} />
         <HandOff setup={setup} />
       </DialogContent>
