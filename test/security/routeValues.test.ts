@@ -50,6 +50,8 @@ const BODIES: Readonly<Record<string, unknown>> = {
   registration: {},
   createAppPassword: { name: "Phone" },
   renameAppPassword: { name: "Renamed phone" },
+  // 32 bytes of ciphertext and tag, and a 12-byte nonce, base64url: what the page's AES-GCM gives.
+  createHandoff: { ciphertext: "A".repeat(43), iv: "B".repeat(16) },
 };
 
 /** One route of one function: a method and its path template, `{id?}` taken with and without. */
