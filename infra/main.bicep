@@ -99,6 +99,11 @@ param maxAppPasswordLifetimeDays int = 0
 @description('Tenant policy (APP_PASSWORDS_DELETE_UNUSED_AFTER_DAYS): the daily clean-up deletes app passwords unused for this many days. 0: never.')
 param deleteUnusedAppPasswordsAfterDays int = 0
 
+@minValue(0)
+@maxValue(30)
+@description('How old an instance\'s copy of the saved tenant policy may get, in seconds (APP_PASSWORDS_POLICY_REFRESH_SECONDS): every instance applies an administrator\'s change within it. 0: read at every decision.')
+param policyRefreshSeconds int = 30
+
 @minValue(8192)
 @maxValue(4194304)
 @description('argon2id memory cost of new hashes, in KiB (ARGON2_MEMORY_KIB; OWASP minimum 19456). Each concurrent verify holds this much: mind instanceMemoryMB.')
@@ -308,6 +313,7 @@ module api 'app/api.bicep' = {
     authRequiredScope: authRequiredScope
     maxAppPasswordLifetimeDays: maxAppPasswordLifetimeDays
     deleteUnusedAppPasswordsAfterDays: deleteUnusedAppPasswordsAfterDays
+    policyRefreshSeconds: policyRefreshSeconds
     argon2MemoryKib: argon2MemoryKib
     argon2TimeCost: argon2TimeCost
     argon2Parallelism: argon2Parallelism

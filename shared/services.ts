@@ -7,12 +7,16 @@ import { createTableAppPasswordStore } from "./adapters/tableAppPasswordStore";
 import { createTableHandoffStore } from "./adapters/tableHandoffStore";
 import { createHandoffService, type HandoffService } from "./domain/handoffs";
 import { createTokenValidator, type TokenValidator } from "./adapters/tokenValidator";
+import { createTablePolicyStore } from "./adapters/tablePolicyStore";
+import { createPolicyService, createPolicySource, type PolicyService } from "./domain/policy";
 
 /** Everything the functions need, wired once per process. */
 export interface Services {
   readonly appPasswords: AppPasswordService;
   /** One-time hand-offs of an encrypted device set-up to the person's phone. */
   readonly handoffs: HandoffService;
+  /** The tenant policy administrators change at run time; every rule of `appPasswords` decides by it. */
+  readonly policy: PolicyService;
   readonly validateToken: TokenValidator;
 }
 
@@ -53,11 +57,20 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
   const store = createTableAppPasswordStore(location, { timeoutMs: config.storageTimeoutMs });
   const argon2 = createArgon2Hasher(config.argon2);
   const hasher = overrides.wrapHasher ? overrides.wrapHasher(argon2) : argon2;
+  const policyStore = createTablePolicyStore(location, { timeoutMs: config.storageTimeoutMs });
+  const policySource = createPolicySource({
+    store: policyStore,
+    defaults: config.policy,
+    refreshMs: config.policyRefreshMs,
+    // The rules keep deciding by the last policy read; the line says storage could not be asked again.
+    onStale: (error) => console.warn(`Tenant policy not refreshed, the last one read stays: ${error.message}`),
+    ...(overrides.now && { now: overrides.now }),
+  });
   return {
     appPasswords: createAppPasswordService({
       store,
       hasher,
-      policy: config.policy,
+      policy: () => policySource.current(),
       // The change an event records stands; the log line says which event is missing (it holds no secret).
       onActivityLost: (event, error) =>
         console.warn(`Activity event "${event.event}" not recorded: ${error.name}: ${error.message}`),
@@ -68,6 +81,11 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
     handoffs: createHandoffService({
       store: createTableHandoffStore(location, { timeoutMs: config.storageTimeoutMs }),
       ownerKey: config.throttleKey,
+      ...(overrides.now && { now: overrides.now }),
+    }),
+    policy: createPolicyService({
+      source: policySource,
+      store: policyStore,
       ...(overrides.now && { now: overrides.now }),
     }),
     validateToken: createTokenValidator(config.auth),

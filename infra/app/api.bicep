@@ -71,6 +71,11 @@ param maxAppPasswordLifetimeDays int = 0
 @description('Tenant policy: the daily clean-up deletes app passwords unused for this many days. 0: never.')
 param deleteUnusedAppPasswordsAfterDays int = 0
 
+@minValue(0)
+@maxValue(30)
+@description('How old an instance\'s copy of the saved tenant policy may get, in seconds. 0: read at every decision.')
+param policyRefreshSeconds int = 30
+
 @allowed([
   '20'
   '22'
@@ -228,6 +233,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       APP_PASSWORDS_DELETE_UNUSED_AFTER_DAYS: deleteUnusedAppPasswordsAfterDays == 0
         ? ''
         : string(deleteUnusedAppPasswordsAfterDays)
+      APP_PASSWORDS_POLICY_REFRESH_SECONDS: string(policyRefreshSeconds)
       ARGON2_MEMORY_KIB: string(argon2MemoryKib)
       ARGON2_TIME_COST: string(argon2TimeCost)
       ARGON2_PARALLELISM: string(argon2Parallelism)

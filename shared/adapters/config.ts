@@ -86,6 +86,11 @@ export const configSchema = z
     APP_PASSWORDS_MAX_LIFETIME_DAYS: positiveInteger(1, 365).optional(),
     /** The daily clean-up deletes app passwords unused (by last use, else creation) this many days; unset: never. */
     APP_PASSWORDS_DELETE_UNUSED_AFTER_DAYS: positiveInteger(1, 3650).optional(),
+    /**
+     * How old an instance's copy of the saved tenant policy may get before it reads it again, in seconds:
+     * every instance applies an administrator's change within this time. 0 reads it at every decision.
+     */
+    APP_PASSWORDS_POLICY_REFRESH_SECONDS: positiveInteger(0, 30).default(30),
     ARGON2_MEMORY_KIB: positiveInteger(8192, 4 * 1024 * 1024).default(19456),
     ARGON2_TIME_COST: positiveInteger(1, 100).default(2),
     ARGON2_PARALLELISM: positiveInteger(1, 16).default(1),
@@ -127,7 +132,9 @@ export interface Config {
     readonly requiredScope: string;
   };
   readonly throttleKey: string;
+  /** The app settings' policy: in force until an administrator saves one. */
   readonly policy: AppPasswordPolicy;
+  readonly policyRefreshMs: number;
   readonly argon2: { readonly memoryKib: number; readonly timeCost: number; readonly parallelism: number };
   readonly storageTimeoutMs: number;
   readonly repeatLoginMemory: RepeatLoginMemorySettings;
@@ -187,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         deleteUnusedAfterDays: e.APP_PASSWORDS_DELETE_UNUSED_AFTER_DAYS,
       }),
     },
+    policyRefreshMs: e.APP_PASSWORDS_POLICY_REFRESH_SECONDS * 1000,
     argon2: { memoryKib: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
     storageTimeoutMs: e.STORAGE_TIMEOUT_MS,
     repeatLoginMemory: {

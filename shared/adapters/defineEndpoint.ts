@@ -14,7 +14,7 @@ import {
   type ProblemExtras,
 } from "./problemResponse";
 
-type Method = "GET" | "POST" | "PATCH" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** Who may call: a person's bearer token (with the API's scope), the Functions host's function key, or anyone. */
 export type Caller = "bearer" | "functionKey" | "anonymous";

@@ -12,6 +12,7 @@ export type ProblemCode =
   | "MALFORMED_JSON"
   | "PAYLOAD_TOO_LARGE"
   | "HANDOFF_TOO_LARGE"
+  | "IF_MATCH_REQUIRED"
   | "UNAUTHENTICATED"
   | "INSUFFICIENT_SCOPE"
   | "VERIFY_THROTTLED"
@@ -52,6 +53,10 @@ export function problemStatus(code: ProblemCode): { status: number; title: strin
       return { status: 409, title: "The login name belongs to another account" };
     case "LOGIN_NAME_NOT_FOUND":
       return { status: 404, title: "Login name not found" };
+    case "POLICY_CHANGED":
+      return { status: 412, title: "Someone else changed the policy first" };
+    case "IF_MATCH_REQUIRED":
+      return { status: 428, title: "Send If-Match with the policy's ETag" };
     case "PAYLOAD_TOO_LARGE":
       return { status: 413, title: "The request body is too large" };
     case "HANDOFF_TOO_LARGE":

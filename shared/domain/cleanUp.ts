@@ -29,7 +29,7 @@ export function createCleanUp({ store, now, policy, recordActivity }: DomainCont
      */
     async cleanUp(): Promise<CleanUpReport> {
       const at = now();
-      const { deleteUnusedAfterDays } = policy();
+      const { deleteUnusedAfterDays } = await policy();
       const unusedSince =
         deleteUnusedAfterDays === undefined ? undefined : at.getTime() - deleteUnusedAfterDays * DAY_MS;
       const reason = (stored: StoredAppPassword): "expired" | "unused" | undefined => {

@@ -20,8 +20,8 @@ export interface DomainContext {
   readonly store: AppPasswordStore;
   readonly hasher: PasswordHasher;
   readonly now: Clock;
-  /** The tenant policy in force now. */
-  readonly policy: () => AppPasswordPolicy;
+  /** The tenant policy in force now (an instance's cached copy of the saved one, see `policy.ts`). */
+  readonly policy: () => Promise<AppPasswordPolicy>;
   /**
    * Appends to `owner`'s log after the change it records. A storage failure then loses the event, not the
    * change: a person who just created an app password must still see it.
@@ -33,7 +33,7 @@ export interface DomainContextOptions {
   readonly store: AppPasswordStore;
   readonly hasher: PasswordHasher;
   /** The tenant policy: fixed, or read at each decision (a policy administrators change at run time). */
-  readonly policy: AppPasswordPolicy | (() => AppPasswordPolicy);
+  readonly policy: AppPasswordPolicy | (() => AppPasswordPolicy | Promise<AppPasswordPolicy>);
   readonly now?: Clock;
   /**
    * Told when an activity event could not be written (storage failed after the change it records was made):
@@ -49,7 +49,7 @@ export function createDomainContext(options: DomainContextOptions): DomainContex
     store,
     hasher: options.hasher,
     now: options.now ?? systemClock,
-    policy: typeof policy === "function" ? policy : () => policy,
+    policy: typeof policy === "function" ? async () => policy() : () => Promise.resolve(policy),
     async recordActivity(owner, event) {
       try {
         await store.addActivity(owner, event);

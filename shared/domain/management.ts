@@ -51,7 +51,7 @@ export function createManagement(context: DomainContext, loginNames: LoginNames)
     async create(actor: Principal, targetUserId: string, request: AppPasswordRequest): Promise<CreateOutcome> {
       const refusal = mayIssue(actor, targetUserId);
       if (refusal) return refusal;
-      const current = policy();
+      const current = await policy();
       if (!current.appPasswordsAllowed) {
         return refuse("APP_PASSWORDS_DISABLED", "Your organization does not allow app passwords.");
       }
@@ -108,7 +108,7 @@ export function createManagement(context: DomainContext, loginNames: LoginNames)
 
     /** The user's app passwords, oldest first, without secrets. */
     async list(actor: Principal, targetUserId: string): Promise<ListOutcome> {
-      const current = policy();
+      const current = await policy();
       const refusal = mayManage(current, actor, targetUserId);
       if (refusal) return refusal;
       const at = now();
@@ -119,7 +119,7 @@ export function createManagement(context: DomainContext, loginNames: LoginNames)
 
     /** Deletes one app password; it stops working at once. */
     async remove(actor: Principal, targetUserId: string, id: string): Promise<RemoveOutcome> {
-      const refusal = mayManage(policy(), actor, targetUserId);
+      const refusal = mayManage(await policy(), actor, targetUserId);
       if (refusal) return refusal;
       const outcome = await retryOnConflict(async () => {
         const [user, stored] = await Promise.all([store.getUser(targetUserId), store.getAppPassword(targetUserId, id)]);
@@ -135,7 +135,7 @@ export function createManagement(context: DomainContext, loginNames: LoginNames)
 
     /** Deletes all of a user's app passwords at once. */
     async removeAll(actor: Principal, targetUserId: string): Promise<RemoveOutcome> {
-      const refusal = mayManage(policy(), actor, targetUserId);
+      const refusal = mayManage(await policy(), actor, targetUserId);
       if (refusal) return refusal;
       const outcome = await retryOnConflict(async () => {
         const user = await store.getUser(targetUserId);
@@ -156,7 +156,7 @@ export function createManagement(context: DomainContext, loginNames: LoginNames)
 
     /** One app password of the user, without secrets. */
     async get(actor: Principal, targetUserId: string, id: string): Promise<GetOutcome> {
-      const refusal = mayManage(policy(), actor, targetUserId);
+      const refusal = mayManage(await policy(), actor, targetUserId);
       if (refusal) return refusal;
       const stored = await store.getAppPassword(targetUserId, id);
       if (!stored) return notFound(id);
@@ -165,7 +165,7 @@ export function createManagement(context: DomainContext, loginNames: LoginNames)
 
     /** Gives an app password another name; nothing else about it changes, and it keeps working as before. */
     async rename(actor: Principal, targetUserId: string, id: string, name: string): Promise<RenameOutcome> {
-      const refusal = mayManage(policy(), actor, targetUserId);
+      const refusal = mayManage(await policy(), actor, targetUserId);
       if (refusal) return refusal;
       const stored = await store.getAppPassword(targetUserId, id);
       if (!stored) return notFound(id);

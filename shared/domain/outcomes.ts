@@ -15,6 +15,7 @@ export type Refusal =
   | { readonly code: "LOGIN_NAME_IN_USE"; readonly detail: string }
   | { readonly code: "LOGIN_NAME_NOT_FOUND"; readonly detail: string }
   | { readonly code: "CONTENTION"; readonly detail: string }
+  | { readonly code: "POLICY_CHANGED"; readonly detail: string }
   | { readonly code: "HANDOFF_NOT_FOUND"; readonly detail: string }
   | {
       readonly code: "HANDOFF_LIMIT_REACHED";

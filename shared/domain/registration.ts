@@ -41,7 +41,7 @@ export function createRegistration(context: DomainContext, loginNames: LoginName
 
       const registeredAt = now();
       const user = { userId: actor.userId, loginName: actor.loginName, registeredAt };
-      const { appPasswordsAllowed, maxLifetimeDays } = policy();
+      const { appPasswordsAllowed, maxLifetimeDays } = await policy();
       const first = appPasswordsAllowed
         ? await issue(context, actor.userId, { name: name ?? INITIAL_APP_PASSWORD_NAME }, maxLifetimeDays)
         : undefined;

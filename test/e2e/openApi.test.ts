@@ -35,6 +35,8 @@ const EVERY_PROBLEM_CODE: Record<ProblemCode, true> = {
   HANDOFF_NOT_FOUND: true,
   HANDOFF_LIMIT_REACHED: true,
   HANDOFF_TOO_LARGE: true,
+  POLICY_CHANGED: true,
+  IF_MATCH_REQUIRED: true,
 };
 
 describe("openApi: GET /api/openapi.json", () => {

@@ -73,6 +73,24 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/policy": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant policy that applies to the signed-in person, with its ETag */
+    get: operations["getPolicy"];
+    /** Save the tenant policy (administrators), conditional on If-Match; every instance applies it soon */
+    put: operations["putPolicy"];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/users/{user}/released-login-names/{loginName}": {
     parameters: {
       query?: never;
@@ -99,6 +117,23 @@ export interface paths {
     };
     /** A user's activity of the last 90 days, newest first, a page at a time */
     get: operations["listActivity"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/policy/changes": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Changes of the tenant policy, newest first, each with who made it and the old and new values */
+    get: operations["listPolicyChanges"];
     put?: never;
     post?: never;
     delete?: never;
@@ -324,6 +359,61 @@ export interface components {
       /** @description CIDR ranges in canonical form (host bits masked, IPv4-mapped ranges as IPv4) */
       allowedIps?: string[];
       password: string;
+    };
+    Policy: {
+      /** @description Whether people may create, list and delete their own app passwords */
+      allowed: boolean;
+      /** @description The most app passwords one person may have */
+      maxPerUser: number;
+      /** @description Longest lifetime of a new app password, and its lifetime when none is asked; null: none */
+      maxLifetimeDays: number | null;
+      /** @description The daily clean-up deletes app passwords unused this many days; null: never */
+      deleteUnusedAfterDays: number | null;
+      /**
+       * @description settings: the app settings' defaults, until an administrator saves a policy; saved: theirs
+       * @enum {string}
+       */
+      source: "settings" | "saved";
+      /** @description Send it back as If-Match with PUT /policy (also the ETag header) */
+      etag: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      savedAt?: string;
+      /** @description To administrators only: who saved it */
+      savedBy?: {
+        loginName: string;
+        userId: string;
+      };
+      /** @description Every instance applies a change within this many seconds */
+      refreshSeconds: number;
+    };
+    PolicyChange: {
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      at: string;
+      adminLoginName: string;
+      adminUserId: string;
+      previous: components["schemas"]["PolicyValues"];
+      next: components["schemas"]["PolicyValues"];
+    };
+    PolicyChangesPage: {
+      items: components["schemas"]["PolicyChange"][];
+      /** @description Pass as ?continuation= for the next page */
+      continuation?: string;
+    };
+    PolicyValues: {
+      /** @description Whether people may create, list and delete their own app passwords */
+      allowed: boolean;
+      /** @description The most app passwords one person may have */
+      maxPerUser: number;
+      /** @description Longest lifetime of a new app password, and its lifetime when none is asked; null: none */
+      maxLifetimeDays: number | null;
+      /** @description The daily clean-up deletes app passwords unused this many days; null: never */
+      deleteUnusedAfterDays: number | null;
     };
     Problem: {
       type: string;
@@ -1198,6 +1288,194 @@ export interface operations {
       };
     };
   };
+  getPolicy: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The policy in force */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Policy"];
+        };
+      };
+      /** @description Authentication required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "UNAUTHENTICATED";
+          };
+        };
+      };
+      /** @description The access token lacks the required scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "INSUFFICIENT_SCOPE";
+          };
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "INTERNAL_ERROR";
+          };
+        };
+      };
+      /** @description Storage unavailable, try again later; Token issuer unavailable, try again later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "STORAGE_UNAVAILABLE" | "IDENTITY_UNAVAILABLE";
+          };
+        };
+      };
+    };
+  };
+  putPolicy: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PolicyValues"];
+      };
+    };
+    responses: {
+      /** @description Saved: the policy now in force */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Policy"];
+        };
+      };
+      /** @description The request is not valid; The request body is not valid JSON */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "INVALID_REQUEST" | "MALFORMED_JSON";
+          };
+        };
+      };
+      /** @description Authentication required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "UNAUTHENTICATED";
+          };
+        };
+      };
+      /** @description The access token lacks the required scope; Not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "INSUFFICIENT_SCOPE" | "FORBIDDEN";
+          };
+        };
+      };
+      /** @description Someone else changed the policy first */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "POLICY_CHANGED";
+          };
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "PAYLOAD_TOO_LARGE";
+          };
+        };
+      };
+      /** @description Send If-Match with the policy's ETag */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "IF_MATCH_REQUIRED";
+          };
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "INTERNAL_ERROR";
+          };
+        };
+      };
+      /** @description Storage unavailable, try again later; Token issuer unavailable, try again later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "STORAGE_UNAVAILABLE" | "IDENTITY_UNAVAILABLE";
+          };
+        };
+      };
+    };
+  };
   liftLoginNameRelease: {
     parameters: {
       query?: never;
@@ -1359,6 +1637,89 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"] & {
             /** @enum {unknown} */
             code?: "USER_NOT_FOUND";
+          };
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "INTERNAL_ERROR";
+          };
+        };
+      };
+      /** @description Storage unavailable, try again later; Token issuer unavailable, try again later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "STORAGE_UNAVAILABLE" | "IDENTITY_UNAVAILABLE";
+          };
+        };
+      };
+    };
+  };
+  listPolicyChanges: {
+    parameters: {
+      query?: {
+        limit?: number;
+        continuation?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of changes */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["PolicyChangesPage"];
+        };
+      };
+      /** @description The request is not valid; The continuation is not valid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "INVALID_REQUEST" | "INVALID_CONTINUATION";
+          };
+        };
+      };
+      /** @description Authentication required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "UNAUTHENTICATED";
+          };
+        };
+      };
+      /** @description The access token lacks the required scope; Not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "INSUFFICIENT_SCOPE" | "FORBIDDEN";
           };
         };
       };
