@@ -66,7 +66,13 @@ describe("when Table Storage hangs or is down", () => {
       clientIp: "198.51.100.9",
       ciphertext: "A".repeat(64),
       iv: "AAAAAAAAAAAAAAAA",
+      allowed: true,
+      maxPerUser: 40,
+      maxLifetimeDays: null,
+      deleteUnusedAfterDays: null,
     };
+    // Conditional writes (PUT /policy) need If-Match; `*` gets them past that check to storage.
+    const ifMatch = { "if-match": "*" };
     const calls = definedEndpoints()
       .filter((endpoint) => endpoint.touchesStorage)
       .map((endpoint) => {
@@ -78,9 +84,13 @@ describe("when Table Storage hangs or is down", () => {
         return endpoint.caller === "functionKey"
           ? service.call(endpoint.method, `/api/${route}`, {
               body,
-              headers: { "x-functions-key": service.functionKey },
+              headers: { "x-functions-key": service.functionKey, ...ifMatch },
             })
-          : service.call(endpoint.method, `/api/${route}`, { token: admin, ...(endpoint.body && { body }) });
+          : service.call(endpoint.method, `/api/${route}`, {
+              token: admin,
+              headers: ifMatch,
+              ...(endpoint.body && { body }),
+            });
       });
     expect(calls.length).toBeGreaterThanOrEqual(11);
     return Promise.all([...calls, service.verify("carol@contoso.com", "wrongwrongwrongw")]);

@@ -22,7 +22,8 @@ type Effect =
   | "login name released"
   | "signed in"
   | "handed off"
-  | "hand-off gone";
+  | "hand-off gone"
+  | "policy saved";
 
 /** An answer a caller may get: its status, the problem code of a refusal, and the effect (none when left out). */
 interface Outcome {
@@ -41,6 +42,8 @@ interface RouteBase {
    */
   readonly path: string;
   readonly body?: unknown;
+  /** Request headers every caller sends, such as `If-Match`. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -50,6 +53,8 @@ interface RouteBase {
  */
 type Route =
   | (RouteBase & { readonly auth: "bearer"; readonly owner: Outcome; readonly admin: Outcome })
+  /** Anyone signed in, whoever they are: the route names nobody's data. */
+  | (RouteBase & { readonly auth: "signedIn"; readonly allowed: Outcome })
   | (RouteBase & { readonly auth: "functionKey" | "anonymous"; readonly allowed: Outcome });
 
 /** A person whose app passwords are the target: registered, two app passwords, verify throttling rows. */
@@ -68,6 +73,8 @@ const FORBIDDEN: Outcome = { status: 403, code: "FORBIDDEN" };
 const HANDOFF = { ciphertext: "A".repeat(64), iv: "AAAAAAAAAAAAAAAA" };
 /** The verify body that signs the target in: a hole in the key check would show as a success. */
 const SIGN_IN = { user: "{upn}", password: "{password}", clientIp: "198.51.100.9" };
+/** A policy that changes nothing the other routes here do: a clean-up after ten years unused. */
+const POLICY = { allowed: true, maxPerUser: 40, maxLifetimeDays: null, deleteUnusedAfterDays: 3650 };
 
 // One route a line, so the table reads as one (and a new route is one line): Prettier would unfold it.
 // prettier-ignore
@@ -87,6 +94,9 @@ const ROUTES: readonly Route[] = [
   { fn: "createHandoff", auth: "bearer", method: "POST", path: "/api/users/{user}/handoffs", body: HANDOFF, owner: OK(201, "handed off"), admin: SELF_SERVICE_ONLY },
   { fn: "deleteHandoff", auth: "bearer", method: "DELETE", path: "/api/users/{user}/handoffs/{handoffId}", owner: OK(204, "hand-off gone"), admin: SELF_SERVICE_ONLY },
   { fn: "readHandoff", auth: "anonymous", method: "GET", path: "/api/handoffs/{handoffId}", allowed: OK(200, "hand-off gone") },
+  { fn: "getPolicy", auth: "signedIn", method: "GET", path: "/api/policy", allowed: OK(200) },
+  { fn: "putPolicy", auth: "bearer", method: "PUT", path: "/api/policy", headers: { "if-match": "*" }, body: POLICY, owner: FORBIDDEN, admin: OK(200, "policy saved") },
+  { fn: "listPolicyChanges", auth: "bearer", method: "GET", path: "/api/policy/changes", owner: FORBIDDEN, admin: OK(200) },
   { fn: "verifyAppPassword", auth: "functionKey", method: "POST", path: "/api/verify", body: SIGN_IN, allowed: OK(200, "signed in") },
   { fn: "openApi", auth: "anonymous", method: "GET", path: "/api/openapi.json", allowed: OK(200) },
   { fn: "cleanUpAppPasswords", auth: "functionKey", method: "POST", path: "/admin/functions/cleanUpAppPasswords", body: { input: "" }, allowed: OK(202) },
@@ -187,7 +197,7 @@ describe("route security: every route refuses every caller it must, and acts onl
   const call = (route: Route, target: Target, presented: Presented): Promise<CallResult> => {
     const { path: filled, body } = fill(route, target);
     return service.call(route.method, `${filled}${presented.query ?? ""}`, {
-      headers: presented.headers,
+      headers: { ...route.headers, ...presented.headers },
       ...(body !== undefined && { body }),
     });
   };
@@ -259,6 +269,13 @@ describe("route security: every route refuses every caller it must, and acts onl
         expect(handoffRows(after).length).toBe(handoffRows(before).length + 1);
         expect(await countOf(target)).toBe(countBefore);
         break;
+      case "policy saved": {
+        const changes = (rows: typeof before) =>
+          rows.filter((row) => row.partitionKey === "tenant" && row.rowKey.startsWith("ev_"));
+        expect(changes(after).length).toBe(changes(before).length + 1);
+        expect(await countOf(target)).toBe(countBefore);
+        break;
+      }
       case "hand-off gone": {
         expect(handoffRows(after).length).toBe(handoffRows(before).length - 1);
         const again = await service.call("GET", `/api/handoffs/${target.handoffId}`);
@@ -442,6 +459,30 @@ describe("route security: every route refuses every caller it must, and acts onl
           await expectAllowed(route, bearer(target.token), route.owner, target);
         });
       }
+      if (route.auth === "signedIn") {
+        for (const credential of UNTRUSTED) {
+          it(`answers 401 UNAUTHENTICATED and changes nothing for ${credential.name}`, async () => {
+            const response = await expectRefusedWithoutEffect(route, credential, 401, "UNAUTHENTICATED");
+            expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
+          });
+        }
+        it("answers 403 INSUFFICIENT_SCOPE and changes nothing for a token without the scope", async () => {
+          const credential: Credential = {
+            name: "the target's token without the scope",
+            present: async (t) => bearer(await issuer.mint({ ...issuer.claimsFor(t, ADMIN_ROLES), scp: "User.Read" })),
+          };
+          await expectRefusedWithoutEffect(route, credential, 403, "INSUFFICIENT_SCOPE");
+        });
+        for (const credential of [
+          ...OTHERS,
+          { name: "an admin's token", present: async () => bearer(await issuer.token(admin, ADMIN_ROLES)) },
+        ]) {
+          it(`answers ${route.allowed.status} to anyone signed in: ${credential.name}`, async () => {
+            const target = await newTarget();
+            await expectAllowed(route, await credential.present(target), route.allowed, target);
+          });
+        }
+      }
       if (route.auth === "functionKey") {
         for (const credential of KEYLESS) {
           it(`answers 401 and records nothing for ${credential.name}`, async () => {
@@ -504,7 +545,7 @@ describe("route security: every route refuses every caller it must, and acts onl
             `Bearer ${[b64(jose), b64(payload), b64(signature), b64(signature), b64(signature)].slice(0, parts).join(".")}`,
         ),
     );
-    const bearerRoutes = ROUTES.filter((route) => route.auth === "bearer");
+    const bearerRoutes = ROUTES.filter((route) => route.auth === "bearer" || route.auth === "signedIn");
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...bearerRoutes), header, async (route, value) => {
         const before = await tableSnapshot(service);
