@@ -8,6 +8,7 @@ import { FindPerson } from "./components/FindPerson";
 import { HandOffProvider } from "./components/HandOffContext";
 import { LanguageSwitch } from "./components/LanguageSwitch";
 import { MyAppPasswords } from "./components/MyAppPasswords";
+import { PolicyEditor } from "./components/PolicyEditor";
 import { useStyles } from "./useStyles";
 
 type View = "mine" | "activity" | "admin";
@@ -84,7 +85,10 @@ export function Portal({ session, apiBaseUrl }: { readonly session: Session; rea
             <ActivityList api={api} user="me" caption={t("header.activity")} />
           </section>
         ) : (
-          <FindPerson api={api} capabilities={capabilities} />
+          <>
+            <PolicyEditor api={api} />
+            <FindPerson api={api} capabilities={capabilities} />
+          </>
         )}
       </main>
     </HandOffProvider>

@@ -28,6 +28,10 @@ export type Protocol = NonNullable<NewAppPasswordRequest["protocols"]>[number];
 export type HandoffCiphertext = Schemas["HandoffCiphertext"];
 /** A stored hand-off: the id the phone reads it by, once, before `expiresAt`. */
 export type Handoff = Schemas["Handoff"];
+/** The tenant policy that applies, where it comes from, and its ETag for a save. */
+export type Policy = Schemas["Policy"];
+/** The four values an administrator saves. */
+export type PolicyValues = Schemas["PolicyValues"];
 /** An RFC 9457 problem as the service sends it; partial when the page made it up (unreachable, not JSON). */
 export type Problem = Partial<Schemas["Problem"]>;
 
@@ -83,6 +87,10 @@ export interface ApiClient {
   readHandoff(id: string): Promise<HandoffCiphertext>;
   /** What this deployment of the service offers beyond create, list and delete. */
   capabilities(): Promise<Capabilities>;
+  /** The tenant policy that applies to the signed-in person. */
+  policy(): Promise<Policy>;
+  /** An administrator saves the policy over the version `etag` names (412 `POLICY_CHANGED` when stale). */
+  savePolicy(values: PolicyValues, etag: string): Promise<Policy>;
 }
 
 /** Parts of the API newer than create, list and delete; the page hides what the service does not offer. */
@@ -158,6 +166,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           headers: await authorized(),
         }),
       ),
+    policy: async () => settle(client.GET("/policy", { headers: await authorized() })),
+    savePolicy: async (values, etag) =>
+      settle(client.PUT("/policy", { body: values, headers: { ...(await authorized()), "if-match": etag } })),
     readHandoff: (id) => settle(client.GET("/handoffs/{handoffId}", { params: { path: { handoffId: id } } })),
     capabilities: async () => {
       try {

@@ -16,6 +16,7 @@ import { AppPasswordsTable } from "./AppPasswordsTable";
 import { ConfirmDeleteDialog } from "./ConfirmDeleteDialog";
 import { CreateAppPasswordDialog } from "./CreateAppPasswordDialog";
 import { InitialAppPasswordDialog } from "./InitialAppPasswordDialog";
+import { PolicySummary } from "./PolicySummary";
 import { ProblemMessage } from "./ProblemMessage";
 
 export interface MyAppPasswordsProps {
@@ -92,6 +93,7 @@ export function MyAppPasswords({ api, capabilities, onRenameUnsupported }: MyApp
         ) : null}
       </div>
       <Text as="p">{t("mine.intro")}</Text>
+      <PolicySummary api={api} onAllowedChange={() => passwords.reload()} />
       {registrationError !== undefined ? (
         <ProblemMessage error={registrationError} onRetry={() => setAttempt((count) => count + 1)} />
       ) : null}
