@@ -54,6 +54,7 @@ describe("the tenant policy on the self-service page", () => {
     expect(await person.getByRole("button", { name: "Create" }).count()).toBe(0);
     await expectAccessible(person);
     await screenshot(person, "policy-off");
+    await screenshot(admin, "policy-editor");
   });
 
   it("tells an administrator whose save came second that someone else changed it, and shows theirs", async () => {

@@ -156,7 +156,7 @@ export function PolicyEditor({ api }: PolicyEditorProps) {
       <Title2 as="h2" id="policy-editor">
         {t("editor.heading")}
       </Title2>
-      <Text as="p">{t("editor.intro", { seconds: policy.refreshSeconds })}</Text>
+      <Text as="p">{t("editor.intro", { count: policy.refreshSeconds })}</Text>
       <Text as="p">
         {policy.source === "saved" && policy.savedAt !== undefined
           ? t("editor.savedBy", { loginName: policy.savedBy?.loginName ?? "?", when: formatDateTime(policy.savedAt) })
