@@ -138,8 +138,26 @@ describe("openApi: GET /api/openapi.json", () => {
     await service.call("DELETE", `/api/users/me/app-passwords/${id}`, { token: alice.token });
     await service.call("DELETE", "/api/users/me/throttle", { token: alice.token });
     await service.call("GET", "/api/users/me/app-passwords");
+    // The tenant policy: read, saved over its ETag, refused without one and over a stale one, its changes.
+    const policy = await service.call("GET", "/api/policy", { token: alice.token });
+    const values = { allowed: true, maxPerUser: 40, maxLifetimeDays: 365, deleteUnusedAfterDays: null };
+    const ifMatch = (etag: string) => ({ "if-match": etag });
+    await service.call("PUT", "/api/policy", { token: admin.token, body: values });
+    await service.call("PUT", "/api/policy", { token: alice.token, body: values, headers: ifMatch("*") });
+    await service.call("PUT", "/api/policy", {
+      token: admin.token,
+      body: values,
+      headers: ifMatch(policy.json.etag as string),
+    });
+    await service.call("PUT", "/api/policy", {
+      token: admin.token,
+      body: { ...values, maxLifetimeDays: null },
+      headers: ifMatch(policy.json.etag as string),
+    });
+    await service.call("GET", "/api/policy", { token: admin.token });
+    await service.call("GET", "/api/policy/changes", { token: admin.token });
     const statuses = new Set(service.calls.map((call) => call.response.status));
-    expect([...statuses].sort()).toEqual([200, 201, 204, 400, 401, 403, 404]);
+    expect([...statuses].sort()).toEqual([200, 201, 204, 400, 401, 403, 404, 412, 428]);
     expect(createOpenApiValidator(document).problems(service.calls)).toEqual([]);
   });
 });
