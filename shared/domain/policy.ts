@@ -97,6 +97,8 @@ export interface PolicySource {
   current(): Promise<AppPasswordPolicy>;
   /** The policy as stored now, read from storage (and kept as this instance's copy). */
   read(): Promise<PolicyView>;
+  /** `read`, started after a write of this instance: it sees that write. */
+  readAfterWrite(): Promise<PolicyView>;
 }
 
 /** A per-instance copy that is at most `refreshMs` old: every instance applies a change within that time. */
@@ -104,28 +106,33 @@ export function createPolicySource(options: PolicySourceOptions): PolicySource {
   const { store, defaults, refreshMs } = options;
   const now = options.now ?? systemClock;
   const fromSettings: PolicyView = { source: "settings", policy: defaults, etag: settingsEtag(defaults) };
-  let known: { readonly view: PolicyView; readonly readAt: number } | undefined;
+  let known: { readonly view: PolicyView; readonly readAt: number; readonly seq: number } | undefined;
   let reading: Promise<PolicyView> | undefined;
+  let reads = 0;
+
+  /** Reads the row; the copy kept is the one whose read started last, whichever answer arrives first. */
+  async function readRow(): Promise<PolicyView> {
+    const seq = ++reads;
+    const readAt = now().getTime();
+    const saved = await store.getPolicy();
+    const view: PolicyView = saved ? { source: "saved", ...saved } : fromSettings;
+    if (known === undefined || seq > known.seq) known = { view, readAt, seq };
+    return view;
+  }
 
   function read(): Promise<PolicyView> {
     // Calls that arrive while a read is under way share it: one storage request per instance per refresh.
-    reading ??= (async () => {
-      try {
-        const readAt = now().getTime();
-        const saved = await store.getPolicy();
-        const view: PolicyView = saved ? { source: "saved", ...saved } : fromSettings;
-        known = { view, readAt };
-        return view;
-      } finally {
-        reading = undefined;
-      }
-    })();
+    reading ??= readRow().finally(() => {
+      reading = undefined;
+    });
     return reading;
   }
 
   return {
     refreshMs,
     read,
+    // After a write: a read already under way may have started before it, so this one never joins it.
+    readAfterWrite: readRow,
     async current() {
       if (known !== undefined && now().getTime() - known.readAt < refreshMs) return known.view.policy;
       try {
@@ -195,7 +202,7 @@ export function createPolicyService(options: PolicyServiceOptions): PolicyServic
       };
       const outcome = await store.savePolicy(next, change, view.source === "saved" ? view.etag : undefined);
       if (outcome === "conflict") return changed();
-      return { code: "POLICY_SAVED", view: await source.read() };
+      return { code: "POLICY_SAVED", view: await source.readAfterWrite() };
     },
 
     async listChanges(actor, limit, continuation) {
