@@ -63,6 +63,7 @@ describe("loadConfig", () => {
         REPEAT_LOGIN_MEMORY_ENTRIES: "0",
         REPEAT_LOGIN_MEMORY_SECONDS: "600",
         LOGIN_NAME_MEMORY_SECONDS: "30",
+        APP_PASSWORDS_POLICY_REFRESH_SECONDS: "5",
       });
       expect(config).toEqual({
         table: {
@@ -79,6 +80,7 @@ describe("loadConfig", () => {
         },
         throttleKey: "another throttle key of 32 characters",
         policy: { appPasswordsAllowed: false, maxPerUser: 12 },
+        policyRefreshMs: 5000,
         argon2: { memoryKib: 65536, timeCost: 3, parallelism: 4 },
         storageTimeoutMs: 5000,
         repeatLoginMemory: { entries: 0, lifetimeMs: 600_000, loginNameLifetimeMs: 30_000 },
@@ -136,6 +138,9 @@ describe("loadConfig", () => {
       ["STORAGE_TIMEOUT_MS", "10"],
       ["APP_PASSWORDS_THROTTLE_KEY", "too short"],
       ["AUTH_REQUIRED_SCOPE", "two scopes"],
+      // More than 30 s would break "every instance applies a change within 30 seconds".
+      ["APP_PASSWORDS_POLICY_REFRESH_SECONDS", "31"],
+      ["APP_PASSWORDS_POLICY_REFRESH_SECONDS", "-1"],
     ])("fails with a ConfigError naming %s when it is %j", (name, value) => {
       const error = configError({ ...minimal, [name]: value });
       expect(error.message).toContain(name);
