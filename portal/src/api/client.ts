@@ -28,6 +28,10 @@ export type Protocol = NonNullable<NewAppPasswordRequest["protocols"]>[number];
 export type HandoffCiphertext = Schemas["HandoffCiphertext"];
 /** A stored hand-off: the id the phone reads it by, once, before `expiresAt`. */
 export type Handoff = Schemas["Handoff"];
+/** An app password of the organization's inventory, with whose it is; a page of them, and its query. */
+export type InventoryAppPassword = Schemas["InventoryAppPassword"];
+export type InventoryPage = Schemas["InventoryPage"];
+export type InventoryQuery = NonNullable<paths["/app-passwords"]["get"]["parameters"]["query"]>;
 /** An RFC 9457 problem as the service sends it; partial when the page made it up (unreachable, not JSON). */
 export type Problem = Partial<Schemas["Problem"]>;
 
@@ -75,6 +79,8 @@ export interface ApiClient {
   removeAll(user: string): Promise<void>;
   activity(user: string, continuation?: string): Promise<ActivityPage>;
   resetThrottle(user: string): Promise<void>;
+  /** A page of every app password of the organization (administrators). */
+  inventory(query: InventoryQuery): Promise<InventoryPage>;
   /** Stores an encrypted device set-up for the person's phone (only for oneself). */
   createHandoff(user: string, sealed: HandoffCiphertext): Promise<Handoff>;
   /** Takes back an unread hand-off. */
@@ -149,6 +155,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       ),
     resetThrottle: async (name) =>
       settle(client.DELETE("/users/{user}/throttle", { params: user(name), headers: await authorized() })),
+    inventory: async (query) =>
+      settle(client.GET("/app-passwords", { params: { query }, headers: await authorized() })),
     createHandoff: async (name, sealed) =>
       settle(client.POST("/users/{user}/handoffs", { params: user(name), body: sealed, headers: await authorized() })),
     deleteHandoff: async (name, id) =>
