@@ -104,6 +104,24 @@ describe("the self-service page: all app passwords of the organization", () => {
     expect(csv).not.toContain("New phone");
   });
 
+  it("fits a phone 390 px wide: the table becomes cards, each with its checkbox", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      const cards = page.getByRole("list", { name: "All app passwords" });
+      await cards.waitFor();
+      expect(await cards.getByRole("listitem").count()).toBe(3);
+      expect(await cards.getByRole("checkbox", { name: "Select Old phone of ann@inventory.example" }).count()).toBe(1);
+      const { scrollWidth, innerWidth } = await page.evaluate<{ scrollWidth: number; innerWidth: number }>(
+        "({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })",
+      );
+      expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+      await expectAccessible(page);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    await table().waitFor();
+  });
+
   it("deletes two selected after confirmation, each in its owner's activity naming the administrator", async () => {
     await page.getByRole("checkbox", { name: "Select Old phone of ann@inventory.example" }).click();
     await page.getByRole("checkbox", { name: "Select Old tablet of bob@inventory.example" }).click();
