@@ -4,6 +4,7 @@ import { Trans, useTranslation } from "react-i18next";
 import { BASIC_CAPABILITIES, createApiClient, type Capabilities } from "./api/client";
 import type { Session } from "./auth/session";
 import { ActivityList } from "./components/ActivityList";
+import { AllAppPasswords } from "./components/AllAppPasswords";
 import { FindPerson } from "./components/FindPerson";
 import { HandOffProvider } from "./components/HandOffContext";
 import { LanguageSwitch } from "./components/LanguageSwitch";
@@ -90,6 +91,7 @@ export function Portal({ session, apiBaseUrl }: { readonly session: Session; rea
             <FindPerson api={api} capabilities={capabilities} />
           </>
         )}
+        {view === "admin" ? <AllAppPasswords api={api} /> : null}
       </main>
     </HandOffProvider>
   );

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { odata, type TableEntity, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
 import type { AppPasswordStore, StoredAppPassword, UsageChanges } from "../domain/appPasswordStore";
+import { createTableInventory } from "./tableInventory";
 import { createTableCalls, type TableLocation, type TableStoreOptions } from "./tableCalls";
 import {
   ACTIVITY_PARTITION_PREFIX,
@@ -101,6 +102,7 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
   }
 
   return {
+    ...createTableInventory({ client, call, read }),
     async getUser(userId) {
       const entity = await read<UserEntity>(userId, USER_ROW);
       return entity && toUser(entity);

@@ -13,6 +13,7 @@ import {
   type RenameOutcome,
   type ResetThrottleOutcome,
 } from "./management";
+import { createInventory, type InventoryFilter, type InventoryOutcome } from "./inventory";
 import type { Principal } from "./principal";
 import { createRegistration, type RegisterOutcome } from "./registration";
 import type { RepeatLoginMemorySettings } from "./repeatLoginMemory";
@@ -23,6 +24,7 @@ export type { ResolveOutcome } from "./access";
 export type { AppPasswordRequest, AppPasswordSummary, IssuedAppPassword } from "./appPasswordRecords";
 export { DELETE_EXPIRED_AFTER_MS, type CleanUpReport } from "./cleanUp";
 export type { AppPasswordPolicy } from "./domainContext";
+export type { InventoryFilter, InventoryItem, InventoryOutcome } from "./inventory";
 export type { LiftLoginNameReleaseOutcome, ReleaseLoginNameOutcome } from "./loginNames";
 export type {
   ActivityOutcome,
@@ -65,6 +67,13 @@ export interface AppPasswordService {
   /** `cleanUp.ts`: the daily timers' work. */
   cleanUp(): Promise<CleanUpReport>;
   forgetQuietThrottles(): Promise<number>;
+  /** `inventory.ts`: every app password of the organization, a page at a time (administrators). */
+  listInventory(
+    actor: Principal,
+    filter: InventoryFilter,
+    limit: number,
+    continuation?: string,
+  ): Promise<InventoryOutcome>;
 }
 
 /**
@@ -92,5 +101,6 @@ export function createAppPasswordService(options: AppPasswordServiceOptions): Ap
     liftLoginNameRelease: (actor, targetUserId, loginName) =>
       loginNames.liftLoginNameRelease(actor, targetUserId, loginName),
     ...createCleanUp(context),
+    ...createInventory(context, context.store),
   };
 }

@@ -1,4 +1,5 @@
 import type { ActivityEvent, ActivityPage } from "./activity";
+import type { InventoryStore } from "./inventory";
 import type { Protocol } from "./protocols";
 import type { Restrictions } from "./restrictions";
 import type { ThrottleState } from "./verifyThrottle";
@@ -56,7 +57,7 @@ export type NewAppPassword = Omit<StoredAppPassword, "etag" | "seenAddresses" | 
 export type WriteOutcome = "done" | "conflict" | "taken" | "not-found";
 
 /** Persistence of users and their app passwords: one partition per user, so related writes are atomic. */
-export interface AppPasswordStore {
+export interface AppPasswordStore extends InventoryStore {
   getUser(userId: string): Promise<UserRecord | undefined>;
   /** The user id registered under a login name (case-insensitive). */
   findUserIdByLoginName(loginName: string): Promise<string | undefined>;

@@ -87,6 +87,7 @@ const ROUTES: readonly Route[] = [
   { fn: "getAppPassword", auth: "bearer", method: "GET", path: "/api/users/{user}/app-passwords/{id}", owner: OK(200), admin: OK(200) },
   { fn: "renameAppPassword", auth: "bearer", method: "PATCH", path: "/api/users/{user}/app-passwords/{id}", body: { name: "Renamed device" }, owner: OK(200, "renamed"), admin: OK(200, "renamed") },
   { fn: "listActivity", auth: "bearer", method: "GET", path: "/api/users/{user}/activity", owner: OK(200), admin: OK(200) },
+  { fn: "listInventory", auth: "bearer", method: "GET", path: "/api/app-passwords", owner: FORBIDDEN, admin: OK(200) },
   { fn: "releaseLoginName", auth: "bearer", method: "DELETE", path: "/api/login-names/{upn}", owner: FORBIDDEN, admin: OK(204, "login name released") },
   // The target has no released name: an administrator passes every check and finds nothing to lift.
   { fn: "liftLoginNameRelease", auth: "bearer", method: "DELETE", path: "/api/users/{user}/released-login-names/{upn}", owner: FORBIDDEN, admin: { status: 404, code: "LOGIN_NAME_NOT_FOUND" } },

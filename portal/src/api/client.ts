@@ -32,6 +32,10 @@ export type Handoff = Schemas["Handoff"];
 export type Policy = Schemas["Policy"];
 /** The four values an administrator saves. */
 export type PolicyValues = Schemas["PolicyValues"];
+/** An app password of the organization's inventory, with whose it is; a page of them, and its query. */
+export type InventoryAppPassword = Schemas["InventoryAppPassword"];
+export type InventoryPage = Schemas["InventoryPage"];
+export type InventoryQuery = NonNullable<paths["/app-passwords"]["get"]["parameters"]["query"]>;
 /** An RFC 9457 problem as the service sends it; partial when the page made it up (unreachable, not JSON). */
 export type Problem = Partial<Schemas["Problem"]>;
 
@@ -79,6 +83,8 @@ export interface ApiClient {
   removeAll(user: string): Promise<void>;
   activity(user: string, continuation?: string): Promise<ActivityPage>;
   resetThrottle(user: string): Promise<void>;
+  /** A page of every app password of the organization (administrators). */
+  inventory(query: InventoryQuery): Promise<InventoryPage>;
   /** Stores an encrypted device set-up for the person's phone (only for oneself). */
   createHandoff(user: string, sealed: HandoffCiphertext): Promise<Handoff>;
   /** Takes back an unread hand-off. */
@@ -157,6 +163,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       ),
     resetThrottle: async (name) =>
       settle(client.DELETE("/users/{user}/throttle", { params: user(name), headers: await authorized() })),
+    inventory: async (query) =>
+      settle(client.GET("/app-passwords", { params: { query }, headers: await authorized() })),
     createHandoff: async (name, sealed) =>
       settle(client.POST("/users/{user}/handoffs", { params: user(name), body: sealed, headers: await authorized() })),
     deleteHandoff: async (name, id) =>

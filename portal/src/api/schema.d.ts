@@ -125,6 +125,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/app-passwords": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every app password of the organization, filtered, a page at a time (administrators) */
+    get: operations["listInventory"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/policy/changes": {
     parameters: {
       query?: never;
@@ -330,6 +347,42 @@ export interface components {
       ciphertext: string;
       /** @description The 96-bit AES-GCM nonce, base64url */
       iv: string;
+    };
+    InventoryAppPassword: {
+      id: string;
+      name: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      lastUsedAt?: string;
+      /** @description The mail client's address at that last use */
+      lastUsedIp?: string;
+      /** @enum {string} */
+      lastUsedProtocol?: "imap" | "pop3" | "smtp" | "eas" | "dav" | "other";
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      expiresAt?: string;
+      /** @description Present with expiresAt: whether it has passed */
+      expired?: boolean;
+      protocols?: ("imap" | "pop3" | "smtp" | "eas" | "dav" | "other")[];
+      /** @description CIDR ranges in canonical form (host bits masked, IPv4-mapped ranges as IPv4) */
+      allowedIps?: string[];
+      userId: string;
+      /** @description Empty: the account holds none */
+      loginName: string;
+    };
+    InventoryPage: {
+      items: components["schemas"]["InventoryAppPassword"][];
+      /** @description Pass as ?continuation= for the next page */
+      continuation?: string;
     };
     IssuedAppPassword: {
       id: string;
@@ -1637,6 +1690,94 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"] & {
             /** @enum {unknown} */
             code?: "USER_NOT_FOUND";
+          };
+        };
+      };
+      /** @description Internal error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "INTERNAL_ERROR";
+          };
+        };
+      };
+      /** @description Storage unavailable, try again later; Token issuer unavailable, try again later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "STORAGE_UNAVAILABLE" | "IDENTITY_UNAVAILABLE";
+          };
+        };
+      };
+    };
+  };
+  listInventory: {
+    parameters: {
+      query?: {
+        unusedForDays?: number;
+        expired?: "true" | "false";
+        expiringWithinDays?: number;
+        protocol?: "imap" | "pop3" | "smtp" | "eas" | "dav" | "other";
+        loginNamePrefix?: string;
+        limit?: number;
+        continuation?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of app passwords */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["InventoryPage"];
+        };
+      };
+      /** @description The request is not valid; The continuation is not valid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "INVALID_REQUEST" | "INVALID_CONTINUATION";
+          };
+        };
+      };
+      /** @description Authentication required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "UNAUTHENTICATED";
+          };
+        };
+      };
+      /** @description The access token lacks the required scope; Not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"] & {
+            /** @enum {unknown} */
+            code?: "INSUFFICIENT_SCOPE" | "FORBIDDEN";
           };
         };
       };

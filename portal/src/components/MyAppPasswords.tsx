@@ -15,6 +15,7 @@ import { useStyles } from "../useStyles";
 import { AppPasswordsTable } from "./AppPasswordsTable";
 import { ConfirmDeleteDialog } from "./ConfirmDeleteDialog";
 import { CreateAppPasswordDialog } from "./CreateAppPasswordDialog";
+import { DeleteAllMine } from "./DeleteAllMine";
 import { InitialAppPasswordDialog } from "./InitialAppPasswordDialog";
 import { PolicySummary } from "./PolicySummary";
 import { ProblemMessage } from "./ProblemMessage";
@@ -115,6 +116,7 @@ export function MyAppPasswords({ api, capabilities, onRenameUnsupported }: MyApp
           </MessageBarBody>
         </MessageBar>
       ) : null}
+      <DeleteAllMine passwords={passwords} />
       {list === undefined ? (
         registrationError === undefined && error === undefined ? (
           <Spinner label={t("mine.loading")} />
