@@ -36,7 +36,7 @@ describe("the local host", () => {
       ["an extra segment", "POST", "/api/users/me/app-passwords/0badc0de/extra"],
       ["an extra segment", "DELETE", "/api/users/me/app-passwords/0badc0de/more"],
       ["an unknown function", "POST", "/api/nothing-here"],
-      ["an unknown function", "GET", "/api/app-passwords"],
+      ["an unknown function", "GET", "/api/nothing-here"],
       ["a missing user", "POST", "/api/users/registration"],
     ])("answers a problem for %s (%s %s)", async (_, method, route) => {
       const response = await refused(() =>
@@ -49,9 +49,25 @@ describe("the local host", () => {
       expectProblem(response, 404, "NOT_FOUND");
     });
 
+    // Resolved, `/api/users/../app-passwords` is the organization's list: read by administrators only, never posted to.
     it.each([
-      ["POST", "/api/users/../app-passwords"],
-      ["GET", "/api/users/../app-passwords"],
+      ["POST", 405, "METHOD_NOT_ALLOWED"],
+      ["GET", 403, "FORBIDDEN"],
+    ])(
+      "resolves the dot segments of %s /api/users/../app-passwords before routing, so no user is named ..",
+      async (method, status, code) => {
+        const response = await refused(() =>
+          rawRequest(service, method, "/api/users/../app-passwords", {
+            token: alice.token,
+            body: '{"name":"Phone"}',
+            headers: { "content-type": "application/json" },
+          }),
+        );
+        expectProblem(response, status, code);
+      },
+    );
+
+    it.each([
       ["POST", "/api/users/../registration"],
       ["DELETE", "/api/users/../app-passwords/0badc0de"],
       ["DELETE", "/api/users/me/app-passwords/.."],
