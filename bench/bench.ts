@@ -49,6 +49,13 @@ async function firstAnswer(started: Promise<Child>, body: object, schema?: z.Zod
   }
 }
 
+const taskOf = (label: string, run: Call, concurrency = 1, callsPerPhase = 1) => ({
+  label,
+  run,
+  concurrency,
+  callsPerPhase,
+});
+
 async function main() {
   // Set before the first task that needs libuv's pool (argon2), and passed to the service: sized as deployed.
   const threadpoolSize = (process.env.UV_THREADPOOL_SIZE ??= DEPLOYED_THREADPOOL_SIZE);
@@ -73,10 +80,7 @@ async function main() {
   // settings are not read here and just have to be valid.
   const { argon2 } = loadConfig({
     ...{ AUTH_ISSUER: "https://bench", AUTH_AUDIENCE: "bench", AUTH_JWKS_URI: "https://bench/keys" },
-    ...{
-      APP_PASSWORDS_TABLE_CONNECTION_STRING: "bench",
-      APP_PASSWORDS_THROTTLE_KEY: "the bench reads argon2 settings only, no key",
-    },
+    ...{ APP_PASSWORDS_TABLE_CONNECTION_STRING: "bench", APP_PASSWORDS_THROTTLE_KEY: "x".repeat(32) },
     ...process.env,
   });
   const hasher = createArgon2Hasher(argon2);
@@ -96,12 +100,14 @@ async function main() {
       users("cold", Math.ceil((options.phases * CALLS.serial) / 40), 40),
     ]);
     if (!forty || !creator) throw new Error("set-up made no users");
-    const [repeatPassword = "", verify] = [forty.passwords.at(-1), fixture.verify];
+    const [repeatPassword = "", verify, task] = [forty.passwords.at(-1), fixture.verify, taskOf];
     const repeat: Call = async () =>
       check(await verify(forty.loginName, repeatPassword, "198.51.100.1"), 200, verdict(true));
     if ((await repeat(0)) !== true) throw new Error("the repeat password does not verify");
-    const wrong = async (user: string, call: number) =>
-      check(await verify(user, generateAppPassword(), addressOf(call)), 200, verdict(false));
+    const wrong = async (user: string | { loginName: string } | undefined, call: number) => {
+      const name = typeof user === "string" ? user : (user ?? creator).loginName;
+      return check(await verify(name, generateAppPassword(), addressOf(call)), 200, verdict(false));
+    };
 
     // Create makes the app passwords that the first-time right verify uses once, and delete then removes.
     const fresh = [await fixture.create(creator), await fixture.create(creator)];
@@ -111,48 +117,34 @@ async function main() {
     const jwks = [`${service.url}/dev/jwks`, `${service.url}/dev`, DEV_AUDIENCE];
     const listFloor = await spawnChild("list", connectionString, tableName, forty.userId, ...jwks);
     const callListFloor = fixture.clientFor(listFloor.url);
-    const task = (label: string, run: Call, concurrency = 1, callsPerPhase = 1) => ({
-      label,
-      run,
-      concurrency,
-      callsPerPhase,
-    });
     const coldRight = async () => {
       const next = fresh.shift();
       if (next) verified.push(next.id);
       return check(await verify(creator.loginName, next?.password ?? "", "198.51.100.2"), 200, verdict(true));
     };
-    const remove = Object.assign(
-      async () => {
-        const route = `${remove.list}/${verified.shift() ?? "none-left"}`;
-        return check(await fixture.call("DELETE", route, { token: creator.token }), 204);
-      },
-      { list: "/api/users/me/app-passwords" },
-    );
+    const [list, floorList] = ["/api/users/me/app-passwords", z.object({ count: z.literal(40) })];
     const operations: Record<targets.OperationKey, Task> = {
       argon2: task("argon2id verify, in the bench process (floor)", bareVerify),
       coldRight: task("verify, right password the first time", coldRight),
-      wrongPassword: task("verify, wrong password", (round) =>
-        wrong(wrongPool[round % wrongPool.length]?.loginName ?? "", round),
-      ),
+      wrongPassword: task("verify, wrong password", (round) => wrong(wrongPool[round % wrongPool.length], round)),
       unknownUser: task("verify, unknown user", (round) => wrong(`nobody-${round}@bench.example`, round)),
       repeat: task("verify, repeat of a right password", repeat),
       create: task("create", async () => fresh.push(await fixture.create(creator)) > 0 || "no create"),
-      list: task("list, 40 stored", async () =>
-        check(await fixture.call("GET", remove.list, { token: forty.token }), 200),
-      ),
+      list: task("list, 40 stored", async () => check(await fixture.call("GET", list, forty), 200)),
       listFloor: task("list floor: the same token check and query, none of this code", async () =>
-        check(await callListFloor("GET", "/", { token: forty.token }), 200, z.object({ count: z.literal(40) })),
+        check(await callListFloor("GET", "/", forty), 200, floorList),
       ),
-      delete: task("delete one", remove),
+      delete: task("delete one", async () =>
+        check(await fixture.call("DELETE", `${list}/${verified.shift() ?? "none-left"}`, creator), 204),
+      ),
     };
     progress(`latency: 9 operations round-robin, ${options.warmup} + ${options.samples} rounds`);
     const rounds = { phases: options.samples, warmup: options.warmup };
     const results = await measure(operations, rounds).finally(() => listFloor.stop());
 
-    const cold = coldUsers.flatMap((user) => user.passwords.map((password) => ({ user, password })));
+    const coldPasswords = coldUsers.flatMap((user) => user.passwords.map((password) => ({ user, password })));
     const coldVerify: Call = async (call) => {
-      const { user, password } = cold[call] ?? { user: creator, password: "" };
+      const { user, password } = coldPasswords[call] ?? { user: creator, password: "" };
       return check(await verify(user.loginName, password, "198.51.100.3"), 200, verdict(true));
     };
     const [argon2Label, repeatLabel] = ["argon2id verify, in the bench process", operations.repeat.label];
@@ -165,34 +157,24 @@ async function main() {
     };
     progress(`throughput and CPU: ${options.phases} rounds of 5 phases`);
     const [servicePid, azuritePid] = [fixture.service.pid, fixture.azurite.process.pid ?? -1];
-    const clocks = {
-      service: () => processCpuMs(servicePid),
-      azurite: () => processCpuMs(azuritePid),
-      bench: ownCpuMs,
-    };
-    const measured = await measure(phaseTasks, { phases: options.phases, clocks });
+    const clocks = { service: () => processCpuMs(servicePid), azurite: () => processCpuMs(azuritePid) };
+    const measured = await measure(phaseTasks, { phases: options.phases, clocks: { ...clocks, bench: ownCpuMs } });
 
     // Each run of the service is followed by one of each floor, so slow spells of the machine fall on all alike.
     const coldStart: Record<keyof targets.ColdStart, targets.ColdStartRun[]> = { service: [], stack: [], node: [] };
-    const [login, floorAnswer] = [
-      { user: forty.loginName, password: repeatPassword },
-      z.object({ valid: z.literal(true), rows: z.literal(0) }),
-    ];
+    const login = { user: forty.loginName, password: repeatPassword };
+    const floorAnswer = z.object({ valid: z.literal(true), rows: z.literal(0) });
     if (options.coldStarts > 0) progress(`cold start: ${options.coldStarts} fresh services, each with the two floors`);
     for (let run = 0; run < options.coldStarts; run++) {
-      coldStart.service.push(
-        await firstAnswer(spawnChild("service", connectionString, tableName), login, verdict(true), true),
-      );
+      const fresh = spawnChild("service", connectionString, tableName);
+      coldStart.service.push(await firstAnswer(fresh, login, verdict(true), true));
       coldStart.node.push(await firstAnswer(spawnChild("node"), {}));
       const stack = spawnChild("stack", connectionString, tableName, floorHash);
       coldStart.stack.push(await firstAnswer(stack, { user: "floor", password: floorPassword }, floorAnswer));
     }
 
-    const run: targets.MeasuredRun = {
-      operations: results,
-      phases: measured,
-      ...(options.coldStarts > 0 && { coldStart }),
-    };
+    const cold = options.coldStarts > 0 && { coldStart };
+    const run: targets.MeasuredRun = { operations: results, phases: measured, ...cold };
     const evaluated = targets.evaluateTargets(run);
     const [cpuModel, loadAtEnd] = [cpus()[0]?.model.trim() ?? "unknown", loadavg()[0] ?? Number.NaN];
     const machine =
@@ -208,13 +190,7 @@ async function main() {
     }
     if (values.json !== undefined) {
       mkdirSync(path.dirname(path.resolve(values.json)), { recursive: true });
-      const environment = {
-        machine,
-        date: new Date().toISOString(),
-        argon2,
-        uvThreadpoolSize: threadpoolSize,
-        options,
-      };
+      const environment = { machine, date: new Date(), argon2, uvThreadpoolSize: threadpoolSize, options };
       writeFileSync(values.json, `${JSON.stringify({ environment, ...run, targets: evaluated }, null, 2)}\n`);
       progress(`wrote ${values.json}`);
     }

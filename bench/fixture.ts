@@ -15,12 +15,8 @@ export type Child = Awaited<ReturnType<typeof spawnChild>>;
 const report = z.object({ bootstrapMs: z.number(), moduleLoadMs: z.number(), initMs: z.number() });
 const accepts = (port: number) =>
   new Promise<boolean>((resolve) => {
-    const socket = connect({ port, host: "127.0.0.1" });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
+    const socket = connect({ port, host: "127.0.0.1" }).once("error", () => resolve(false));
+    socket.once("connect", () => resolve(Boolean(socket.destroy())));
   });
 
 /**
@@ -33,16 +29,12 @@ export async function spawnChild(mode: string, ...args: string[]) {
   const profile = profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
   const argv = [...profile, path.join(__dirname, "child.js"), mode, String(port), ...args];
   const child = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"] });
-  const exited = once(child, "exit");
-  let [stdout, stderr] = ["", ""];
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const [exited, output] = [once(child, "exit"), { stdout: "", stderr: "" }];
+  child.stderr.on("data", (chunk: Buffer) => (output.stderr += chunk.toString()));
   const reported = new Promise<z.infer<typeof report>>((resolve, reject) => {
     child.stdout.on("data", (chunk: Buffer) => {
-      const line = (stdout += chunk.toString())
-        .split("\n")
-        .slice(0, -1)
-        .find((text) => text.startsWith("{"));
-      if (line !== undefined) resolve(report.parse(JSON.parse(line)));
+      const [line, ...rest] = (output.stdout += chunk.toString()).split("\n");
+      if (rest.length > 0 && line !== undefined) resolve(report.parse(JSON.parse(line)));
     });
     child.once("exit", (code) => reject(new Error(`bench/child ${mode} exited (code ${code}) before reporting`)));
   });
@@ -54,12 +46,12 @@ export async function spawnChild(mode: string, ...args: string[]) {
   while (!(await accepts(port))) {
     if (child.exitCode !== null || performance.now() - spawnedAt > 30_000) {
       await stop();
-      throw new Error(`bench/child ${mode} did not start:\n${stderr}`);
+      throw new Error(`bench/child ${mode} did not start:\n${output.stderr}`);
     }
     await sleep(2);
   }
   const [pid, url, listeningMs] = [child.pid ?? -1, `http://127.0.0.1:${port}`, performance.now() - spawnedAt];
-  return { pid, url, listeningMs, spawnedAt, report: reported, stderr: () => stderr, stop };
+  return { pid, url, listeningMs, spawnedAt, report: reported, stderr: () => output.stderr, stop };
 }
 
 type CallOptions = { readonly token?: string; readonly body?: unknown; readonly key?: boolean };
@@ -83,24 +75,22 @@ export async function startBenchFixture() {
   const clientFor = (base: string) => {
     const { hostname, port } = new URL(base);
     return (method: string, path: string, { token, body, key }: CallOptions = {}) => {
-      const json = body === undefined ? undefined : JSON.stringify(body);
+      const json = body === undefined ? "" : JSON.stringify(body);
       const headers: Record<string, string> = {
         ...(token !== undefined && { authorization: `Bearer ${token}` }),
         ...(key === true && { "x-functions-key": DEFAULT_FUNCTION_KEY }),
-        ...(json !== undefined && { "content-type": "application/json" }),
-        "content-length": String(json === undefined ? 0 : Buffer.byteLength(json)),
+        ...(json !== "" && { "content-type": "application/json" }),
+        "content-length": String(Buffer.byteLength(json)),
       };
       return new Promise<Answer>((resolve, reject) => {
         const outgoing = request({ agent, hostname, port, method, path, headers }, (incoming) => {
           const chunks: Buffer[] = [];
-          incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-          incoming.on("error", reject);
+          incoming.on("data", (chunk: Buffer) => chunks.push(chunk)).on("error", reject);
           incoming.on("end", () =>
             resolve({ status: incoming.statusCode ?? 0, text: Buffer.concat(chunks).toString() }),
           );
         });
-        outgoing.on("error", reject);
-        outgoing.end(json);
+        outgoing.on("error", reject).end(json);
       });
     };
   };
@@ -111,15 +101,14 @@ export async function startBenchFixture() {
     return schema.parse(JSON.parse(text));
   };
   /** One app password for `user`: its id and plaintext. */
-  const create = (user: { token: string }) =>
-    expect(call("POST", "/api/users/me/app-passwords", { token: user.token, body: { name: "Bench" } }), 201, issued);
+  const create = ({ token }: { token: string }) =>
+    expect(call("POST", "/api/users/me/app-passwords", { token, body: { name: "Bench" } }), 201, issued);
   /** Registers `loginName` and creates app passwords until it holds `count` (none verified yet). */
   async function register(loginName: string, count = 1) {
     const minted = call("POST", "/dev/token", { body: { upn: loginName } });
     const { access_token: token } = await expect(minted, 200, z.object({ access_token: z.string() }));
     const registered = call("POST", "/api/users/me/registration", { token });
-    const { appPassword } = await expect(registered, 201, z.object({ appPassword: issued }));
-    const passwords = [appPassword.password];
+    const passwords = [(await expect(registered, 201, z.object({ appPassword: issued }))).appPassword.password];
     while (passwords.length < count) passwords.push((await create({ token })).password);
     return { loginName, userId: devObjectId(loginName), token, passwords };
   }

@@ -5,9 +5,14 @@ type VerifyKey = "coldRight" | "wrongPassword" | "unknownUser" | "repeat";
 export type OperationKey = "argon2" | VerifyKey | "create" | "list" | "listFloor" | "delete";
 export type PhaseKey = "argon2Serial" | "coldSerial" | "repeatSerial" | "argon2Parallel" | "repeatParallel";
 /** A fresh process: spawn to listening and to its first answer, and its own view (see bench/child.ts). */
-export type ColdStartRun = Readonly<
-  Record<"listeningMs" | "firstResponseMs" | "bootstrapMs" | "moduleLoadMs" | "initMs", number>
->;
+const COLD_ROWS = {
+  firstResponseMs: "spawn to first answered verify",
+  listeningMs: "spawn to listening",
+  bootstrapMs: "  node start-up (the child's view)",
+  moduleLoadMs: "  loading its modules",
+  initMs: "  start-up work until it listens",
+};
+export type ColdStartRun = Readonly<Record<keyof typeof COLD_ROWS, number>>;
 /** Run i of each floor was started right after run i of the service, the same way. */
 export type ColdStart = Readonly<Record<"service" | "stack" | "node", readonly ColdStartRun[]>>;
 
@@ -41,19 +46,19 @@ export function evaluateTargets(run: MeasuredRun) {
   });
   const ratio = (name: string, over: OperationKey, under: OperationKey, goal: Goal) =>
     target(name, operations[over].medianMs / operations[under].medianMs, goal, enough(over, under));
-  const cpu = (name: string, phase: PhaseKey, goal: Goal) =>
-    target(
-      `service CPU per ${name} verify / argon2 CPU per verify`,
-      (phases[phase].cpuMsPerCall.service ?? Number.NaN) / (phases.argon2Serial.cpuMsPerCall.bench ?? Number.NaN),
-      goal,
-      phases[phase].failures === 0 && phases.argon2Serial.failures === 0,
-    );
+  const clean = (...keys: PhaseKey[]) => keys.every((key) => phases[key].failures === 0);
+  const cpu = (name: string, phase: PhaseKey, goal: Goal) => {
+    const value = (phases[phase].cpuMsPerCall.service ?? NaN) / (phases.argon2Serial.cpuMsPerCall.bench ?? NaN);
+    return target(`service CPU per ${name} verify / argon2 CPU per verify`, value, goal, clean(phase, "argon2Serial"));
+  };
   // Phase i (cold start i) of each ran close together: their ratio cancels slow spells a ratio of medians keeps.
   const paired = (over: readonly number[], under: readonly number[], by: (a: number, b: number) => number) =>
     median(over.map((value, i) => by(value, under[i] ?? Number.NaN)));
-  const within15: Goal = [0.85, 1.15];
-  const atMost = (high: number): Goal => [-Infinity, high];
-  const atLeast = (low: number): Goal => [low, Infinity];
+  const [within15, atMost, atLeast] = [
+    [0.85, 1.15] as Goal,
+    (high: number): Goal => [-Infinity, high],
+    (low: number): Goal => [low, Infinity],
+  ] as const;
 
   const { repeatParallel, argon2Parallel } = phases;
   const targets = [
@@ -62,7 +67,7 @@ export function evaluateTargets(run: MeasuredRun) {
       `repeat verify throughput / argon2 throughput (concurrency ${repeatParallel.concurrency})`,
       paired(repeatParallel.perSecond, argon2Parallel.perSecond, (a, b) => a / b),
       atLeast(2.5),
-      repeatParallel.failures === 0 && argon2Parallel.failures === 0,
+      clean("repeatParallel", "argon2Parallel"),
     ),
     ratio("repeat verify / first-time right verify (latency)", "repeat", "coldRight", atMost(0.35)),
     cpu("cold", "coldSerial", atMost(1.35)),
@@ -71,13 +76,18 @@ export function evaluateTargets(run: MeasuredRun) {
     ratio("unknown user / wrong password", "unknownUser", "wrongPassword", within15),
     ratio("list, 40 stored / list floor", "list", "listFloor", atMost(1.15)),
   ];
-  const { service = [], stack = [] } = run.coldStart ?? {};
-  const aboveFloor = paired(service.map(firstResponse), stack.map(firstResponse), (a, b) => a - b);
-  if (run.coldStart)
-    targets.push(target("cold start - stack floor (first answered verify)", aboveFloor, atMost(100), true, "ms"));
-  return targets;
+  const [service = [], stack = []] = [run.coldStart?.service, run.coldStart?.stack].map((runs) =>
+    runs?.map((r) => r.firstResponseMs),
+  );
+  const aboveFloor = target(
+    "cold start - stack floor (first answered verify)",
+    paired(service, stack, (a, b) => a - b),
+    atMost(100),
+    true,
+    "ms",
+  );
+  return run.coldStart ? [...targets, aboveFloor] : targets;
 }
-const firstResponse = (run: ColdStartRun) => run.firstResponseMs;
 
 const ms = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? "n/a" : value.toFixed(2));
 const withFailures = (text: string, failures: number) => (failures === 0 ? text : `${text} (${failures} failed)`);
@@ -116,21 +126,18 @@ export function formatReport(heading: string, run: MeasuredRun, targets: readonl
   ];
   if (run.coldStart) {
     const kinds = [run.coldStart.service, run.coldStart.stack, run.coldStart.node];
-    const row = (label: string, pick: (run: ColdStartRun) => number) => [
+    const rows = Object.entries(COLD_ROWS).map(([key, label]) => [
       label,
-      ...kinds.map((runs) => ms(median(runs.map(pick)))),
+      ...kinds.map((runs) => ms(median(runs.map((one) => one[key as keyof ColdStartRun])))),
+    ]);
+    const header = [
+      `cold start, fresh node process (median of ${kinds[0]?.length ?? 0})`,
+      "service",
+      "stack floor",
+      "node alone",
     ];
     parts.push(
-      table(
-        [`cold start, fresh node process (median of ${kinds[0]?.length ?? 0})`, "service", "stack floor", "node alone"],
-        [
-          row("spawn to first answered verify", firstResponse),
-          row("spawn to listening", (run) => run.listeningMs),
-          row("  node start-up (the child's view)", (run) => run.bootstrapMs),
-          row("  loading its modules", (run) => run.moduleLoadMs),
-          row("  start-up work until it listens", (run) => run.initMs),
-        ],
-      ),
+      table(header, rows),
       "Stack floor: node, the libraries the first verify needs, one table read and one argon2, none of this code. " +
         "Node alone: an HTTP server answering `{}`. Each is started right after each service run, the same way.",
     );
