@@ -9,11 +9,10 @@ import { generateAppPassword } from "../shared/domain/appPasswordSecret";
 import { DEFAULT_FUNCTION_KEY, DEV_AUDIENCE } from "../dev/startLocalService";
 import { DEPLOYED_THREADPOOL_SIZE } from "./deployedThreadpoolSize";
 import { spawnChild, startBenchFixture, type Answer, type Child } from "./fixture";
-import { measure, ownCpuMs, processCpuMs, type Call, type Task } from "./measure";
+import { measure, ownCpuMs, processCpuMs, task, type Call, type Task } from "./measure";
 import * as targets from "./targets";
 
 const USAGE = `npm run bench -- [--json PATH] [--strict] [--samples N] [--warmup N] [--phases N] [--cold-starts N]
-
 Starts an in-memory Azurite and the service (each in a process of its own), measures, prints Markdown tables
 and PASS or MISS per target (docs/performance.md). Exits 0 unless --strict and a target is not met.`;
 /** Each count's least value and default; then set-up and phase sizes. */
@@ -40,21 +39,14 @@ async function firstAnswer(started: Promise<Child>, body: object, schema?: z.Zod
     const headers = key ? { "content-type": "application/json", "x-functions-key": DEFAULT_FUNCTION_KEY } : {};
     const request = { method: "POST", body: JSON.stringify({ clientIp: "198.51.100.1", ...body }), headers };
     const answer = await fetch(`${child.url}/api/verify`, request);
-    const outcome = check({ status: answer.status, text: await answer.text() }, 200, schema);
-    const firstResponseMs = performance.now() - child.spawnedAt;
+    const [text, firstResponseMs] = [await answer.text(), performance.now() - child.spawnedAt];
+    const outcome = check({ status: answer.status, text }, 200, schema);
     if (outcome !== true) throw new Error(`a fresh process's first answer: ${outcome}\n${child.stderr()}`);
     return { ...(await child.report), listeningMs: child.listeningMs, firstResponseMs };
   } finally {
     await child.stop();
   }
 }
-
-const taskOf = (label: string, run: Call, concurrency = 1, callsPerPhase = 1) => ({
-  label,
-  run,
-  concurrency,
-  callsPerPhase,
-});
 
 async function main() {
   // Set before the first task that needs libuv's pool (argon2), and passed to the service: sized as deployed.
@@ -100,7 +92,7 @@ async function main() {
       users("cold", Math.ceil((options.phases * CALLS.serial) / 40), 40),
     ]);
     if (!forty || !creator) throw new Error("set-up made no users");
-    const [repeatPassword = "", verify, task] = [forty.passwords.at(-1), fixture.verify, taskOf];
+    const [repeatPassword = "", verify] = [forty.passwords.at(-1), fixture.verify];
     const repeat: Call = async () =>
       check(await verify(forty.loginName, repeatPassword, "198.51.100.1"), 200, verdict(true));
     if ((await repeat(0)) !== true) throw new Error("the repeat password does not verify");

@@ -31,8 +31,19 @@ export function processCpuMs(pid: number): number {
 
 /** One call (numbered across rounds or phases): true, or what was wrong with its answer (then not a sample). */
 export type Call = (call: number) => Promise<true | string>;
-/** `concurrency` callers run `run` until the round (or phase) has made `callsPerPhase` calls. */
-export type Task = { readonly label: string; readonly concurrency: number; readonly callsPerPhase: number; run: Call };
+/** `concurrency` callers run `run` until the round (or phase) has made `perRound` calls. */
+export type Task = {
+  readonly label: string;
+  readonly run: Call;
+  readonly concurrency: number;
+  readonly perRound: number;
+};
+export const task = (label: string, run: Call, concurrency = 1, perRound = 1): Task => ({
+  label,
+  run,
+  concurrency,
+  perRound,
+});
 export type Measured = ReturnType<typeof summarize> & {
   readonly [key in "concurrency" | "calls" | "medianPerSecond" | "failures"]: number;
 } & { label: string; firstFailure?: string; perSecond: number[]; cpuMsPerCall: Record<string, number> };
@@ -48,25 +59,16 @@ type Options = { phases: number; warmup?: number; clocks?: Readonly<Record<strin
 export async function measure<K extends string>(tasks: Readonly<Record<K, Task>>, options: Options) {
   const { phases, warmup = 0, clocks = {} } = options;
   const [keys, readers] = [Object.keys(tasks) as K[], Object.entries(clocks)];
-  const seen = keys.map(() => ({
-    times: [] as number[],
-    perSecond: [] as number[],
-    failures: 0,
-    first: "",
-    calls: 0,
-    cpu: [0],
-  }));
+  const fresh = () => ({ times: [] as number[], perSecond: [] as number[], failures: 0, first: "", calls: 0 });
+  const seen = keys.map(() => ({ ...fresh(), cpu: [0] }));
   for (let phase = 0; phase < warmup + phases; phase++) {
     for (let step = 0; step < keys.length; step++) {
       const index = (step + phase) % keys.length;
-      const [{ concurrency, callsPerPhase, run }, result] = [
-        tasks[keys[index] as K],
-        seen[index] as (typeof seen)[number],
-      ];
+      const [{ concurrency, perRound, run }, result] = [tasks[keys[index] as K], seen[index] as (typeof seen)[number]];
       const [recorded, before, start] = [phase >= warmup, readers.map(([, read]) => read()), performance.now()];
       let started = 0;
       const caller = async () => {
-        while (started++ < callsPerPhase) {
+        while (started++ < perRound) {
           const callStart = performance.now();
           const outcome = await run(result.calls++);
           if (!recorded) continue;
@@ -76,7 +78,7 @@ export async function measure<K extends string>(tasks: Readonly<Record<K, Task>>
       };
       await Promise.all(Array.from({ length: concurrency }, caller));
       if (!recorded) continue;
-      result.perSecond.push((callsPerPhase / (performance.now() - start)) * 1000);
+      result.perSecond.push((perRound / (performance.now() - start)) * 1000);
       readers.forEach(([, read], i) => (result.cpu[i] = (result.cpu[i] ?? 0) + read() - (before[i] ?? 0)));
     }
   }
