@@ -3,302 +3,190 @@ import { availableParallelism, cpus, loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { loadConfig } from "../shared/adapters/config";
 import { createArgon2Hasher } from "../shared/adapters/argon2Hasher";
+import { loadConfig } from "../shared/adapters/config";
 import { generateAppPassword } from "../shared/domain/appPasswordSecret";
-import { DEV_AUDIENCE } from "../dev/startLocalService";
-import { startBenchFixture, type Answer, type BenchUser } from "./benchFixture";
-import { ownCpuMs, processCpuMs } from "./cpuClocks";
+import { DEFAULT_FUNCTION_KEY, DEV_AUDIENCE } from "../dev/startLocalService";
 import { DEPLOYED_THREADPOOL_SIZE } from "./deployedThreadpoolSize";
-import { evaluateTargets, OPERATION_KEYS, type MeasuredRun, type OperationKey, type PhaseKey } from "./evaluateTargets";
-import { formatReport, type RunEnvironment } from "./formatReport";
-import { measureColdStart } from "./measureColdStart";
-import { measurePhases, type PhaseTask } from "./measurePhases";
-import { measureRounds, type Operation, type Sample } from "./measureRounds";
-import { spawnListening } from "./spawnService";
+import { spawnChild, startBenchFixture, type Answer, type Child } from "./fixture";
+import { measure, ownCpuMs, processCpuMs, task, type Call, type Task } from "./measure";
+import * as targets from "./targets";
 
 const USAGE = `npm run bench -- [--json PATH] [--strict] [--samples N] [--warmup N] [--phases N] [--cold-starts N]
-
 Starts an in-memory Azurite and the service (each in a process of its own), measures, prints Markdown tables
-and PASS, MISS or OUT OF REACH (missed, and so was a floor no code goes below) per target. Exits 0 unless
---strict and a target is not met.`;
-
-const count = (min: number) => z.coerce.number().int().min(min);
-const settings = z.object({
-  json: z.string().min(1).optional(),
-  strict: z.boolean().default(false),
-  help: z.boolean().default(false),
-  samples: count(50).default(200),
-  warmup: count(1).default(20),
-  phases: count(1).default(6),
-  "cold-starts": count(0).default(7),
-});
-
-/** Each wrong-password user takes at most this many failures: below the per-user limit of 100. */
+and PASS or MISS per target (docs/performance.md). Exits 0 unless --strict and a target is not met.`;
+/** Each count's least value and default; then set-up and phase sizes. */
+const COUNTS = { samples: [50, 200], warmup: [1, 20], phases: [1, 6], "cold-starts": [0, 7] } as const;
+/** Each wrong-password user takes at most 90 failures (below the per-user limit of 100). Calls per phase: argon2
+ * and cold verifies at concurrency 1, repeats (fast) many more; and the concurrency of the parallel phases. */
 const FAILURES_PER_USER = 90;
-/** Calls per phase: argon2 and cold verifies at concurrency 1, repeats (fast) many more. */
-const CALLS = { serial: 40, repeatSerial: 200, parallel: 200, repeatParallel: 400 };
-const CONCURRENCY = 8;
+const CALLS = { serial: 40, repeatSerial: 200, parallel: 200, repeatParallel: 400, concurrency: 8 };
 
-const verdict = z.object({ valid: z.boolean() });
-const isVerdict = (answer: Answer, valid: boolean) =>
-  answer.status === 200 && verdict.safeParse(JSON.parse(answer.text)).data?.valid === valid;
-const isListOfForty = (answer: Answer) =>
-  answer.status === 200 && z.object({ count: z.literal(40) }).safeParse(JSON.parse(answer.text)).success;
+/** True when `answer` has `status` (and a JSON body `schema` accepts, if given); else what was wrong. */
+const check = (answer: Answer, status: number, schema?: z.ZodType) =>
+  (answer.status === status && (!schema || schema.safeParse(JSON.parse(answer.text)).success)) ||
+  `answered ${answer.status}: ${answer.text.slice(0, 200)}`;
+const verdict = (valid: boolean) => z.object({ valid: z.literal(valid) });
 /** A documentation address (RFC 2544 benchmarking range), different per call. */
 const addressOf = (call: number) => `198.18.${Math.floor(call / 250) % 250}.${(call % 250) + 1}`;
-
 /** Progress goes to stderr; stdout carries the report only. */
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
-async function timed(call: () => Promise<Answer>, ok: (answer: Answer) => boolean): Promise<Sample> {
-  const start = performance.now();
-  const answer = await call();
-  const ms = performance.now() - start;
-  return ok(answer)
-    ? { ok: true, ms }
-    : { ok: false, problem: `answered ${answer.status}: ${answer.text.slice(0, 200)}` };
+/** Spawn of a fresh process to its first answer to a verify (`body`, checked with `schema`), and its own view. */
+async function firstAnswer(started: Promise<Child>, body: object, schema?: z.ZodType, key = false) {
+  const child = await started;
+  try {
+    const headers = key ? { "content-type": "application/json", "x-functions-key": DEFAULT_FUNCTION_KEY } : {};
+    const request = { method: "POST", body: JSON.stringify({ clientIp: "198.51.100.1", ...body }), headers };
+    const answer = await fetch(`${child.url}/api/verify`, request);
+    const [text, firstResponseMs] = [await answer.text(), performance.now() - child.spawnedAt];
+    const outcome = check({ status: answer.status, text }, 200, schema);
+    if (outcome !== true) throw new Error(`a fresh process's first answer: ${outcome}\n${child.stderr()}`);
+    return { ...(await child.report), listeningMs: child.listeningMs, firstResponseMs };
+  } finally {
+    await child.stop();
+  }
 }
 
 async function main() {
   // Set before the first task that needs libuv's pool (argon2), and passed to the service: sized as deployed.
   const threadpoolSize = (process.env.UV_THREADPOOL_SIZE ??= DEPLOYED_THREADPOOL_SIZE);
+  const [text, flag] = [{ type: "string" }, { type: "boolean" }] as const;
   const { values } = parseArgs({
-    options: {
-      json: { type: "string" },
-      strict: { type: "boolean" },
-      help: { type: "boolean" },
-      samples: { type: "string" },
-      warmup: { type: "string" },
-      phases: { type: "string" },
-      "cold-starts": { type: "string" },
-    },
+    options: { json: text, strict: flag, help: flag, samples: text, warmup: text, phases: text, "cold-starts": text },
   });
-  const parsed = settings.safeParse(values);
-  if (!parsed.success) {
-    console.error(
-      `${parsed.error.issues.map((issue) => `--${issue.path.join(".")}: ${issue.message}`).join("\n")}\n\n${USAGE}`,
-    );
-    return 2;
-  }
-  const options = parsed.data;
-  if (options.help) {
+  const count = (name: keyof typeof COUNTS) => {
+    const [min, fallback] = COUNTS[name];
+    const value = values[name] === undefined ? fallback : Number(values[name]);
+    if (Number.isInteger(value) && value >= min) return value;
+    throw new Error(`--${name}: a whole number, at least ${min}\n\n${USAGE}`);
+  };
+  if (values.help === true) {
     console.log(USAGE);
     return 0;
   }
+  const [samples, warmup, phases, coldStarts] = (["samples", "warmup", "phases", "cold-starts"] as const).map(count);
+  const options = { samples: samples ?? 0, warmup: warmup ?? 0, phases: phases ?? 0, coldStarts: coldStarts ?? 0 };
   const loadAtStart = loadavg()[0] ?? Number.NaN;
-  // The service's own argon2 parameters (the defaults, or ARGON2_* from the environment it inherits).
+  // The service's own argon2 parameters (the defaults, or ARGON2_* from the environment it inherits); the other
+  // settings are not read here and just have to be valid.
   const { argon2 } = loadConfig({
-    AUTH_ISSUER: "https://bench",
-    AUTH_AUDIENCE: "bench",
-    AUTH_JWKS_URI: "https://bench/keys",
-    APP_PASSWORDS_TABLE_CONNECTION_STRING: "bench",
-    // Only the argon2 settings are read here; the rest just has to be valid.
-    APP_PASSWORDS_THROTTLE_KEY: "the bench reads argon2 settings only, no key",
+    ...{ AUTH_ISSUER: "https://bench", AUTH_AUDIENCE: "bench", AUTH_JWKS_URI: "https://bench/keys" },
+    ...{ APP_PASSWORDS_TABLE_CONNECTION_STRING: "bench", APP_PASSWORDS_THROTTLE_KEY: "x".repeat(32) },
     ...process.env,
   });
   const hasher = createArgon2Hasher(argon2);
   const floorPassword = generateAppPassword();
   const floorHash = await hasher.hash(floorPassword);
-  const bareVerify = () => hasher.verify(floorHash, floorPassword);
+  const bareVerify: Call = async () => (await hasher.verify(floorHash, floorPassword)) || "argon2 said no";
 
   progress("starting Azurite and the service, setting up users");
   const fixture = await startBenchFixture();
   try {
-    const rounds = options.warmup + options.samples;
-    const [forty, creator, ...wrongPool] = await Promise.all([
-      fixture.register("forty@bench.example", 40),
-      fixture.register("creator@bench.example"),
-      ...Array.from({ length: Math.ceil(rounds / FAILURES_PER_USER) }, (_, i) =>
-        fixture.register(`wrong-${i}@bench.example`),
-      ),
+    const users = (prefix: string, count: number, passwords = 1) =>
+      Promise.all(Array.from({ length: count }, (_, i) => fixture.register(`${prefix}-${i}@bench.example`, passwords)));
+    const [[forty], [creator], wrongPool, coldUsers] = await Promise.all([
+      users("forty", 1, 40),
+      users("creator", 1),
+      users("wrong", Math.ceil((options.warmup + options.samples) / FAILURES_PER_USER)),
+      users("cold", Math.ceil((options.phases * CALLS.serial) / 40), 40),
     ]);
-    const coldUsers: BenchUser[] = await Promise.all(
-      Array.from({ length: Math.ceil((options.phases * CALLS.serial) / 40) }, (_, i) =>
-        fixture.register(`cold-${i}@bench.example`, 40),
-      ),
-    );
-    const repeatPassword = forty.passwords.at(-1);
-    if (repeatPassword === undefined) throw new Error("setup made no app passwords");
-    const repeat = () => fixture.verify(forty.loginName, repeatPassword, "198.51.100.1");
-    if (!isVerdict(await repeat(), true)) throw new Error("the repeat password does not verify");
+    if (!forty || !creator) throw new Error("set-up made no users");
+    const [repeatPassword = "", verify] = [forty.passwords.at(-1), fixture.verify];
+    const repeat: Call = async () =>
+      check(await verify(forty.loginName, repeatPassword, "198.51.100.1"), 200, verdict(true));
+    if ((await repeat(0)) !== true) throw new Error("the repeat password does not verify");
+    const wrong = async (user: string | { loginName: string } | undefined, call: number) => {
+      const name = typeof user === "string" ? user : (user ?? creator).loginName;
+      return check(await verify(name, generateAppPassword(), addressOf(call)), 200, verdict(false));
+    };
 
     // Create makes the app passwords that the first-time right verify uses once, and delete then removes.
     const fresh = [await fixture.create(creator), await fixture.create(creator)];
     const verified = [(await fixture.create(creator)).id, (await fixture.create(creator)).id];
     // What any list must do (check the token, query the 40 rows, answer JSON), with none of this code.
-    const { service } = fixture;
-    const listFloor = await spawnListening("floorProcess.js", (port) => [
-      ...["list", String(port), fixture.azurite.connectionString, fixture.tableName, forty.userId],
-      ...[`${service.url}/dev/jwks`, `${service.url}/dev`, DEV_AUDIENCE],
-    ]);
+    const [{ tableName, service }, { connectionString }] = [fixture, fixture.azurite];
+    const jwks = [`${service.url}/dev/jwks`, `${service.url}/dev`, DEV_AUDIENCE];
+    const listFloor = await spawnChild("list", connectionString, tableName, forty.userId, ...jwks);
     const callListFloor = fixture.clientFor(listFloor.url);
-    const operations: Record<OperationKey, Omit<Operation<OperationKey>, "key">> = {
-      argon2: {
-        label: "argon2id verify, in the bench process (floor)",
-        run: async () => {
-          const start = performance.now();
-          const valid = await bareVerify();
-          return valid ? { ok: true, ms: performance.now() - start } : { ok: false, problem: "argon2 said no" };
-        },
-      },
-      coldRight: {
-        label: "verify, right password the first time",
-        run: async () => {
-          const next = fresh.shift();
-          if (!next) return { ok: false, problem: "no fresh app password left" };
-          verified.push(next.id);
-          return timed(
-            () => fixture.verify(creator.loginName, next.password, "198.51.100.2"),
-            (a) => isVerdict(a, true),
-          );
-        },
-      },
-      wrongPassword: {
-        label: "verify, wrong password",
-        run: (round) => {
-          const user = wrongPool[round % wrongPool.length] ?? creator;
-          return timed(
-            () => fixture.verify(user.loginName, generateAppPassword(), addressOf(round)),
-            (a) => isVerdict(a, false),
-          );
-        },
-      },
-      unknownUser: {
-        label: "verify, unknown user",
-        run: (round) =>
-          timed(
-            () => fixture.verify(`nobody-${round}@bench.example`, generateAppPassword(), addressOf(round)),
-            (a) => isVerdict(a, false),
-          ),
-      },
-      repeat: { label: "verify, repeat of a right password", run: () => timed(repeat, (a) => isVerdict(a, true)) },
-      create: {
-        label: "create",
-        run: async () => {
-          const start = performance.now();
-          fresh.push(await fixture.create(creator));
-          return { ok: true, ms: performance.now() - start };
-        },
-      },
-      list: {
-        label: "list, 40 stored",
-        run: () =>
-          timed(
-            () => fixture.call("GET", "/api/users/me/app-passwords", { token: forty.token }),
-            (a) => a.status === 200,
-          ),
-      },
-      listFloor: {
-        label: "list floor: the same token check and query, none of this code",
-        run: () => timed(() => callListFloor("GET", "/", { token: forty.token }), isListOfForty),
-      },
-      delete: {
-        label: "delete one",
-        run: async () => {
-          const id = verified.shift();
-          if (id === undefined) return { ok: false, problem: "nothing left to delete" };
-          return timed(
-            () => fixture.call("DELETE", `/api/users/me/app-passwords/${id}`, { token: creator.token }),
-            (a) => a.status === 204,
-          );
-        },
-      },
+    const coldRight = async () => {
+      const next = fresh.shift();
+      if (next) verified.push(next.id);
+      return check(await verify(creator.loginName, next?.password ?? "", "198.51.100.2"), 200, verdict(true));
     };
-    progress(`latency: ${OPERATION_KEYS.length} operations round-robin, ${options.warmup} + ${options.samples} rounds`);
-    let results;
-    try {
-      results = await measureRounds(
-        OPERATION_KEYS.map((key) => ({ key, ...operations[key] })),
-        options,
-      );
-    } finally {
-      await listFloor.stop();
-    }
+    const [list, floorList] = ["/api/users/me/app-passwords", z.object({ count: z.literal(40) })];
+    const operations: Record<targets.OperationKey, Task> = {
+      argon2: task("argon2id verify, in the bench process (floor)", bareVerify),
+      coldRight: task("verify, right password the first time", coldRight),
+      wrongPassword: task("verify, wrong password", (round) => wrong(wrongPool[round % wrongPool.length], round)),
+      unknownUser: task("verify, unknown user", (round) => wrong(`nobody-${round}@bench.example`, round)),
+      repeat: task("verify, repeat of a right password", repeat),
+      create: task("create", async () => fresh.push(await fixture.create(creator)) > 0 || "no create"),
+      list: task("list, 40 stored", async () => check(await fixture.call("GET", list, forty), 200)),
+      listFloor: task("list floor: the same token check and query, none of this code", async () =>
+        check(await callListFloor("GET", "/", forty), 200, floorList),
+      ),
+      delete: task("delete one", async () =>
+        check(await fixture.call("DELETE", `${list}/${verified.shift() ?? "none-left"}`, creator), 204),
+      ),
+    };
+    progress(`latency: 9 operations round-robin, ${options.warmup} + ${options.samples} rounds`);
+    const rounds = { phases: options.samples, warmup: options.warmup };
+    const results = await measure(operations, rounds).finally(() => listFloor.stop());
 
     const coldPasswords = coldUsers.flatMap((user) => user.passwords.map((password) => ({ user, password })));
-    const repeatTask = (concurrency: number, calls: number): PhaseTask => ({
-      label: "verify, repeat of a right password",
-      concurrency,
-      callsPerPhase: calls,
-      run: async () => isVerdict(await repeat(), true),
-    });
-    const argon2Task = (concurrency: number, calls: number): PhaseTask => ({
-      label: "argon2id verify, in the bench process",
-      concurrency,
-      callsPerPhase: calls,
-      run: bareVerify,
-    });
-    const phaseTasks: Record<PhaseKey, PhaseTask> = {
-      argon2Serial: argon2Task(1, CALLS.serial),
-      coldSerial: {
-        label: "verify, right password the first time",
-        concurrency: 1,
-        callsPerPhase: CALLS.serial,
-        run: async (call) => {
-          const next = coldPasswords[call];
-          return (
-            next !== undefined &&
-            isVerdict(await fixture.verify(next.user.loginName, next.password, "198.51.100.3"), true)
-          );
-        },
-      },
-      repeatSerial: repeatTask(1, CALLS.repeatSerial),
-      argon2Parallel: argon2Task(CONCURRENCY, CALLS.parallel),
-      repeatParallel: repeatTask(CONCURRENCY, CALLS.repeatParallel),
+    const coldVerify: Call = async (call) => {
+      const { user, password } = coldPasswords[call] ?? { user: creator, password: "" };
+      return check(await verify(user.loginName, password, "198.51.100.3"), 200, verdict(true));
     };
-    progress(`throughput and CPU: ${options.phases} rounds of ${Object.keys(phaseTasks).length} phases`);
-    const azuritePid = fixture.azurite.process.pid ?? -1;
-    const phases = await measurePhases(phaseTasks, options.phases, {
-      service: () => processCpuMs(fixture.service.pid),
-      azurite: () => processCpuMs(azuritePid),
-      bench: ownCpuMs,
-    });
+    const [argon2Label, repeatLabel] = ["argon2id verify, in the bench process", operations.repeat.label];
+    const phaseTasks: Record<targets.PhaseKey, Task> = {
+      argon2Serial: task(argon2Label, bareVerify, 1, CALLS.serial),
+      coldSerial: task(operations.coldRight.label, coldVerify, 1, CALLS.serial),
+      repeatSerial: task(repeatLabel, repeat, 1, CALLS.repeatSerial),
+      argon2Parallel: task(argon2Label, bareVerify, CALLS.concurrency, CALLS.parallel),
+      repeatParallel: task(repeatLabel, repeat, CALLS.concurrency, CALLS.repeatParallel),
+    };
+    progress(`throughput and CPU: ${options.phases} rounds of 5 phases`);
+    const [servicePid, azuritePid] = [fixture.service.pid, fixture.azurite.process.pid ?? -1];
+    const clocks = { service: () => processCpuMs(servicePid), azurite: () => processCpuMs(azuritePid) };
+    const measured = await measure(phaseTasks, { phases: options.phases, clocks: { ...clocks, bench: ownCpuMs } });
 
-    let coldStart;
-    if (options["cold-starts"] > 0) {
-      progress(`cold start: ${options["cold-starts"]} fresh service processes, each with the two floors`);
-      const { connectionString } = fixture.azurite;
-      coldStart = await measureColdStart(
-        options["cold-starts"],
-        { connectionString, tableName: fixture.tableName, hash: floorHash, password: floorPassword },
-        async (url) => {
-          const answer = await fetch(`${url}/api/verify`, {
-            method: "POST",
-            headers: { "content-type": "application/json", "x-functions-key": "dev-function-key" },
-            body: JSON.stringify({ user: forty.loginName, password: repeatPassword, clientIp: "198.51.100.1" }),
-          });
-          return isVerdict({ status: answer.status, text: await answer.text() }, true);
-        },
-      );
+    // Each run of the service is followed by one of each floor, so slow spells of the machine fall on all alike.
+    const coldStart: Record<keyof targets.ColdStart, targets.ColdStartRun[]> = { service: [], stack: [], node: [] };
+    const login = { user: forty.loginName, password: repeatPassword };
+    const floorAnswer = z.object({ valid: z.literal(true), rows: z.literal(0) });
+    if (options.coldStarts > 0) progress(`cold start: ${options.coldStarts} fresh services, each with the two floors`);
+    for (let run = 0; run < options.coldStarts; run++) {
+      const fresh = spawnChild("service", connectionString, tableName);
+      coldStart.service.push(await firstAnswer(fresh, login, verdict(true), true));
+      coldStart.node.push(await firstAnswer(spawnChild("node"), {}));
+      const stack = spawnChild("stack", connectionString, tableName, floorHash);
+      coldStart.stack.push(await firstAnswer(stack, { user: "floor", password: floorPassword }, floorAnswer));
     }
 
-    const run: MeasuredRun = { operations: results, phases, ...(coldStart && { coldStart }) };
-    const targets = evaluateTargets(run);
-    const environment: RunEnvironment = {
-      cpus: availableParallelism(),
-      cpuModel: cpus()[0]?.model.trim() ?? "unknown",
-      node: process.version,
-      platform: `${process.platform} ${process.arch}`,
-      uvThreadpoolSize: threadpoolSize,
-      argon2,
-      loadAverage: { start: loadAtStart, end: loadavg()[0] ?? Number.NaN },
-      samples: options.samples,
-      warmupRounds: options.warmup,
-      phases: options.phases,
-      date: new Date().toISOString(),
-    };
-    console.log(formatReport(environment, run, targets));
+    const cold = options.coldStarts > 0 && { coldStart };
+    const run: targets.MeasuredRun = { operations: results, phases: measured, ...cold };
+    const evaluated = targets.evaluateTargets(run);
+    const [cpuModel, loadAtEnd] = [cpus()[0]?.model.trim() ?? "unknown", loadavg()[0] ?? Number.NaN];
+    const machine =
+      `Machine: ${availableParallelism()} CPUs (${cpuModel}), node ${process.version}, ${process.platform} ${process.arch}; ` +
+      `UV_THREADPOOL_SIZE=${threadpoolSize}; load average ${loadAtStart.toFixed(2)} at start, ${loadAtEnd.toFixed(2)} at end.\n` +
+      `argon2id m=${argon2.memoryKib} KiB, t=${argon2.timeCost}, p=${argon2.parallelism}. Latency: ${options.samples} rounds after ` +
+      `${options.warmup} warm-up rounds, operations interleaved round-robin, one call at a time. Throughput and CPU: ` +
+      `${options.phases} rounds of phases, interleaved. The service, Azurite and the bench each run in a process of their own.`;
+    console.log(targets.formatReport(machine, run, evaluated));
     if (fixture.service.stderr() !== "") progress(`the service logged:\n${fixture.service.stderr().slice(0, 2000)}`);
-    for (const result of results.filter((operation) => operation.failures > 0)) {
-      progress(`${result.label}: ${result.failures} unexpected answers, the first: ${result.firstFailure ?? ""}`);
+    for (const { label, failures, firstFailure } of Object.values(results)) {
+      if (failures > 0) progress(`${label}: ${failures} unexpected answers, the first: ${firstFailure ?? ""}`);
     }
-    if (options.json !== undefined) {
-      mkdirSync(path.dirname(path.resolve(options.json)), { recursive: true });
-      writeFileSync(options.json, `${JSON.stringify({ environment, ...run, targets }, null, 2)}\n`);
-      progress(`wrote ${options.json}`);
+    if (values.json !== undefined) {
+      mkdirSync(path.dirname(path.resolve(values.json)), { recursive: true });
+      const environment = { machine, date: new Date(), argon2, uvThreadpoolSize: threadpoolSize, options };
+      writeFileSync(values.json, `${JSON.stringify({ environment, ...run, targets: evaluated }, null, 2)}\n`);
+      progress(`wrote ${values.json}`);
     }
-    return options.strict && targets.some((target) => target.verdict !== "PASS") ? 1 : 0;
+    return values.strict === true && evaluated.some((target) => target.verdict !== "PASS") ? 1 : 0;
   } finally {
     await fixture.close();
   }

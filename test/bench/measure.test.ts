@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { summarize } from "../../bench/stats";
+import { summarize } from "../../bench/measure";
 
 describe("bench statistics", () => {
   it("takes the middle value, or the mean of the two middle values", () => {
