@@ -1,4 +1,4 @@
-import type { DeviceSetupInput } from "./deviceSetupInput";
+import type { DeviceSetupInput } from "./deviceSetupInput.js";
 
 /** Whether the app password may be used with `protocol` (no restriction: every protocol). */
 export const allows = (setup: DeviceSetupInput, protocol: "imap" | "pop3" | "smtp" | "eas" | "dav"): boolean =>

@@ -1,5 +1,5 @@
-import { allows, emailAddressOf, incomingServer } from "./allows";
-import type { DeviceSetupInput } from "./deviceSetupInput";
+import { allows, emailAddressOf, incomingServer } from "./allows.js";
+import type { DeviceSetupInput } from "./deviceSetupInput.js";
 
 type PlistValue = string | number | boolean | readonly PlistValue[] | { readonly [key: string]: PlistValue };
 

@@ -1,14 +1,14 @@
-import { allows, emailAddressOf, incomingServer } from "./allows";
-import type { DeviceSetupInput, MailServer } from "./deviceSetupInput";
+import { allows, emailAddressOf, incomingServer } from "./allows.js";
+import type { DeviceSetupInput, MailServer } from "./deviceSetupInput.js";
 
 // Thunderbird's "Export for Mobile" QR code payload, format version 1: feature/migration/qrcode/qr-code-format.md
 // in github.com/thunderbird/thunderbird-android. JSON arrays: [FormatVersion, [SequenceNumber, SequenceEnd],
 // IncomingServer, OutgoingServerGroups].
 
-const INCOMING_PROTOCOL = { imap: 0, pop3: 1 } as const;
+const INCOMING_PROTOCOL: Readonly<Record<"imap" | "pop3", number>> = { imap: 0, pop3: 1 };
 const SMTP = 0;
 /** `ConnectionSecurity`: 2 AlwaysStartTls, 3 Tls. */
-const SECURITY = { starttls: 2, ssl: 3 } as const;
+const SECURITY: Readonly<Record<MailServer["security"], number>> = { starttls: 2, ssl: 3 };
 /** `AuthenticationType` 1: PasswordCleartext (inside the TLS connection). */
 const PASSWORD_CLEARTEXT = 1;
 
