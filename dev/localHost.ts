@@ -9,6 +9,7 @@ import { createFunctionRegistry, type HostedFunction, type LoadedFunctions } fro
 import { hostProblem } from "./hostProblem";
 import type { ServicesProvider } from "../shared/services";
 import type { DevTokenIssuer } from "./devTokenIssuer";
+import type { MailSettings } from "./mailSettings";
 import { servePortal } from "./servePortal";
 
 export type LogLevel = "trace" | "debug" | "information" | "warning" | "error" | "critical" | "none";
@@ -26,6 +27,8 @@ export interface LocalHostOptions {
   readonly onLog?: (level: LogLevel, message: string) => void;
   /** The built self-service page (portal/dist), served at `/` with its `/config.json`; not served when left out. */
   readonly portalDir?: string;
+  /** The tenant's mail settings the page's `/config.json` carries (none: the page shows the password alone). */
+  readonly portalMail?: MailSettings;
   /** How long a client may take to send a request's headers (default 10 s); then 408 and the connection closes. */
   readonly headersTimeoutMs?: number;
   /** How long a client may take to send a whole request, body included (default 30 s); then the same. */
@@ -149,7 +152,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     const admin = /^\/admin\/functions\/([^/]+)$/.exec(url.pathname);
     if (admin?.[1] !== undefined && method === "POST") return runTimer(admin[1], request, url);
     if (options.portalDir !== undefined && (method === "GET" || method === "HEAD") && isPagePath(url.pathname)) {
-      return servePortal(options.portalDir, url.pathname);
+      return servePortal(options.portalDir, url.pathname, options.portalMail);
     }
     if (!url.pathname.startsWith(ROUTE_PREFIX)) return notFound();
 

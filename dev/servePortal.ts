@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { HttpResponseInit } from "@azure/functions";
 import { z } from "zod";
+import type { MailSettings } from "./mailSettings";
 import { BASE_HEADERS, jsonResponse, problemResponse } from "../shared/adapters/problemResponse";
 
 /** What the page reads at start under the local host: sign in with the development issuer, API on this origin. */
@@ -89,17 +90,25 @@ const NOT_BUILT =
  * staticwebapp.config.json declares for its path, as the deployed page's do. Nothing outside `portalDir` is
  * ever read.
  */
-export async function servePortal(portalDir: string, pathname: string): Promise<HttpResponseInit> {
+export async function servePortal(portalDir: string, pathname: string, mail?: MailSettings): Promise<HttpResponseInit> {
   const root = path.resolve(portalDir);
   const config = await readStaticWebAppConfig(root);
-  const answer = await servePath(root, pathname, config !== undefined);
+  const answer = await servePath(root, pathname, config !== undefined, mail);
   if (config === undefined) return answer;
   return { ...answer, headers: mergeHeaders(answer.headers, staticWebAppHeaders(config, pathname)) };
 }
 
 /** The answer before the file's headers: content type, and how long the browser may keep it. */
-async function servePath(root: string, pathname: string, built: boolean): Promise<HttpResponseInit> {
-  if (pathname === "/config.json") return jsonResponse(200, LOCAL_PORTAL_CONFIG);
+async function servePath(
+  root: string,
+  pathname: string,
+  built: boolean,
+  mail: MailSettings | undefined,
+): Promise<HttpResponseInit> {
+  if (pathname === "/config.json") {
+    const hasMail = mail !== undefined && Object.keys(mail).length > 0;
+    return jsonResponse(200, { ...LOCAL_PORTAL_CONFIG, ...(hasMail && { mail }) });
+  }
   const index = path.join(root, "index.html");
   if (!built || !(await isFile(index))) return textAnswer(404, NOT_BUILT);
   // Static Web Apps reads its configuration and never serves it.

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ConfigError } from "../shared/adapters/config";
 import { freePort, startAzurite } from "./azurite";
+import { EXAMPLE_MAIL_ENV, mailSettingNames } from "./mailSettings";
 import { DEFAULT_FUNCTION_KEY, startLocalService } from "./startLocalService";
 
 /**
@@ -11,7 +12,10 @@ import { DEFAULT_FUNCTION_KEY, startLocalService } from "./startLocalService";
  */
 async function main() {
   const root = path.resolve(__dirname, "..", "..");
-  const env = { ...readLocalSettings(path.join(root, "local.settings.json")), ...process.env };
+  const given = { ...readLocalSettings(path.join(root, "local.settings.json")), ...process.env };
+  // No mail setting given: example servers that do not exist, so the set-up step has something to show.
+  const exampleMail = !mailSettingNames.some((name) => given[name]?.trim());
+  const env = exampleMail ? { ...EXAMPLE_MAIL_ENV, ...given } : given;
   const port = portSetting(env, "PORT", 7071);
   const functionKey = env.LOCAL_FUNCTION_KEY ?? DEFAULT_FUNCTION_KEY;
 
@@ -47,7 +51,14 @@ async function main() {
 App passwords service running at ${base}/api  (Azurite table storage on port ${azurite.port}, data in .azurite/)
 
 The self-service page: ${base}/  (sign in as any login name; tick "Administrator" for the admin view)
-
+${
+  exampleMail
+    ? `
+Mail settings: EXAMPLES ONLY (imap.example.invalid, smtp.example.invalid …, servers that do not exist). The
+set-up step of a new app password shows them; set MAIL_IMAP_HOST and the others (README, Configuration) for real.
+`
+    : ""
+}
 1. Get a development access token (any login name; add "roles":["AppPasswords.Admin"] for an admin):
    TOKEN=$(curl -s -X POST ${base}/dev/token -H 'Content-Type: application/json' \\
      -d '{"upn":"alice@contoso.com"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')

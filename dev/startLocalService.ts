@@ -3,6 +3,7 @@ import { loadConfig, type Config } from "../shared/adapters/config";
 import { createServices, type ServiceOverrides, type Services } from "../shared/services";
 import { createDevTokenIssuer, type DevTokenIssuer } from "./devTokenIssuer";
 import { loadFunctions } from "./functionRegistry";
+import { mailSettingsFromEnv } from "./mailSettings";
 import { startLocalHost, type LocalHost, type LocalHostOptions } from "./localHost";
 
 export const DEFAULT_FUNCTION_KEY = "dev-function-key";
@@ -59,6 +60,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     port: options.port,
     ...(options.onLog && { onLog: options.onLog }),
     ...(options.portalDir !== undefined && { portalDir: options.portalDir }),
+    portalMail: mailSettingsFromEnv(options.env ?? {}),
   });
   return { host, issuer, config, services, functionKey };
 }

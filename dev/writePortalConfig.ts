@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { mailSettingsFromEnv, type MailSettings } from "./mailSettings";
 
 /** The self-service page's run-time configuration, served next to it as `config.json`. */
 export interface PortalConfig {
@@ -8,6 +9,8 @@ export interface PortalConfig {
   readonly tenantId: string;
   readonly apiScope: string;
   readonly apiBaseUrl: string;
+  /** The tenant's mail settings (README, Configuration); absent when none is set. */
+  readonly mail?: MailSettings;
 }
 
 /** The azd environment values (Bicep outputs of infra/main.bicep) each field comes from. */
@@ -16,7 +19,7 @@ export const portalConfigSources = {
   tenantId: "PORTAL_TENANT_ID",
   apiScope: "PORTAL_API_SCOPE",
   apiBaseUrl: "API_BASE_URL",
-} as const satisfies Record<Exclude<keyof PortalConfig, "auth">, string>;
+} as const satisfies Record<Exclude<keyof PortalConfig, "auth" | "mail">, string>;
 
 /**
  * Builds the page's configuration from the deployment's outputs, which azd hands to hooks as environment
@@ -31,12 +34,14 @@ export function portalConfigFromEnv(env: NodeJS.ProcessEnv): PortalConfig {
       : " Run `azd provision` first.";
     throw new Error(`The self-service page cannot be configured: ${missing.join(", ")} not set.${hint}`);
   }
+  const mail = mailSettingsFromEnv(env);
   return {
     auth: "msal",
     clientId: read(portalConfigSources.clientId),
     tenantId: read(portalConfigSources.tenantId),
     apiScope: read(portalConfigSources.apiScope),
     apiBaseUrl: read(portalConfigSources.apiBaseUrl).replace(/\/+$/, ""),
+    ...(Object.keys(mail).length > 0 && { mail }),
   };
 }
 

@@ -148,6 +148,46 @@ param loginNameMemorySeconds int = 300
 @description('Redundancy of the storage account that holds the app passwords. Zone-redundant kinds are not offered in every region.')
 param storageSkuName string = 'Standard_LRS'
 
+// The tenant's mail settings: settings of the self-service page, not of the function app. They come back out as
+// outputs of the same names, which the web service's predeploy hook writes into the page's config.json
+// (dev/writePortalConfig.ts checks them).
+@description('IMAP server host name people\'s mail apps connect to, e.g. imap.contoso.com. Empty: no IMAP in the set-up step. (MAIL_IMAP_HOST)')
+param mailImapHost string = ''
+
+@description('IMAP port; empty: 993 with ssl, 143 with starttls. (MAIL_IMAP_PORT)')
+param mailImapPort string = ''
+
+@description('IMAP connection security: ssl or starttls; empty: ssl. (MAIL_IMAP_SECURITY)')
+param mailImapSecurity string = ''
+
+@description('POP3 server host name. Empty: no POP3 in the set-up step. (MAIL_POP3_HOST)')
+param mailPop3Host string = ''
+
+@description('POP3 port; empty: 995 with ssl, 110 with starttls. (MAIL_POP3_PORT)')
+param mailPop3Port string = ''
+
+@description('POP3 connection security: ssl or starttls; empty: ssl. (MAIL_POP3_SECURITY)')
+param mailPop3Security string = ''
+
+@description('SMTP (submission) server host name. Empty: no outgoing server in the set-up step. (MAIL_SMTP_HOST)')
+param mailSmtpHost string = ''
+
+@description('SMTP port; empty: 465 with ssl, 587 with starttls. (MAIL_SMTP_PORT)')
+param mailSmtpPort string = ''
+
+@description('SMTP connection security: ssl or starttls; empty: ssl. (MAIL_SMTP_SECURITY)')
+param mailSmtpSecurity string = ''
+
+@description('Exchange ActiveSync host name; offers an ActiveSync profile to Apple devices. Empty: none. (MAIL_ACTIVESYNC_HOST)')
+param mailActiveSyncHost string = ''
+
+@description('CalDAV/CardDAV https URL shown in the set-up step. Empty: none. (MAIL_DAV_URL)')
+param mailDavUrl string = ''
+
+@description('What devices call the account when the app password has no better name, e.g. Contoso mail. (MAIL_ACCOUNT_DESCRIPTION)')
+param mailAccountDescription string = ''
+
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -343,3 +383,17 @@ output PORTAL_API_SCOPE string = '${apiIdentifierUri}/${authRequiredScope}'
 output ENTRA_API_CLIENT_ID string = apiAppId
 output ENTRA_API_UNIQUE_NAME string = registerApplications ? apiUniqueName : ''
 output ENTRA_PORTAL_UNIQUE_NAME string = registerApplications ? portalUniqueName : ''
+
+// The tenant's mail settings, for the page's config.json (the predeploy hook reads them under these names).
+output MAIL_IMAP_HOST string = mailImapHost
+output MAIL_IMAP_PORT string = mailImapPort
+output MAIL_IMAP_SECURITY string = mailImapSecurity
+output MAIL_POP3_HOST string = mailPop3Host
+output MAIL_POP3_PORT string = mailPop3Port
+output MAIL_POP3_SECURITY string = mailPop3Security
+output MAIL_SMTP_HOST string = mailSmtpHost
+output MAIL_SMTP_PORT string = mailSmtpPort
+output MAIL_SMTP_SECURITY string = mailSmtpSecurity
+output MAIL_ACTIVESYNC_HOST string = mailActiveSyncHost
+output MAIL_DAV_URL string = mailDavUrl
+output MAIL_ACCOUNT_DESCRIPTION string = mailAccountDescription

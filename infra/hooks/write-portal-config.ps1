@@ -11,6 +11,8 @@ $out = Join-Path ([System.IO.Path]::GetTempPath()) ([System.Guid]::NewGuid().ToS
 try {
   node $tsc --noCheck --esModuleInterop --module commonjs --target es2022 --outDir $out (Join-Path $root 'dev/writePortalConfig.ts')
   if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+  # Its one dependency (zod, which checks the mail settings) comes from the page's own packages.
+  $env:NODE_PATH = Join-Path $root 'portal/node_modules'
   node (Join-Path $out 'writePortalConfig.js') (Join-Path $root 'portal/dist')
   if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 } finally {

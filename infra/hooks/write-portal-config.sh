@@ -16,4 +16,5 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 # --noCheck: only the emit is wanted here; the file is type-checked with the project (npm run typecheck).
 node "$tsc" --noCheck --esModuleInterop --module commonjs --target es2022 --outDir "$out" "$root/dev/writePortalConfig.ts"
-node "$out/writePortalConfig.js" "$root/portal/dist"
+# Its one dependency (zod, which checks the mail settings) comes from the page's own packages.
+NODE_PATH="$root/portal/node_modules" node "$out/writePortalConfig.js" "$root/portal/dist"

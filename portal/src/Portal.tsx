@@ -10,15 +10,24 @@ import { HandOffProvider } from "./components/HandOffContext";
 import { LanguageSwitch } from "./components/LanguageSwitch";
 import { MyAppPasswords } from "./components/MyAppPasswords";
 import { PolicyEditor } from "./components/PolicyEditor";
+import type { MailSettings } from "./setup/deviceSetupInput";
 import { useStyles } from "./useStyles";
 
 type View = "mine" | "activity" | "admin";
 
-/** The tenant's mail settings, until the page is given them: a hand-off then carries the password alone. */
-const NO_MAIL_SETTINGS = {};
+/** No mail settings in `/config.json`: the once-shown dialog and a hand-off carry the password alone. */
+const NO_MAIL_SETTINGS: MailSettings = {};
 
 /** The signed-in page: the person's app passwords, their activity and, for administrators, Find a person. */
-export function Portal({ session, apiBaseUrl }: { readonly session: Session; readonly apiBaseUrl: string }) {
+export function Portal({
+  session,
+  apiBaseUrl,
+  mail = NO_MAIL_SETTINGS,
+}: {
+  readonly session: Session;
+  readonly apiBaseUrl: string;
+  readonly mail?: MailSettings | undefined;
+}) {
   const { t } = useTranslation();
   const styles = useStyles();
   const api = useMemo(
@@ -38,7 +47,7 @@ export function Portal({ session, apiBaseUrl }: { readonly session: Session; rea
 
   const showTabs = capabilities.activity || session.isAdmin;
   return (
-    <HandOffProvider api={api} loginName={session.loginName} mail={NO_MAIL_SETTINGS}>
+    <HandOffProvider api={api} loginName={session.loginName} mail={mail}>
       <header className={styles.page} style={{ paddingBottom: 0 }}>
         <div className={styles.header}>
           <Title1 as="h1" className={styles.title}>

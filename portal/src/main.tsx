@@ -46,7 +46,7 @@ async function start(container: HTMLElement) {
     );
     return;
   }
-  const page = (session: Session) => <Portal session={session} apiBaseUrl={config.apiBaseUrl} />;
+  const page = (session: Session) => <Portal session={session} apiBaseUrl={config.apiBaseUrl} mail={config.mail} />;
   let signIn;
   if (config.auth === "dev") {
     signIn = <DevSignIn>{page}</DevSignIn>;

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Node } from "web-tree-sitter";
 import { describe, expect, it } from "vitest";
+import { mailSettingNames } from "../../dev/mailSettings";
 import { localOnlySettingNames } from "../../shared/adapters/config";
 import {
   assignedValue,
@@ -157,7 +158,17 @@ async function settingEnvValues(): Promise<Map<string, Set<string>>> {
     .find((body) => body !== undefined && propertyAt(body, "name")?.text === "'appsettings'");
   const properties = propertyAt(appSettings, "properties");
   if (properties === undefined) throw new Error("infra/app/api.bicep declares no appsettings");
-  return new Map(objectProperties(properties).map(({ key, value }) => [key, envValuesOf(apiScope, value, files)]));
+  const reached = new Map(
+    objectProperties(properties).map(({ key, value }) => [key, envValuesOf(apiScope, value, files)]),
+  );
+  // The mail settings are the page's: main.bicep hands each out as an output of its name, which the web service's
+  // predeploy hook writes into the page's config.json (dev/writePortalConfig.ts), not into the function app.
+  const outputs = new Map(declarations(main.root, "output_declaration").map((o) => [declarationName(o), o]));
+  for (const setting of mailSettingNames) {
+    const value = outputs.get(setting) && assignedValue(outputs.get(setting)!);
+    if (value !== undefined) reached.set(setting, envValuesOf(mainScope, value, files));
+  }
+  return reached;
 }
 
 describe("README's settings", () => {

@@ -79,7 +79,13 @@ function Server({ title, server }: { readonly title: string; readonly server: Ma
  * The set-up as a plain list, each value with Copy: what the phone page shows until the set-up component
  * (`DeviceSetup`) takes its place.
  */
-export function HandOffSettings({ setup }: { readonly setup: DeviceSetupInput }) {
+export function HandOffSettings({
+  setup,
+  passwordTestId = "handoff-password",
+}: {
+  readonly setup: DeviceSetupInput;
+  readonly passwordTestId?: string;
+}) {
   const { t } = useTranslation("handoff");
   const styles = useStyles();
   const list = useListStyles();
@@ -101,7 +107,7 @@ export function HandOffSettings({ setup }: { readonly setup: DeviceSetupInput })
             label={t("settings.password")}
             value={setup.password}
             display={passwordGroups(setup.password).join(" ")}
-            testId="handoff-password"
+            testId={passwordTestId}
           />
         </dl>
       </section>

@@ -13,6 +13,7 @@ import { ApiError, type ApiClient } from "../api/client";
 import type { DeviceSetupInput } from "../setup/deviceSetupInput";
 import { HandoffCryptoError, openSetup, parseHandoffFragment } from "../setup/handoffCrypto";
 import { useStyles } from "../useStyles";
+import { DeviceSetup } from "./DeviceSetup";
 import { HandOffSettings } from "./HandOffSettings";
 
 /** What opening a hand-off link came to. */
@@ -99,6 +100,7 @@ export function HandoffPage({
             <MessageBarBody>{t("page.once")}</MessageBarBody>
           </MessageBar>
           <HandOffSettings setup={outcome.setup} />
+          <DeviceSetup setup={outcome.setup} settings={false} />
         </>
       ) : (
         <MessageBar intent={outcome.kind === "failed" ? "warning" : "error"} layout="multiline" role="alert">

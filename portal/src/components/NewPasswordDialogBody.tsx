@@ -11,6 +11,7 @@ import {
 import { useTranslation } from "react-i18next";
 import type { NewAppPassword } from "../api/client";
 import { useStyles } from "../useStyles";
+import { DeviceSetup } from "./DeviceSetup";
 import { HandOff } from "./HandOff";
 import { useDeviceSetup } from "./HandOffContext";
 import { PasswordOnce } from "./PasswordOnce";
@@ -41,6 +42,7 @@ export function NewPasswordDialogBody({
       <DialogTitle>{title}</DialogTitle>
       <DialogContent className={mergeClasses(styles.form, body.content)}>
         <PasswordOnce password={appPassword.password} name={appPassword.name} />
+        {setup === undefined ? null : <DeviceSetup setup={setup} />}
         <HandOff setup={setup} />
       </DialogContent>
       <DialogActions>

@@ -1,4 +1,4 @@
-import type { PROTOCOLS } from "../api/schemaLimits";
+import type { PROTOCOLS } from "../api/schemaLimits.js";
 
 /** How an app connects to one mail server. */
 export interface MailServer {
