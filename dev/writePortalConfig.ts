@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { mailSettingsFromEnv, type MailSettings } from "./mailSettings";
+import { mailSettingNames, mailSettingsFromEnv, type MailSettings } from "./mailSettings";
 
 /** The self-service page's run-time configuration, served next to it as `config.json`. */
 export interface PortalConfig {
@@ -34,7 +34,10 @@ export function portalConfigFromEnv(env: NodeJS.ProcessEnv): PortalConfig {
       : " Run `azd provision` first.";
     throw new Error(`The self-service page cannot be configured: ${missing.join(", ")} not set.${hint}`);
   }
-  const mail = mailSettingsFromEnv(env);
+  // main.bicep hands each mail setting out as PORTAL_<setting>; `npm run portal:config` by hand may give it as is.
+  const mail = mailSettingsFromEnv(
+    Object.fromEntries(mailSettingNames.map((name) => [name, env[`PORTAL_${name}`] ?? env[name]])),
+  );
   return {
     auth: "msal",
     clientId: read(portalConfigSources.clientId),

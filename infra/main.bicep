@@ -149,7 +149,7 @@ param loginNameMemorySeconds int = 300
 param storageSkuName string = 'Standard_LRS'
 
 // The tenant's mail settings: settings of the self-service page, not of the function app. They come back out as
-// outputs of the same names, which the web service's predeploy hook writes into the page's config.json
+// outputs named PORTAL_<setting>, which the web service's predeploy hook writes into the page's config.json
 // (dev/writePortalConfig.ts checks them).
 @description('IMAP server host name people\'s mail apps connect to, e.g. imap.contoso.com. Empty: no IMAP in the set-up step. (MAIL_IMAP_HOST)')
 param mailImapHost string = ''
@@ -384,16 +384,17 @@ output ENTRA_API_CLIENT_ID string = apiAppId
 output ENTRA_API_UNIQUE_NAME string = registerApplications ? apiUniqueName : ''
 output ENTRA_PORTAL_UNIQUE_NAME string = registerApplications ? portalUniqueName : ''
 
-// The tenant's mail settings, for the page's config.json (the predeploy hook reads them under these names).
-output MAIL_IMAP_HOST string = mailImapHost
-output MAIL_IMAP_PORT string = mailImapPort
-output MAIL_IMAP_SECURITY string = mailImapSecurity
-output MAIL_POP3_HOST string = mailPop3Host
-output MAIL_POP3_PORT string = mailPop3Port
-output MAIL_POP3_SECURITY string = mailPop3Security
-output MAIL_SMTP_HOST string = mailSmtpHost
-output MAIL_SMTP_PORT string = mailSmtpPort
-output MAIL_SMTP_SECURITY string = mailSmtpSecurity
-output MAIL_ACTIVESYNC_HOST string = mailActiveSyncHost
-output MAIL_DAV_URL string = mailDavUrl
-output MAIL_ACCOUNT_DESCRIPTION string = mailAccountDescription
+// The tenant's mail settings, for the page's config.json: the predeploy hook reads PORTAL_<setting> (an output is
+// never named after the azd environment value it reads, so a provision never feeds itself).
+output PORTAL_MAIL_IMAP_HOST string = mailImapHost
+output PORTAL_MAIL_IMAP_PORT string = mailImapPort
+output PORTAL_MAIL_IMAP_SECURITY string = mailImapSecurity
+output PORTAL_MAIL_POP3_HOST string = mailPop3Host
+output PORTAL_MAIL_POP3_PORT string = mailPop3Port
+output PORTAL_MAIL_POP3_SECURITY string = mailPop3Security
+output PORTAL_MAIL_SMTP_HOST string = mailSmtpHost
+output PORTAL_MAIL_SMTP_PORT string = mailSmtpPort
+output PORTAL_MAIL_SMTP_SECURITY string = mailSmtpSecurity
+output PORTAL_MAIL_ACTIVESYNC_HOST string = mailActiveSyncHost
+output PORTAL_MAIL_DAV_URL string = mailDavUrl
+output PORTAL_MAIL_ACCOUNT_DESCRIPTION string = mailAccountDescription

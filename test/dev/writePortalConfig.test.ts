@@ -43,6 +43,19 @@ describe("portalConfigFromEnv", () => {
   });
 });
 
+describe("portalConfigFromEnv's mail settings", () => {
+  it("come from main.bicep's PORTAL_<setting> outputs, checked, and are absent when none is set", () => {
+    expect(portalConfigFromEnv(outputs)).not.toHaveProperty("mail");
+    expect(
+      portalConfigFromEnv({ ...outputs, PORTAL_MAIL_IMAP_HOST: "imap.contoso.com", PORTAL_MAIL_IMAP_SECURITY: "" })
+        .mail,
+    ).toStrictEqual({ imap: { host: "imap.contoso.com", port: 993, security: "ssl" } });
+    expect(() => portalConfigFromEnv({ ...outputs, PORTAL_MAIL_SMTP_HOST: "smtp.contoso.com:587" })).toThrow(
+      /MAIL_SMTP_HOST must be a host name/,
+    );
+  });
+});
+
 describe("writePortalConfig", () => {
   let dist: string;
 

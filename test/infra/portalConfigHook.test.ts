@@ -18,13 +18,15 @@ function freshCloneAfterWebPackage(): string {
   const root = mkdtempSync(path.join(tmpdir(), "portal-config-hook-"));
   scratchDirs.push(root);
   cpSync(path.join(repoRoot, "infra", "hooks"), path.join(root, "infra", "hooks"), { recursive: true });
-  cpSync(path.join(repoRoot, "dev", "writePortalConfig.ts"), path.join(root, "dev", "writePortalConfig.ts"));
+  for (const file of ["writePortalConfig.ts", "mailSettings.ts"]) {
+    cpSync(path.join(repoRoot, "dev", file), path.join(root, "dev", file));
+  }
   mkdirSync(path.join(root, "portal", "node_modules"), { recursive: true });
-  // The TypeScript that the web service's restore installs in portal/ (portal/package.json devDependencies).
-  symlinkSync(
-    path.join(repoRoot, "portal", "node_modules", "typescript"),
-    path.join(root, "portal", "node_modules", "typescript"),
-  );
+  // The TypeScript that the web service's restore installs in portal/ (portal/package.json devDependencies), and
+  // zod, which checks the mail settings (a dependency of the page too).
+  for (const name of ["typescript", "zod"]) {
+    symlinkSync(path.join(repoRoot, "portal", "node_modules", name), path.join(root, "portal", "node_modules", name));
+  }
   mkdirSync(path.join(root, "portal", "dist"));
   return root;
 }

@@ -161,11 +161,12 @@ async function settingEnvValues(): Promise<Map<string, Set<string>>> {
   const reached = new Map(
     objectProperties(properties).map(({ key, value }) => [key, envValuesOf(apiScope, value, files)]),
   );
-  // The mail settings are the page's: main.bicep hands each out as an output of its name, which the web service's
+  // The mail settings are the page's: main.bicep hands each out as the output PORTAL_<setting>, which the web service's
   // predeploy hook writes into the page's config.json (dev/writePortalConfig.ts), not into the function app.
   const outputs = new Map(declarations(main.root, "output_declaration").map((o) => [declarationName(o), o]));
   for (const setting of mailSettingNames) {
-    const value = outputs.get(setting) && assignedValue(outputs.get(setting)!);
+    const output = outputs.get(`PORTAL_${setting}`);
+    const value = output && assignedValue(output);
     if (value !== undefined) reached.set(setting, envValuesOf(mainScope, value, files));
   }
   return reached;
