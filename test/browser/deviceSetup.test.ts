@@ -58,7 +58,7 @@ describe("device set-up on a Dutch phone", () => {
       shown.getByRole("button", { name: "Profiel downloaden", exact: true }).click(),
     ]);
     expect(download.suggestedFilename()).toBe("iPhone-van-Anna.mobileconfig");
-    const profile = plist.parse(await readFile((await download.path()), "utf8")) as Record<string, unknown>;
+    const profile = plist.parse(await readFile(await download.path(), "utf8")) as Record<string, unknown>;
     const [payload] = profile.PayloadContent as Record<string, unknown>[];
     expect(payload).toMatchObject({
       PayloadType: "com.apple.mail.managed",
