@@ -7,6 +7,7 @@ import { createTableAppPasswordStore } from "./adapters/tableAppPasswordStore";
 import { createTableHandoffStore } from "./adapters/tableHandoffStore";
 import { createHandoffService, type HandoffService } from "./domain/handoffs";
 import { createTokenValidator, type TokenValidator } from "./adapters/tokenValidator";
+import { createNoticeServices, type NoticeServices } from "./notices/noticeServices";
 
 /** Everything the functions need, wired once per process. */
 export interface Services {
@@ -14,6 +15,10 @@ export interface Services {
   /** One-time hand-offs of an encrypted device set-up to the person's phone. */
   readonly handoffs: HandoffService;
   readonly validateToken: TokenValidator;
+  /** Sends one notice from the queue (the `sendNotice` function). */
+  readonly deliverNotice: NoticeServices["deliverNotice"];
+  /** Remembers where and in which language to notify the caller. */
+  readonly rememberContact: NoticeServices["rememberContact"];
 }
 
 export interface ServiceOverrides {
@@ -51,6 +56,11 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
           credential: managedIdentityCredential(config.table.clientId),
         };
   const store = createTableAppPasswordStore(location, { timeoutMs: config.storageTimeoutMs });
+  const notices = createNoticeServices(config.notices, location, {
+    timeoutMs: config.storageTimeoutMs,
+    store,
+    credential: managedIdentityCredential(config.table.kind === "endpoint" ? config.table.clientId : undefined),
+  });
   const argon2 = createArgon2Hasher(config.argon2);
   const hasher = overrides.wrapHasher ? overrides.wrapHasher(argon2) : argon2;
   return {
@@ -63,6 +73,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
         console.warn(`Activity event "${event.event}" not recorded: ${error.name}: ${error.message}`),
       throttleKey: config.throttleKey,
       repeatLoginMemory: config.repeatLoginMemory,
+      ...(notices.notices && { notices: notices.notices }),
       ...(overrides.now && { now: overrides.now }),
     }),
     handoffs: createHandoffService({
@@ -71,6 +82,8 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       ...(overrides.now && { now: overrides.now }),
     }),
     validateToken: createTokenValidator(config.auth),
+    deliverNotice: notices.deliverNotice,
+    rememberContact: notices.rememberContact,
   };
 }
 

@@ -188,6 +188,13 @@ export function defineEndpoint<
       const authenticated = await authenticate(services, request);
       if (!authenticated.ok) return authenticated.response;
       caller = authenticated.value;
+      // The page's calls carry the browser's language: remembered for the person's notices, off the answer's path.
+      const language = request.headers.get("accept-language");
+      if (language !== null) {
+        services.rememberContact(caller, language).catch((error: unknown) => {
+          console.warn(`Notice contact not remembered: ${error instanceof Error ? error.message : "unknown error"}`);
+        });
+      }
     }
     let params: unknown;
     if (definition.params) {
