@@ -59,6 +59,9 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     port: options.port,
     ...(options.onLog && { onLog: options.onLog }),
     ...(options.portalDir !== undefined && { portalDir: options.portalDir }),
+    ...(config.notices.queueConnectionString !== undefined && {
+      queueConnectionString: config.notices.queueConnectionString,
+    }),
   });
   return { host, issuer, config, services, functionKey };
 }
