@@ -19,6 +19,8 @@ export interface Services {
   readonly deliverNotice: NoticeServices["deliverNotice"];
   /** Remembers where and in which language to notify the caller. */
   readonly rememberContact: NoticeServices["rememberContact"];
+  /** Queues the notices of app passwords expiring in seven days (the daily `noticeExpiring` timer). */
+  readonly noticeExpiring: NoticeServices["noticeExpiring"];
 }
 
 export interface ServiceOverrides {
@@ -84,6 +86,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
     validateToken: createTokenValidator(config.auth),
     deliverNotice: notices.deliverNotice,
     rememberContact: notices.rememberContact,
+    noticeExpiring: notices.noticeExpiring,
   };
 }
 

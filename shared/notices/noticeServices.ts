@@ -2,6 +2,7 @@ import type { TokenCredential } from "@azure/identity";
 import type { TableLocation, TableStoreOptions } from "../adapters/tableCalls";
 import type { AppPasswordStore } from "../domain/appPasswordStore";
 import type { Notices } from "../domain/notices";
+import { DAY_MS } from "../domain/domainContext";
 import type { Principal } from "../domain/principal";
 import { createAcsMailer } from "./acsMailer";
 import { noticeLanguageOf } from "./composeNotice";
@@ -19,6 +20,8 @@ export interface NoticeServices {
   readonly deliverNotice: NoticeDelivery;
   /** Remembers the caller's address (their `email` claim) and language (the page's `Accept-Language`). */
   readonly rememberContact: (caller: Principal, acceptLanguage: string | null) => Promise<void>;
+  /** Queues a notice for each app password expiring in 6–7 days, one per app password (its id is fixed). */
+  readonly noticeExpiring: (now: Date) => Promise<number>;
 }
 
 /** The queue's location from the configuration, if any. */
@@ -47,6 +50,7 @@ export function createNoticeServices(
   const location = noticeQueueLocation(config, options.credential);
   // What is remembered per process, so a person's calls write their contact once, not at every call.
   const remembered = new Map<string, string>();
+  const queue = location && createQueueNotices(createNoticeQueueClient(location), () => undefined);
   return {
     ...(location && {
       notices: createQueueNotices(createNoticeQueueClient(location), (notice, error) =>
@@ -59,6 +63,30 @@ export function createNoticeServices(
       ...(mailer && { mailer }),
       portalUrl: config.portalUrl,
     }),
+    async noticeExpiring(now) {
+      if (!queue) return 0;
+      const from = now.getTime() + 6 * DAY_MS;
+      const to = now.getTime() + 7 * DAY_MS;
+      let queued = 0;
+      for await (const page of options.store.scanAppPasswords()) {
+        for (const one of page) {
+          const expires = one.expiresAt?.getTime();
+          if (expires === undefined || expires <= from || expires > to) continue;
+          // Fixed by the app password and its expiry: a second run the same day queues a notice already sent.
+          const id = `expiring-${one.userId}-${one.id}-${expires}`;
+          await queue.enqueue({
+            id,
+            userId: one.userId,
+            kind: "expiring",
+            at: now.toISOString(),
+            name: one.name,
+            expiresAt: new Date(expires).toISOString(),
+          });
+          queued++;
+        }
+      }
+      return queued;
+    },
     async rememberContact(caller, acceptLanguage) {
       const contact = {
         language: noticeLanguageOf(acceptLanguage),

@@ -176,3 +176,19 @@ describe("delivery", () => {
     },
   );
 });
+
+describe("expiry", () => {
+  it("mails one notice seven days before an app password expires, however often the daily timer runs", async () => {
+    const created = await service.call("POST", "/api/users/me/app-passwords", {
+      token: alice.token,
+      body: { name: "Expiring", expiresInDays: 7 },
+    });
+    expect(created.status).toBe(201);
+    await drain();
+    sink.mails.length = 0;
+    await service.runTimer("noticeExpiring");
+    await service.runTimer("noticeExpiring");
+    await drain();
+    expect(sink.mails.map((mail) => mail.subject)).toEqual(['Je app-wachtwoord "Expiring" verloopt over 7 dagen']);
+  });
+});
