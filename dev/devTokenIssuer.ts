@@ -5,6 +5,8 @@ export interface DevTokenRequest {
   readonly upn: string;
   readonly oid?: string | undefined;
   readonly roles?: readonly string[] | undefined;
+  /** An `email` claim, as tenants that send it give one: where notices go. */
+  readonly email?: string | undefined;
 }
 
 export interface DevTokenIssuer {
@@ -50,6 +52,7 @@ export function createDevTokenIssuer(issuer: string, audience: string, scope: st
         preferred_username: request.upn,
         name: request.upn.split("@")[0],
         roles: [...(request.roles ?? [])],
+        ...(request.email !== undefined && { email: request.email }),
         scp: scope,
         ver: "2.0",
       })

@@ -1,9 +1,18 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import type { HttpFunctionOptions, InvocationContext, Timer, TimerFunctionOptions } from "@azure/functions";
+import type {
+  HttpFunctionOptions,
+  InvocationContext,
+  StorageQueueFunctionOptions,
+  Timer,
+  TimerFunctionOptions,
+} from "@azure/functions";
 import type { Endpoint } from "../shared/adapters/defineEndpoint";
+import type { QueueDefinition } from "../shared/adapters/defineQueue";
 import type { TimerDefinition } from "../shared/adapters/defineTimer";
 import type { ServicesProvider } from "../shared/services";
+import type { QueueClient } from "@azure/storage-queue";
+import { pollQueueOnce, type QueuePass } from "./queuePoller";
 
 /**
  * A function as the Functions host knows it: its name (the file's) and its `app.http` options — as the file
@@ -20,10 +29,17 @@ export interface HostedTimer {
   readonly options: TimerFunctionOptions;
 }
 
+/** A queue-triggered function: its name and its `app.storageQueue` options. */
+export interface HostedQueue {
+  readonly name: string;
+  readonly options: StorageQueueFunctionOptions;
+}
+
 /** The functions of a folder, by trigger, with the definitions they are served from. */
 export interface LoadedFunctions {
   readonly http: readonly (HostedFunction & { readonly definition: Endpoint })[];
   readonly timers: readonly (HostedTimer & { readonly definition: TimerDefinition })[];
+  readonly queues: readonly (HostedQueue & { readonly definition: QueueDefinition })[];
 }
 
 /** Which function serves a request, with its route values decoded; or why none does. */
@@ -39,6 +55,15 @@ export interface FunctionRegistry extends LoadedFunctions {
   match(method: string, route: string): RouteMatch;
   /** Runs the timer function named `name` (any case) now, as its schedule would; false if there is none. */
   runTimer(name: string, context: (functionName: string) => InvocationContext): Promise<boolean>;
+  /**
+   * One pass of the queue function named `name` over its queue (and its poison queue), as the host's trigger
+   * polls it; undefined if there is none. `connect` reaches a queue by name.
+   */
+  pollQueue(
+    name: string,
+    connect: (queueName: string) => QueueClient,
+    context: (functionName: string) => InvocationContext,
+  ): Promise<QueuePass | undefined>;
 }
 
 /**
@@ -67,8 +92,9 @@ async function loadModules(dir: string, files: string[]): Promise<LoadedFunction
       // import() (the .ts sources under vitest). import() of CommonJS would also start node's ESM loader.
       const full = path.join(dir, file);
       const module = (file.endsWith(".js") ? require(full) : await import(full)) as Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-require-imports
-      const options = module[`${name}Options`] as HttpFunctionOptions | TimerFunctionOptions | undefined;
-      const definition = module[name] as Endpoint | TimerDefinition | undefined;
+      const options = module[`${name}Options`] as
+        HttpFunctionOptions | TimerFunctionOptions | StorageQueueFunctionOptions | undefined;
+      const definition = module[name] as Endpoint | TimerDefinition | QueueDefinition | undefined;
       if (!options?.handler) throw new Error(`${file} does not export ${name}Options`);
       if (typeof definition?.serve !== "function") throw new Error(`${file} does not export its definition ${name}`);
       return { name, options, definition };
@@ -76,12 +102,15 @@ async function loadModules(dir: string, files: string[]): Promise<LoadedFunction
   );
   const http: LoadedFunctions["http"][number][] = [];
   const timers: LoadedFunctions["timers"][number][] = [];
+  const queues: LoadedFunctions["queues"][number][] = [];
   for (const { name, options, definition } of loaded) {
     if ("schedule" in options && "schedule" in definition) timers.push({ name, options, definition });
-    else if (!("schedule" in options) && !("schedule" in definition)) http.push({ name, options, definition });
-    else throw new Error(`${name}: its options and its definition are of different triggers`);
+    else if ("queueName" in options && "queueName" in definition) queues.push({ name, options, definition });
+    else if (!("schedule" in options) && !("queueName" in options) && "route" in definition) {
+      http.push({ name, options, definition });
+    } else throw new Error(`${name}: its options and its definition are of different triggers`);
   }
-  return { http, timers };
+  return { http, timers, queues };
 }
 
 interface CompiledRoute {
@@ -117,9 +146,11 @@ export function createFunctionRegistry(loaded: LoadedFunctions, services: Servic
   const functions: LoadedFunctions = {
     http: loaded.http.map((fn) => ({ ...fn, options: fn.definition.serve(services) })),
     timers: loaded.timers.map((fn) => ({ ...fn, options: fn.definition.serve(services) })),
+    queues: loaded.queues.map((fn) => ({ ...fn, options: fn.definition.serve(services) })),
   };
   const routes = functions.http.map(compileRoute);
   const timers = new Map(functions.timers.map((timer) => [timer.name.toLowerCase(), timer]));
+  const queues = new Map(functions.queues.map((fn) => [fn.name.toLowerCase(), fn]));
   return {
     ...functions,
     match(method, route) {
@@ -154,6 +185,12 @@ export function createFunctionRegistry(loaded: LoadedFunctions, services: Servic
       };
       await timer.options.handler(due, context(timer.name));
       return true;
+    },
+    async pollQueue(name, connect, context) {
+      const fn = queues.get(name.toLowerCase());
+      if (!fn) return undefined;
+      const { queueName } = fn.options;
+      return pollQueueOnce(connect(queueName), connect(`${queueName}-poison`), fn.options, () => context(fn.name));
     },
   };
 }

@@ -5,6 +5,7 @@ import type { Duplex } from "node:stream";
 import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
 import { z } from "zod";
 import { BASE_HEADERS, problemResponse, jsonResponse } from "../shared/adapters/problemResponse";
+import { QueueClient } from "@azure/storage-queue";
 import { createFunctionRegistry, type HostedFunction, type LoadedFunctions } from "./functionRegistry";
 import { hostProblem } from "./hostProblem";
 import type { ServicesProvider } from "../shared/services";
@@ -33,6 +34,10 @@ export interface LocalHostOptions {
   readonly headersTimeoutMs?: number;
   /** How long a client may take to send a whole request, body included (default 30 s); then the same. */
   readonly requestTimeoutMs?: number;
+  /** Azurite's queue service: its queue functions are polled there, as the host's queue trigger polls. */
+  readonly queueConnectionString?: string;
+  /** How often each queue is polled (default 1 s). */
+  readonly queuePollMs?: number;
 }
 
 export interface LocalHost {
@@ -265,11 +270,13 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   server.on("clientError", onClientError);
   server.listen(options.port, options.hostname ?? "127.0.0.1");
   await once(server, "listening");
+  const stopPolling = pollQueues(registry, options, invocationContext, log);
   return {
     url: `http://${options.hostname ?? "127.0.0.1"}:${options.port}`,
     timeouts: { headersMs: server.headersTimeout, requestMs: server.requestTimeout },
     close: () =>
       new Promise<void>((resolve) => {
+        stopPolling();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
@@ -373,4 +380,36 @@ function send(response: ServerResponse, answer: HttpResponseInit) {
   response.statusCode = answer.status ?? 200;
   headers.forEach((value, name) => response.setHeader(name, value));
   response.end(body);
+}
+
+/**
+ * Polls each queue function's queue every `queuePollMs`, one pass at a time, as the host's trigger does (same
+ * dequeue limit, same poison queue); nothing when no queue service is configured. Returns what stops it.
+ */
+function pollQueues(
+  registry: ReturnType<typeof createFunctionRegistry>,
+  options: LocalHostOptions,
+  context: (functionName: string) => InvocationContext,
+  log: (level: LogLevel, message: string) => void,
+): () => void {
+  const connection = options.queueConnectionString;
+  if (connection === undefined || registry.queues.length === 0) return () => undefined;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    Promise.all(
+      registry.queues.map((fn) =>
+        registry.pollQueue(fn.name, (queueName) => new QueueClient(connection, queueName), context),
+      ),
+    )
+      .catch((error: unknown) =>
+        log("warning", `Queue poll failed: ${error instanceof Error ? error.message : "unknown"}`),
+      )
+      .finally(() => {
+        busy = false;
+      });
+  }, options.queuePollMs ?? 1000);
+  timer.unref();
+  return () => clearInterval(timer);
 }

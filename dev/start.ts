@@ -4,6 +4,7 @@ import path from "node:path";
 import { ConfigError } from "../shared/adapters/config";
 import { freePort, startAzurite } from "./azurite";
 import { EXAMPLE_MAIL_ENV, mailSettingNames } from "./mailSettings";
+import { startAzuriteQueue } from "./azuriteQueue";
 import { DEFAULT_FUNCTION_KEY, startLocalService } from "./startLocalService";
 
 /**
@@ -23,6 +24,12 @@ async function main() {
   mkdirSync(location, { recursive: true });
   const wanted = portSetting(env, "AZURITE_TABLE_PORT", 10002);
   const azurite = await startAzurite({ location, port: (await isFree(wanted)) ? wanted : await freePort() });
+  const wantedQueue = portSetting(env, "AZURITE_QUEUE_PORT", 10001);
+  // The notices' queue: sendNotice mails from it when NOTICES_SMTP_URL is set.
+  const queues = await startAzuriteQueue({
+    location,
+    port: (await isFree(wantedQueue)) ? wantedQueue : await freePort(),
+  });
 
   let service;
   try {
@@ -34,6 +41,10 @@ async function main() {
       env: {
         ...env,
         APP_PASSWORDS_TABLE_CONNECTION_STRING: azurite.connectionString,
+        NOTICES_QUEUE_CONNECTION_STRING: queues.connectionString,
+        APP_PASSWORDS_PORTAL_URL: env.APP_PASSWORDS_PORTAL_URL?.trim()
+          ? env.APP_PASSWORDS_PORTAL_URL
+          : `http://localhost:${port}`,
         APP_PASSWORDS_THROTTLE_KEY: env.APP_PASSWORDS_THROTTLE_KEY?.trim()
           ? env.APP_PASSWORDS_THROTTLE_KEY
           : localThrottleKey(location),
@@ -42,7 +53,7 @@ async function main() {
       portalDir: path.join(root, "portal", "dist"),
     });
   } catch (error) {
-    await azurite.stop();
+    await Promise.all([azurite.stop(), queues.stop()]);
     throw error;
   }
   const { host } = service;
@@ -81,6 +92,8 @@ set-up step of a new app password shows them; set MAIL_IMAP_HOST and the others 
 
 5. The OpenAPI document of every endpoint: ${base}/api/openapi.json
 
+6. Notices by email: ${env.NOTICES_SMTP_URL?.trim() ? "sent through NOTICES_SMTP_URL" : "off; set NOTICES_SMTP_URL (e.g. smtp://127.0.0.1:1025) to send them"}.
+
 The README walks through every endpoint. Ctrl-C stops the service and Azurite.
 `);
 
@@ -90,7 +103,7 @@ The README walks through every endpoint. Ctrl-C stops the service and Azurite.
     stopping = true;
     console.log("Stopping...");
     await host.close();
-    await azurite.stop();
+    await Promise.all([azurite.stop(), queues.stop()]);
     process.exit(0);
   };
   process.on("SIGINT", () => void stop());

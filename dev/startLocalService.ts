@@ -61,6 +61,9 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     ...(options.onLog && { onLog: options.onLog }),
     ...(options.portalDir !== undefined && { portalDir: options.portalDir }),
     portalMail: mailSettingsFromEnv(options.env ?? {}),
+    ...(config.notices.queueConnectionString !== undefined && {
+      queueConnectionString: config.notices.queueConnectionString,
+    }),
   });
   return { host, issuer, config, services, functionKey };
 }

@@ -4,6 +4,7 @@ import { getServices } from "../shared/services";
 import { apiPath } from "../shared/adapters/problemResponse";
 import { createAppPasswordBody, userRoute } from "../shared/adapters/requestSchemas";
 import { issuedAppPassword, issuedBody } from "../shared/adapters/responseSchemas";
+import { pageAddressOf } from "../shared/notices/pageAddress";
 
 /**
  * `POST /api/users/{user}/app-passwords`: creates an app password, with the lifetime, protocols and address
@@ -29,8 +30,11 @@ export const createAppPassword = defineEndpoint(
       "CONTENTION",
     ],
   },
-  async ({ services, caller, target, params, body }) => {
-    const outcome = await services.appPasswords.create(caller, target, body);
+  async ({ services, request, caller, target, params, body }) => {
+    const outcome = await services.appPasswords.create(caller, target, {
+      ...body,
+      fromIp: pageAddressOf(request.headers),
+    });
     if (outcome.code !== "CREATED") return outcome;
     const { appPassword } = outcome;
     return {

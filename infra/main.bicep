@@ -139,6 +139,9 @@ param repeatLoginMemorySeconds int = 3600
 @description('How long verify remembers a login name\'s user id, in seconds (LOGIN_NAME_MEMORY_SECONDS). 0: off.')
 param loginNameMemorySeconds int = 300
 
+@description('Notices\' own sender domain (NOTICES_CUSTOM_DOMAIN), verified in the Email service; empty: an Azure-managed domain.')
+param noticesCustomDomain string = ''
+
 @allowed([
   'Standard_LRS'
   'Standard_ZRS'
@@ -320,6 +323,18 @@ module entra 'app/entra.bicep' = if (registerApplications) {
   }
 }
 
+module notices 'app/notices.bicep' = {
+  name: 'notices'
+  scope: rg
+  params: {
+    tags: tags
+    communicationName: 'acs-app-passwords-${resourceToken}'
+    emailServiceName: 'ecs-app-passwords-${resourceToken}'
+    customDomain: noticesCustomDomain
+    principalId: identity.outputs.principalId
+  }
+}
+
 module api 'app/api.bicep' = {
   name: 'api'
   scope: rg
@@ -361,6 +376,9 @@ module api 'app/api.bicep' = {
     repeatLoginMemoryEntries: repeatLoginMemoryEntries
     repeatLoginMemorySeconds: repeatLoginMemorySeconds
     loginNameMemorySeconds: loginNameMemorySeconds
+    noticesEmailEndpoint: notices.outputs.endpoint
+    noticesFrom: notices.outputs.from
+    portalUrl: web.outputs.origin
   }
 }
 

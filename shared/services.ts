@@ -9,6 +9,7 @@ import { createHandoffService, type HandoffService } from "./domain/handoffs";
 import { createTokenValidator, type TokenValidator } from "./adapters/tokenValidator";
 import { createTablePolicyStore } from "./adapters/tablePolicyStore";
 import { createPolicyService, createPolicySource, type PolicyService } from "./domain/policy";
+import { createNoticeServices, type NoticeServices } from "./notices/noticeServices";
 
 /** Everything the functions need, wired once per process. */
 export interface Services {
@@ -18,6 +19,12 @@ export interface Services {
   /** The tenant policy administrators change at run time; every rule of `appPasswords` decides by it. */
   readonly policy: PolicyService;
   readonly validateToken: TokenValidator;
+  /** Sends one notice from the queue (the `sendNotice` function). */
+  readonly deliverNotice: NoticeServices["deliverNotice"];
+  /** Remembers where and in which language to notify the caller. */
+  readonly rememberContact: NoticeServices["rememberContact"];
+  /** Queues the notices of app passwords expiring in seven days (the daily `noticeExpiring` timer). */
+  readonly noticeExpiring: NoticeServices["noticeExpiring"];
 }
 
 export interface ServiceOverrides {
@@ -55,6 +62,11 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
           credential: managedIdentityCredential(config.table.clientId),
         };
   const store = createTableAppPasswordStore(location, { timeoutMs: config.storageTimeoutMs });
+  const notices = createNoticeServices(config.notices, location, {
+    timeoutMs: config.storageTimeoutMs,
+    store,
+    credential: managedIdentityCredential(config.table.kind === "endpoint" ? config.table.clientId : undefined),
+  });
   const argon2 = createArgon2Hasher(config.argon2);
   const hasher = overrides.wrapHasher ? overrides.wrapHasher(argon2) : argon2;
   const policyStore = createTablePolicyStore(location, { timeoutMs: config.storageTimeoutMs });
@@ -76,6 +88,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
         console.warn(`Activity event "${event.event}" not recorded: ${error.name}: ${error.message}`),
       throttleKey: config.throttleKey,
       repeatLoginMemory: config.repeatLoginMemory,
+      ...(notices.notices && { notices: notices.notices }),
       ...(overrides.now && { now: overrides.now }),
     }),
     handoffs: createHandoffService({
@@ -89,6 +102,9 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
       ...(overrides.now && { now: overrides.now }),
     }),
     validateToken: createTokenValidator(config.auth),
+    deliverNotice: notices.deliverNotice,
+    rememberContact: notices.rememberContact,
+    noticeExpiring: notices.noticeExpiring,
   };
 }
 

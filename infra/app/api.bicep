@@ -131,6 +131,15 @@ param repeatLoginMemorySeconds int = 3600
 @description('How long verify remembers a login name\'s user id, in seconds. 0: off.')
 param loginNameMemorySeconds int = 300
 
+@description('Communication Services endpoint notices are sent through.')
+param noticesEmailEndpoint string
+
+@description('Sender address of notices.')
+param noticesFrom string
+
+@description('The page\'s address, which each notice links to.')
+param portalUrl string
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
 }
@@ -242,6 +251,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       REPEAT_LOGIN_MEMORY_ENTRIES: string(repeatLoginMemoryEntries)
       REPEAT_LOGIN_MEMORY_SECONDS: string(repeatLoginMemorySeconds)
       LOGIN_NAME_MEMORY_SECONDS: string(loginNameMemorySeconds)
+      // Notices: the queue on the host's storage account, sent through Communication Services.
+      NOTICES_QUEUE_ENDPOINT: storage.properties.primaryEndpoints.queue
+      NOTICES_EMAIL_ENDPOINT: noticesEmailEndpoint
+      NOTICES_FROM: noticesFrom
+      APP_PASSWORDS_PORTAL_URL: portalUrl
     }
   }
 

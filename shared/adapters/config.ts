@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { NoticeConfig } from "../notices/noticeConfig";
 import type { AppPasswordPolicy } from "../domain/appPasswordService";
 import type { RepeatLoginMemorySettings } from "../domain/repeatLoginMemory";
 
@@ -102,6 +103,18 @@ export const configSchema = z
     REPEAT_LOGIN_MEMORY_SECONDS: positiveInteger(0, 86_400).default(3600),
     /** How long a login name's user id is remembered, in seconds: how long a re-pointed name may still resolve to its former holder. */
     LOGIN_NAME_MEMORY_SECONDS: positiveInteger(0, 3600).default(300),
+    /** Queue service endpoint of the notices' queue in Azure, e.g. `https://<account>.queue.core.windows.net`. */
+    NOTICES_QUEUE_ENDPOINT: secureUrl.optional(),
+    /** Connection string of the notices' queue, for Azurite only. */
+    NOTICES_QUEUE_CONNECTION_STRING: z.string().min(1).optional(),
+    /** SMTP server notices are sent through, e.g. `smtp://127.0.0.1:1025` (outside Azure). */
+    NOTICES_SMTP_URL: z.url().optional(),
+    /** Azure Communication Services endpoint notices are sent through, with the managed identity. */
+    NOTICES_EMAIL_ENDPOINT: secureUrl.optional(),
+    /** The notices' sender address (with Communication Services: one of its domain's sender addresses). */
+    NOTICES_FROM: z.string().min(3).default("app-passwords@localhost"),
+    /** The page's address, which each notice links to. */
+    APP_PASSWORDS_PORTAL_URL: z.url().default("http://localhost:7071"),
   })
   .refine(
     (env) =>
@@ -119,7 +132,11 @@ export type Env = z.infer<typeof configSchema>;
 export const settingNames: readonly string[] = Object.keys(configSchema.shape);
 
 /** Settings that only make sense outside Azure, so the Bicep templates leave them out. */
-export const localOnlySettingNames: readonly string[] = ["APP_PASSWORDS_TABLE_CONNECTION_STRING"];
+export const localOnlySettingNames: readonly string[] = [
+  "APP_PASSWORDS_TABLE_CONNECTION_STRING",
+  "NOTICES_QUEUE_CONNECTION_STRING",
+  "NOTICES_SMTP_URL",
+];
 
 export interface Config {
   readonly table:
@@ -138,6 +155,7 @@ export interface Config {
   readonly argon2: { readonly memoryKib: number; readonly timeCost: number; readonly parallelism: number };
   readonly storageTimeoutMs: number;
   readonly repeatLoginMemory: RepeatLoginMemorySettings;
+  readonly notices: NoticeConfig;
 }
 
 /** Thrown at start when a setting is missing or malformed; the message names every bad setting. */
@@ -201,6 +219,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       entries: e.REPEAT_LOGIN_MEMORY_ENTRIES,
       lifetimeMs: e.REPEAT_LOGIN_MEMORY_SECONDS * 1000,
       loginNameLifetimeMs: e.LOGIN_NAME_MEMORY_SECONDS * 1000,
+    },
+    notices: {
+      ...(e.NOTICES_QUEUE_ENDPOINT !== undefined && { queueEndpoint: e.NOTICES_QUEUE_ENDPOINT }),
+      ...(e.NOTICES_QUEUE_CONNECTION_STRING !== undefined && {
+        queueConnectionString: e.NOTICES_QUEUE_CONNECTION_STRING,
+      }),
+      ...(e.NOTICES_SMTP_URL !== undefined && { smtpUrl: e.NOTICES_SMTP_URL }),
+      ...(e.NOTICES_EMAIL_ENDPOINT !== undefined && { emailEndpoint: e.NOTICES_EMAIL_ENDPOINT }),
+      from: e.NOTICES_FROM,
+      portalUrl: e.APP_PASSWORDS_PORTAL_URL,
     },
   };
 }

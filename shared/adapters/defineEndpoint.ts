@@ -217,7 +217,17 @@ export function defineEndpoint<
       target = resolved.value;
     }
     const input = { request, context, services, params, query, body, caller, target };
-    return toResponse(await handle(input as EndpointInput<P, Q, B, C>));
+    const response = toResponse(await handle(input as EndpointInput<P, Q, B, C>));
+    // The page's calls carry the browser's language: remembered for the person's notices, from a request that
+    // acted on their own app passwords and succeeded (a refused one changes nothing). Once per person and
+    // process; a failure costs the notice's language, never the answer.
+    const language = request.headers.get("accept-language");
+    if (caller !== undefined && target === caller.userId && language !== null && (response.status ?? 200) < 300) {
+      await services.rememberContact(caller, language).catch((error: unknown) => {
+        console.warn(`Notice contact not remembered: ${error instanceof Error ? error.message : "unknown error"}`);
+      });
+    }
+    return response;
   }
 
   const endpoint: Endpoint = {

@@ -29,6 +29,8 @@ const claims = z.object({
   roles: z.array(z.string()).optional(),
   scp: z.string().optional(),
   idtyp: z.string().optional(),
+  // Optional in a token; a malformed one is ignored rather than refusing the caller.
+  email: z.email().max(256).optional().catch(undefined),
 });
 
 const unauthenticated = (detail: string): TokenOutcome => ({ code: "UNAUTHENTICATED", detail });
@@ -75,7 +77,7 @@ export function createTokenValidator(options: TokenValidatorOptions, keys?: JWTV
     }
     const parsed = claims.safeParse(payload);
     if (!parsed.success) return unauthenticated("The access token lacks a valid oid claim.");
-    const { oid, preferred_username, upn, roles, scp, idtyp } = parsed.data;
+    const { oid, preferred_username, upn, roles, scp, idtyp, email } = parsed.data;
     // `upn` is the name the tenant assigned; `preferred_username` is mutable and only stands in without it.
     const loginName = upn ?? preferred_username;
     if (idtyp === "app" || loginName === undefined) {
@@ -95,6 +97,7 @@ export function createTokenValidator(options: TokenValidatorOptions, keys?: JWTV
         userId: oid.toLowerCase(),
         loginName: loginName.toLowerCase(),
         isAdmin: roles?.includes(ADMIN_ROLE) ?? false,
+        ...(email !== undefined && { email: email.toLowerCase() }),
       },
     };
   };

@@ -20,6 +20,8 @@ export interface AppPasswordRequest {
   readonly expiresInDays?: number | undefined;
   readonly protocols?: readonly Protocol[] | undefined;
   readonly allowedIps?: readonly string[] | undefined;
+  /** The address the page was used from, for the activity event and the person's notice. */
+  readonly fromIp?: string | undefined;
 }
 
 /** A freshly made app password, with the plaintext: returned once, by create or the first registration. */
@@ -68,12 +70,13 @@ export const issued = (record: NewAppPassword, password: string, now: Date): Iss
   password,
 });
 
-export const createdEvent = (record: NewAppPassword): ActivityEvent => ({
+export const createdEvent = (record: NewAppPassword, ip?: string): ActivityEvent => ({
   at: record.createdAt,
   event: "created",
   appPasswordId: record.id,
   name: record.name,
   by: "user",
+  ...(ip !== undefined && { ip }),
 });
 
 export const deletedEvent = (

@@ -1,6 +1,7 @@
 import type { ActivityEvent } from "./activity";
 import { StorageUnavailableError, type AppPasswordStore } from "./appPasswordStore";
 import { systemClock, type Clock } from "./clock";
+import type { Notices } from "./notices";
 import type { Refusal } from "./outcomes";
 import type { PasswordHasher } from "./passwordHasher";
 import type { Principal } from "./principal";
@@ -40,6 +41,8 @@ export interface DomainContextOptions {
    * the change stands, and the caller gets its answer.
    */
   readonly onActivityLost?: (event: ActivityEvent, error: Error) => void;
+  /** Told of each event after it is recorded (or lost), to notify the person; never fails the change. */
+  readonly notices?: Notices;
 }
 
 /** The context the rooms share, from the service's options. */
@@ -57,6 +60,7 @@ export function createDomainContext(options: DomainContextOptions): DomainContex
         if (!(error instanceof StorageUnavailableError)) throw error;
         options.onActivityLost?.(event, error);
       }
+      await options.notices?.emit(owner, event);
     },
   };
 }

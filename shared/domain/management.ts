@@ -93,7 +93,7 @@ export function createManagement(context: DomainContext, loginNames: LoginNames)
             if (loginName !== undefined && user.loginName !== "") {
               await store.deleteLoginName(user.loginName, actor.userId);
             }
-            await recordActivity(actor.userId, createdEvent(fresh.record));
+            await recordActivity(actor.userId, createdEvent(fresh.record, request.fromIp));
             return { code: "CREATED", appPassword: issued(fresh.record, fresh.password, now()) };
           case "taken":
             // Another of this user's app passwords has the same 32-bit id: draw again (about 1 in 10^8).

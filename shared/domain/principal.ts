@@ -6,6 +6,8 @@ export interface Principal {
   readonly loginName: string;
   /** Carries the app role `AppPasswords.Admin`. */
   readonly isAdmin: boolean;
+  /** The token's `email` claim, when it carries one: where notices go instead of the login name. */
+  readonly email?: string;
 }
 
 export const ADMIN_ROLE = "AppPasswords.Admin";

@@ -144,7 +144,7 @@ describe("the local host: clients too slow to send their request", () => {
 
   beforeAll(async () => {
     host = await startLocalHost({
-      functions: { http: [], timers: [] },
+      functions: { http: [], timers: [], queues: [] },
       services: NO_SERVICES,
       functionKey: "slow-clients-key",
       issuer: createDevTokenIssuer("http://localhost/slow", "api://slow"),
@@ -169,7 +169,7 @@ describe("the local host: clients too slow to send their request", () => {
   it("refuses a headers timeout longer than the request timeout", async () => {
     await expect(
       startLocalHost({
-        functions: { http: [], timers: [] },
+        functions: { http: [], timers: [], queues: [] },
         services: NO_SERVICES,
         functionKey: "k",
         issuer: createDevTokenIssuer("http://localhost/slow", "api://slow"),

@@ -23,13 +23,14 @@ describe("every file of functions/", () => {
       const name = path.basename(file, ".ts");
       const http = vi.spyOn(app, "http").mockImplementation(() => undefined);
       const timer = vi.spyOn(app, "timer").mockImplementation(() => undefined);
+      const queue = vi.spyOn(app, "storageQueue").mockImplementation(() => undefined);
       // A fresh copy of the module, so its registration runs again under the spies.
       vi.resetModules();
       const module = (await import(path.join(FUNCTIONS_DIR, file))) as Record<string, unknown>;
-      const registered = [...http.mock.calls, ...timer.mock.calls];
+      const registered = [...http.mock.calls, ...timer.mock.calls, ...queue.mock.calls];
       expect(registered.map(([registeredName]) => registeredName)).toEqual([name]);
       expect(registered[0]?.[1]).toBe(module[`${name}Options`]);
-      // …served from its one definition (defineEndpoint or defineTimer), which the local host and tests serve too.
+      // …served from its one definition (defineEndpoint, defineTimer or defineQueue), which the local host and tests serve too.
       const definition = module[name] as { name?: unknown; serve?: unknown } | undefined;
       expect(definition?.name).toBe(name);
       expect(typeof definition?.serve).toBe("function");

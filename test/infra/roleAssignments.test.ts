@@ -36,6 +36,17 @@ describe("the role assignment checker", () => {
       "snippet.bicep:7:1: name must be guid(scope.id, principalId, roleDefinitionId), is guid(resourceGroup().id, reader)",
     ]);
   });
+
+  it("give the app's identity Contributor on its Communication Services only, to send notices", async () => {
+    const notices = await loadBicepFile("infra/app/notices.bicep");
+    expect(
+      roleAssignments(notices.name, notices.root).map(({ scope, principalId, role: id }) => ({
+        scope,
+        principalId,
+        id,
+      })),
+    ).toEqual([{ scope: "communication", principalId: "principalId", id: role("Contributor") }]);
+  });
 });
 
 describe("role assignments in infra/", () => {
@@ -63,9 +74,24 @@ describe("role assignments in infra/", () => {
         .filter((assignment) => assignment.principalId === principal)
         .map((assignment) => assignment.role)
         .sort();
-    expect(rolesOf("identityPrincipalId")).toEqual(Object.keys(documentedRoles).sort());
+    expect(rolesOf("identityPrincipalId")).toEqual(
+      Object.keys(documentedRoles)
+        .filter((id) => id !== role("Contributor"))
+        .sort(),
+    );
     expect(rolesOf("deployerPrincipalId")).toEqual(
       [role("Storage Table Data Contributor"), role("Storage Blob Data Owner")].sort(),
     );
+  });
+
+  it("give the app's identity Contributor on its Communication Services only, to send notices", async () => {
+    const notices = await loadBicepFile("infra/app/notices.bicep");
+    expect(
+      roleAssignments(notices.name, notices.root).map(({ scope, principalId, role: id }) => ({
+        scope,
+        principalId,
+        id,
+      })),
+    ).toEqual([{ scope: "communication", principalId: "principalId", id: role("Contributor") }]);
   });
 });

@@ -17,6 +17,7 @@ export const documentedRoles: Readonly<Record<string, string>> = {
   "974c5e8b-45b9-4653-ba55-5f855dd0fb88": "Storage Queue Data Contributor",
   "3913510d-42f4-4e42-8a64-420c390055eb": "Monitoring Metrics Publisher",
   "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User",
+  "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
 };
 
 /**

@@ -27,6 +27,10 @@ import { loadBicepFile, loadBicepFiles, repoRoot, type BicepFile } from "./parse
 const setByTheDeployment: Readonly<Record<string, string>> = {
   APP_PASSWORDS_TABLE_ENDPOINT: "the endpoint of the storage account the deployment creates",
   AZURE_CLIENT_ID: "the client id of the managed identity the deployment creates",
+  NOTICES_QUEUE_ENDPOINT: "the queue endpoint of the storage account the deployment creates",
+  NOTICES_EMAIL_ENDPOINT: "the endpoint of the Communication Services the deployment creates",
+  NOTICES_FROM: "the sender address of the Email domain the deployment creates",
+  APP_PASSWORDS_PORTAL_URL: "the origin of the Static Web App the deployment creates",
 };
 
 interface SettingsRow {

@@ -103,6 +103,7 @@ const ROUTES: readonly Route[] = [
   { fn: "cleanUpAppPasswords", auth: "functionKey", method: "POST", path: "/admin/functions/cleanUpAppPasswords", body: { input: "" }, allowed: OK(202) },
   { fn: "forgetQuietThrottles", auth: "functionKey", method: "POST", path: "/admin/functions/forgetQuietThrottles", body: { input: "" }, allowed: OK(202) },
   { fn: "cleanUpHandoffs", auth: "functionKey", method: "POST", path: "/admin/functions/cleanUpHandoffs", body: { input: "" }, allowed: OK(202) },
+  { fn: "noticeExpiring", auth: "functionKey", method: "POST", path: "/admin/functions/noticeExpiring", body: { input: "" }, allowed: OK(202) },
 ];
 
 /** What a caller presents: request headers, and a query string. */

@@ -4,7 +4,9 @@ import path from "node:path";
 import { HttpRequest, InvocationContext, type HttpResponseInit, type LogLevel } from "@azure/functions";
 import { createLocalJWKSet } from "jose";
 import { inject } from "vitest";
+import { QueueClient } from "@azure/storage-queue";
 import { createFunctionRegistry, loadFunctions } from "../../dev/functionRegistry";
+import type { QueuePass } from "../../dev/queuePoller";
 import { DEV_AUDIENCE } from "../../dev/startLocalService";
 import { createDevTokenIssuer, type DevTokenIssuer } from "../../dev/devTokenIssuer";
 import { loadConfig } from "../../shared/adapters/config";
@@ -28,6 +30,8 @@ export interface FunctionHarness extends ServiceClient {
   readonly logs: { level: LogLevel; message: string }[];
   /** Runs a timer function now, as its schedule would. */
   runTimer(name: string): Promise<void>;
+  /** One pass of a queue function over its queue, as the host's trigger polls it (needs a queue setting). */
+  pollQueue(name: string): Promise<QueuePass>;
   /** Nothing to stop: kept so a test reads the same with either harness. */
   close(): Promise<void>;
 }
@@ -115,6 +119,14 @@ export async function startFunctionHarness(options: FunctionHarnessOptions = {})
     return resultOf(await fn.options.handler(request, contextFor(fn.name)));
   }
 
+  async function pollQueue(name: string): Promise<QueuePass> {
+    const connection = config.notices.queueConnectionString;
+    if (connection === undefined) throw new Error("No queue configured: set NOTICES_QUEUE_CONNECTION_STRING");
+    const pass = await registry.pollQueue(name, (queueName) => new QueueClient(connection, queueName), contextFor);
+    if (!pass) throw new Error(`No queue function named ${name}`);
+    return pass;
+  }
+
   async function runTimer(name: string): Promise<void> {
     if (!(await registry.runTimer(name, contextFor))) throw new Error(`No timer function named ${name}`);
   }
@@ -128,6 +140,7 @@ export async function startFunctionHarness(options: FunctionHarnessOptions = {})
     token: (request) => issuer.issue(request),
     call,
     runTimer,
+    pollQueue,
     verify: (user, password, extra = {}) =>
       call("POST", "/api/verify", {
         body: { user, password, clientIp: DEFAULT_CLIENT_IP, ...extra },

@@ -64,6 +64,10 @@ describe("loadConfig", () => {
         REPEAT_LOGIN_MEMORY_SECONDS: "600",
         LOGIN_NAME_MEMORY_SECONDS: "30",
         APP_PASSWORDS_POLICY_REFRESH_SECONDS: "5",
+        NOTICES_QUEUE_ENDPOINT: "https://contoso.queue.core.windows.net",
+        NOTICES_EMAIL_ENDPOINT: "https://contoso-mail.communication.azure.com",
+        NOTICES_FROM: "DoNotReply@mail.contoso.com",
+        APP_PASSWORDS_PORTAL_URL: "https://passwords.contoso.com",
       });
       expect(config).toEqual({
         table: {
@@ -84,6 +88,12 @@ describe("loadConfig", () => {
         argon2: { memoryKib: 65536, timeCost: 3, parallelism: 4 },
         storageTimeoutMs: 5000,
         repeatLoginMemory: { entries: 0, lifetimeMs: 600_000, loginNameLifetimeMs: 30_000 },
+        notices: {
+          queueEndpoint: "https://contoso.queue.core.windows.net",
+          emailEndpoint: "https://contoso-mail.communication.azure.com",
+          from: "DoNotReply@mail.contoso.com",
+          portalUrl: "https://passwords.contoso.com",
+        },
       });
     });
 

@@ -1,0 +1,27 @@
+import type { EmailClient } from "@azure/communication-email";
+import type { TokenCredential } from "@azure/identity";
+import type { Mailer } from "./mailer";
+
+/**
+ * A mailer over Azure Communication Services Email (`endpoint` of the Communication Services resource), with
+ * the app's managed identity. Loaded on first use: a process on SMTP never needs the SDK.
+ */
+export function createAcsMailer(endpoint: string, from: string, credential: TokenCredential): Mailer {
+  let client: Promise<EmailClient> | undefined;
+  return {
+    async send(mail) {
+      client ??= import("@azure/communication-email").then(
+        (module) => new module.EmailClient(endpoint, credential) as unknown as EmailClient,
+      );
+      const poller = await (
+        await client
+      ).beginSend({
+        senderAddress: from,
+        recipients: { to: [{ address: mail.to }] },
+        content: { subject: mail.subject, plainText: mail.text },
+      });
+      const result = await poller.pollUntilDone();
+      if (result.status !== "Succeeded") throw new Error(`Email not sent: ${result.status}`);
+    },
+  };
+}

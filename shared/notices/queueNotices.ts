@@ -1,0 +1,58 @@
+import { randomUUID } from "node:crypto";
+import { QueueClient } from "@azure/storage-queue";
+import type { TokenCredential } from "@azure/identity";
+import type { Notices } from "../domain/notices";
+import { noticeOf, type Notice } from "./notice";
+
+/** Where the notices' queue is: a connection string (Azurite) or the queue service's endpoint and credential. */
+export type QueueLocation =
+  | { readonly connectionString: string; readonly queueName: string }
+  | { readonly endpoint: string; readonly queueName: string; readonly credential: TokenCredential };
+
+/** The queue's client, as both the sender of notices and the local host's poller reach it. */
+export function createNoticeQueueClient(location: QueueLocation): QueueClient {
+  const retryOptions = { maxTries: 2, tryTimeoutInMs: 2000, retryDelayInMs: 50, maxRetryDelayInMs: 200 };
+  return "connectionString" in location
+    ? new QueueClient(location.connectionString, location.queueName, { retryOptions })
+    : new QueueClient(`${location.endpoint.replace(/\/+$/, "")}/${location.queueName}`, location.credential, {
+        retryOptions,
+      });
+}
+
+/** A notice as the Functions host's queue trigger reads a message: JSON, base64 (its default encoding). */
+export const encodeNotice = (notice: Notice) => Buffer.from(JSON.stringify(notice)).toString("base64");
+
+/** Puts notices on the queue; what a failure to do so becomes. */
+export interface NoticeQueue extends Notices {
+  /** Puts one notice on the queue; throws if the queue cannot be reached. */
+  enqueue(notice: Notice): Promise<void>;
+}
+
+/**
+ * The domain's `Notices` over an Azure Storage queue: each event that tells the person something becomes one
+ * message, keyed by a fresh id. A queue that cannot be reached loses the notice, never the change: `onLost`
+ * is told (it logs the kind and the error, never a secret — a notice holds none).
+ */
+export function createQueueNotices(queue: QueueClient, onLost: (notice: Notice, error: Error) => void): NoticeQueue {
+  let ready: Promise<unknown> | undefined;
+  const enqueue = async (notice: Notice) => {
+    ready ??= queue.createIfNotExists().catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    });
+    await ready;
+    await queue.sendMessage(encodeNotice(notice));
+  };
+  return {
+    enqueue,
+    async emit(owner, event) {
+      const notice = noticeOf(randomUUID(), owner, event);
+      if (!notice) return;
+      try {
+        await enqueue(notice);
+      } catch (error) {
+        onLost(notice, error instanceof Error ? error : new Error(String(error)));
+      }
+    },
+  };
+}
