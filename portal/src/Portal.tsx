@@ -35,7 +35,8 @@ export function Portal({
     [apiBaseUrl, session],
   );
   const [capabilities, setCapabilities] = useState<Capabilities>(BASIC_CAPABILITIES);
-  const [view, setView] = useState<View>("mine");
+  // Notices by email link to `/#activity`: the page opens on the person's activity.
+  const [view, setView] = useState<View>(window.location.hash === "#activity" ? "activity" : "mine");
 
   useEffect(() => {
     let current = true;

@@ -94,7 +94,7 @@ describe("notices by email", () => {
     expect(verified.json.valid).toBe(true);
     await drain();
     expect(sink.mails.map((mail) => mail.subject)).toEqual([
-      'Je app-wachtwoord "Phone" is gebruikt vanaf een nieuw adres',
+      'Uw app-wachtwoord "Phone" is gebruikt vanaf een nieuw adres',
     ]);
     expect(sink.mails[0]?.text).toContain("198.51.100.77 (IMAP)");
     expect(sink.mails[0]?.text).not.toContain(created.json.password as string);
@@ -118,7 +118,7 @@ describe("notices by email", () => {
     const byHer = await service.call("DELETE", `/api/users/me/app-passwords/${own.json.id}`, { token: alice.token });
     expect(byHer.status).toBe(204);
     await drain();
-    expect(sink.mails.map((mail) => mail.subject)).toEqual(['Je app-wachtwoord "Old laptop" is verwijderd']);
+    expect(sink.mails.map((mail) => mail.subject)).toEqual(['Uw app-wachtwoord "Old laptop" is verwijderd']);
     expect(sink.mails[0]?.text).toContain("Een beheerder");
   });
 
@@ -189,6 +189,6 @@ describe("expiry", () => {
     await service.runTimer("noticeExpiring");
     await service.runTimer("noticeExpiring");
     await drain();
-    expect(sink.mails.map((mail) => mail.subject)).toEqual(['Je app-wachtwoord "Expiring" verloopt over 7 dagen']);
+    expect(sink.mails.map((mail) => mail.subject)).toEqual(['Uw app-wachtwoord "Expiring" verloopt over 7 dagen']);
   });
 });
