@@ -132,7 +132,7 @@ describe("the self-service page: all app passwords of the organization", () => {
     await confirm.getByRole("button", { name: "Yes" }).click();
     await confirm.waitFor({ state: "detached" });
     await page.getByText("1 app password shown").waitFor();
-    expect(await rowOf("Old laptop").count()).toBe(1);
+    await expect.poll(() => rowOf("Old laptop").count()).toBe(1);
 
     const adminToken = await portal.service.token({ upn: admin, roles: ADMIN_ROLES });
     const left = await portal.service.call("GET", "/api/app-passwords?unusedForDays=30", { token: adminToken });
