@@ -305,6 +305,7 @@ export function createTableAppPasswordStore(location: TableLocation, options: Ta
     async addActivity(owner, event) {
       const entity = activityEntity(owner, activityRow(event.at, randomBytes(4).toString("hex")), event);
       await call((abortSignal) => client.createEntity(entity, { abortSignal }));
+      return entity.rowKey;
     },
 
     async listActivity(userId, limit, continuation) {

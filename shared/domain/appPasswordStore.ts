@@ -138,8 +138,11 @@ export interface AppPasswordStore extends InventoryStore {
    * `quietSince`; how many. A row written again meanwhile is kept. Scans the table a page at a time.
    */
   forgetQuietThrottles(quietSince: Date): Promise<number>;
-  /** Appends an event to the activity log of `owner` (a user id, or the key of an unknown login name). */
-  addActivity(owner: string, event: ActivityEvent): Promise<void>;
+  /**
+   * Appends an event to the activity log of `owner` (a user id, or the key of an unknown login name); the
+   * event's id, unique within the owner's log.
+   */
+  addActivity(owner: string, event: ActivityEvent): Promise<string>;
   /** The activity of `userId`, newest first, `limit` at most, from where `continuation` left off. */
   listActivity(userId: string, limit: number, continuation?: string): Promise<ActivityPage | "bad-continuation">;
   /** Deletes every activity event of everyone from before `before`; how many. */

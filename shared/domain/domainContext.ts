@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { ActivityEvent } from "./activity";
 import { StorageUnavailableError, type AppPasswordStore } from "./appPasswordStore";
 import { systemClock, type Clock } from "./clock";
@@ -54,13 +55,15 @@ export function createDomainContext(options: DomainContextOptions): DomainContex
     now: options.now ?? systemClock,
     policy: typeof policy === "function" ? async () => policy() : () => Promise.resolve(policy),
     async recordActivity(owner, event) {
+      let eventId: string;
       try {
-        await store.addActivity(owner, event);
+        eventId = await store.addActivity(owner, event);
       } catch (error) {
         if (!(error instanceof StorageUnavailableError)) throw error;
         options.onActivityLost?.(event, error);
+        eventId = `lost_${randomUUID()}`;
       }
-      await options.notices?.emit(owner, event);
+      await options.notices?.emit(owner, event, eventId);
     },
   };
 }

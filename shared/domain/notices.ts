@@ -6,5 +6,6 @@ import type { ActivityEvent } from "./activity";
  * change it tells of stands).
  */
 export interface Notices {
-  emit(owner: string, event: ActivityEvent): Promise<void>;
+  /** `eventId` is the event's id in the owner's activity: the notice's idempotency key. */
+  emit(owner: string, event: ActivityEvent, eventId: string): Promise<void>;
 }

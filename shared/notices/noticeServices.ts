@@ -15,7 +15,7 @@ import { createTableNoticeRecords } from "./tableNoticeRecords";
 
 /** The notices' parts a process wires: the domain's port, the sender, and what remembers whom to write to. */
 export interface NoticeServices {
-  /** Absent when no queue is configured: notices are off. */
+  /** Absent when no queue or no mailer is configured: notices are off. */
   readonly notices?: Notices;
   readonly deliverNotice: NoticeDelivery;
   /** Remembers the caller's address (their `email` claim) and language (the page's `Accept-Language`). */
@@ -50,13 +50,16 @@ export function createNoticeServices(
   const location = noticeQueueLocation(config, options.credential);
   // What is remembered per process, so a person's calls write their contact once, not at every call.
   const remembered = new Map<string, string>();
-  const queue = location && createQueueNotices(createNoticeQueueClient(location), () => undefined);
+  // Notices are on when there is a queue to put them on and a mailer to send them: otherwise nothing is queued,
+  // and a verify or a change costs no queue request.
+  const queue =
+    location && mailer
+      ? createQueueNotices(createNoticeQueueClient(location), (notice, error) =>
+          console.warn(`Notice "${notice.kind}" ${notice.id} not queued: ${error.name}: ${error.message}`),
+        )
+      : undefined;
   return {
-    ...(location && {
-      notices: createQueueNotices(createNoticeQueueClient(location), (notice, error) =>
-        console.warn(`Notice "${notice.kind}" ${notice.id} not queued: ${error.name}: ${error.message}`),
-      ),
-    }),
+    ...(queue && { notices: queue }),
     deliverNotice: createNoticeDelivery({
       store: options.store,
       records,

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { QueueClient } from "@azure/storage-queue";
 import type { TokenCredential } from "@azure/identity";
 import type { Notices } from "../domain/notices";
@@ -30,7 +29,7 @@ export interface NoticeQueue extends Notices {
 
 /**
  * The domain's `Notices` over an Azure Storage queue: each event that tells the person something becomes one
- * message, keyed by a fresh id. A queue that cannot be reached loses the notice, never the change: `onLost`
+ * message, keyed by the event's id. A queue that cannot be reached loses the notice, never the change: `onLost`
  * is told (it logs the kind and the error, never a secret — a notice holds none).
  */
 export function createQueueNotices(queue: QueueClient, onLost: (notice: Notice, error: Error) => void): NoticeQueue {
@@ -45,8 +44,9 @@ export function createQueueNotices(queue: QueueClient, onLost: (notice: Notice, 
   };
   return {
     enqueue,
-    async emit(owner, event) {
-      const notice = noticeOf(randomUUID(), owner, event);
+    async emit(owner, event, eventId) {
+      // Unique across people: the event's id is unique within its owner's activity.
+      const notice = noticeOf(`${owner}_${eventId}`, owner, event);
       if (!notice) return;
       try {
         await enqueue(notice);

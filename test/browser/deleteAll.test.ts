@@ -35,7 +35,8 @@ describe("the self-service page: Delete all of mine", () => {
     await confirm.getByRole("button", { name: "No" }).click();
     await confirm.waitFor({ state: "detached" });
     // The dialog's modal hides the rest of the page from the accessibility tree until it has gone: wait for the rows.
-    for (const name of ["Initial app password", "Phone", "Tablet"]) await expect.poll(() => row(page, name).count()).toBe(1);
+    for (const name of ["Initial app password", "Phone", "Tablet"])
+      await expect.poll(() => row(page, name).count()).toBe(1);
     const token = await portal.service.token({ upn: login });
     expect((await portal.service.call("GET", "/api/users/me/app-passwords", { token })).json.count).toBe(3);
   });

@@ -177,6 +177,42 @@ describe("delivery", () => {
   );
 });
 
+describe("the queue", () => {
+  it("carries each notice keyed by its activity event's id, the key that makes a redelivery send nothing", async () => {
+    await service.call("POST", "/api/users/me/app-passwords", { token: alice.token, body: { name: "Keyed" } });
+    const [message] = (await queue.peekMessages()).peekedMessageItems;
+    const notice = JSON.parse(Buffer.from(message?.messageText ?? "", "base64").toString()) as { id: string };
+    const activity = await service.call("GET", "/api/users/me/activity", { token: alice.token });
+    expect((activity.json.items as { event: string; name?: string }[])[0]).toMatchObject({
+      event: "created",
+      name: "Keyed",
+    });
+    expect(notice.id).toMatch(new RegExp(`^${alice.userId}_ev_\\d+_[0-9a-f]{8}$`));
+  });
+
+  it("stays empty when no mailer is configured: notices are off, and a change costs no queue request", async () => {
+    const off = await startFunctionHarness({
+      env: { ...CHEAP_ARGON2_SETTINGS, NOTICES_QUEUE_CONNECTION_STRING: inject("queueConnectionString") },
+    });
+    try {
+      await drain();
+      const bob = await registeredUser(off, "bob");
+      const created = await off.call("POST", "/api/users/me/app-passwords", {
+        token: bob.token,
+        body: { name: "Quiet" },
+      });
+      expect(created.status).toBe(201);
+      const verified = await off.call("POST", "/api/verify", {
+        body: { user: bob.loginName, password: created.json.password, clientIp: "198.51.100.78", protocol: "imap" },
+      });
+      expect(verified.json.valid).toBe(true);
+      expect(await peekCount(queue)).toBe(0);
+    } finally {
+      await off.close();
+    }
+  });
+});
+
 describe("expiry", () => {
   it("mails one notice seven days before an app password expires, however often the daily timer runs", async () => {
     const created = await service.call("POST", "/api/users/me/app-passwords", {
