@@ -6,10 +6,9 @@ import { z } from "zod";
 import { createArgon2Hasher } from "../shared/adapters/argon2Hasher";
 import { loadConfig } from "../shared/adapters/config";
 import { generateAppPassword } from "../shared/domain/appPasswordSecret";
-import { DEFAULT_FUNCTION_KEY, DEV_AUDIENCE } from "../dev/startLocalService";
-import { DEPLOYED_THREADPOOL_SIZE } from "./deployedThreadpoolSize";
-import { spawnChild, startBenchFixture, type Answer, type Child } from "./fixture";
-import { measure, ownCpuMs, processCpuMs, task, type Call, type Task } from "./measure";
+import { DEV_AUDIENCE } from "../dev/startLocalService";
+import { spawnChild, startBenchFixture, type Answer } from "./fixture";
+import { DEPLOYED_THREADPOOL_SIZE, measure, ownCpuMs, processCpuMs, task, type Call, type Task } from "./measure";
 import * as targets from "./targets";
 
 const USAGE = `npm run bench -- [--json PATH] [--strict] [--samples N] [--warmup N] [--phases N] [--cold-starts N]
@@ -31,22 +30,6 @@ const verdict = (valid: boolean) => z.object({ valid: z.literal(valid) });
 const addressOf = (call: number) => `198.18.${Math.floor(call / 250) % 250}.${(call % 250) + 1}`;
 /** Progress goes to stderr; stdout carries the report only. */
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
-
-/** Spawn of a fresh process to its first answer to a verify (`body`, checked with `schema`), and its own view. */
-async function firstAnswer(started: Promise<Child>, body: object, schema?: z.ZodType, key = false) {
-  const child = await started;
-  try {
-    const headers = key ? { "content-type": "application/json", "x-functions-key": DEFAULT_FUNCTION_KEY } : {};
-    const request = { method: "POST", body: JSON.stringify({ clientIp: "198.51.100.1", ...body }), headers };
-    const answer = await fetch(`${child.url}/api/verify`, request);
-    const [text, firstResponseMs] = [await answer.text(), performance.now() - child.spawnedAt];
-    const outcome = check({ status: answer.status, text }, 200, schema);
-    if (outcome !== true) throw new Error(`a fresh process's first answer: ${outcome}\n${child.stderr()}`);
-    return { ...(await child.report), listeningMs: child.listeningMs, firstResponseMs };
-  } finally {
-    await child.stop();
-  }
-}
 
 async function main() {
   // Set before the first task that needs libuv's pool (argon2), and passed to the service: sized as deployed.
@@ -152,17 +135,31 @@ async function main() {
     const clocks = { service: () => processCpuMs(servicePid), azurite: () => processCpuMs(azuritePid) };
     const measured = await measure(phaseTasks, { phases: options.phases, clocks: { ...clocks, bench: ownCpuMs } });
 
+    /** Spawn of a fresh process to its first answer to a verify (`body`, checked with `schema`), and its own view. */
+    const firstAnswer = async (mode: string, args: string[], body: object, schema?: z.ZodType) => {
+      const child = await spawnChild(mode, ...args);
+      try {
+        const request = { key: true, body: { clientIp: "198.51.100.1", ...body } };
+        const answer = await fixture.clientFor(child.url)("POST", "/api/verify", request);
+        const [firstResponseMs, outcome] = [performance.now() - child.spawnedAt, check(answer, 200, schema)];
+        if (outcome !== true) throw new Error(`a fresh process's first answer: ${outcome}\n${child.stderr()}`);
+        return { ...(await child.report), listeningMs: child.listeningMs, firstResponseMs };
+      } finally {
+        await child.stop();
+      }
+    };
     // Each run of the service is followed by one of each floor, so slow spells of the machine fall on all alike.
     const coldStart: Record<keyof targets.ColdStart, targets.ColdStartRun[]> = { service: [], stack: [], node: [] };
     const login = { user: forty.loginName, password: repeatPassword };
     const floorAnswer = z.object({ valid: z.literal(true), rows: z.literal(0) });
     if (options.coldStarts > 0) progress(`cold start: ${options.coldStarts} fresh services, each with the two floors`);
     for (let run = 0; run < options.coldStarts; run++) {
-      const fresh = spawnChild("service", connectionString, tableName);
-      coldStart.service.push(await firstAnswer(fresh, login, verdict(true), true));
-      coldStart.node.push(await firstAnswer(spawnChild("node"), {}));
-      const stack = spawnChild("stack", connectionString, tableName, floorHash);
-      coldStart.stack.push(await firstAnswer(stack, { user: "floor", password: floorPassword }, floorAnswer));
+      coldStart.service.push(await firstAnswer("service", [connectionString, tableName], login, verdict(true)));
+      coldStart.node.push(await firstAnswer("node", [], {}));
+      const floorLogin = { user: "floor", password: floorPassword };
+      coldStart.stack.push(
+        await firstAnswer("stack", [connectionString, tableName, floorHash], floorLogin, floorAnswer),
+      );
     }
 
     const cold = options.coldStarts > 0 && { coldStart };
@@ -172,9 +169,8 @@ async function main() {
     const machine =
       `Machine: ${availableParallelism()} CPUs (${cpuModel}), node ${process.version}, ${process.platform} ${process.arch}; ` +
       `UV_THREADPOOL_SIZE=${threadpoolSize}; load average ${loadAtStart.toFixed(2)} at start, ${loadAtEnd.toFixed(2)} at end.\n` +
-      `argon2id m=${argon2.memoryKib} KiB, t=${argon2.timeCost}, p=${argon2.parallelism}. Latency: ${options.samples} rounds after ` +
-      `${options.warmup} warm-up rounds, operations interleaved round-robin, one call at a time. Throughput and CPU: ` +
-      `${options.phases} rounds of phases, interleaved. The service, Azurite and the bench each run in a process of their own.`;
+      `argon2id m=${argon2.memoryKib} KiB, t=${argon2.timeCost}, p=${argon2.parallelism}. Latency: ${options.samples} rounds after ${options.warmup} warm-up, ` +
+      `round-robin; CPU and throughput: ${options.phases} rounds of phases.`;
     console.log(targets.formatReport(machine, run, evaluated));
     if (fixture.service.stderr() !== "") progress(`the service logged:\n${fixture.service.stderr().slice(0, 2000)}`);
     for (const { label, failures, firstFailure } of Object.values(results)) {

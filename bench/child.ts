@@ -1,14 +1,10 @@
-// A process the bench starts and measures from outside: `child <mode> <port> <table connection string> <table> ...`
-//   service: the service as `npm start` runs it (the local host over dist/functions, the development issuer).
-// The floors, what any service on this stack pays for a request with none of this service's code:
-//   node (no more arguments): node alone, an HTTP server that answers `{}`.
-//   stack <argon2 hash>: loads what the service's first verify needs (@azure/functions, zod, @azure/data-tables,
-//     @node-rs/argon2) and answers as a verify must at least: parse the body, read one partition, check the hash.
-//   list <user id> <JWKS URL> <issuer> <audience>: answers as a list must at least: checks the bearer token with
-//     jose against the issuer's keys, queries the user's app password rows, answers names and dates as JSON.
-// Once it listens it prints one JSON line of its start-up in ms: bootstrapMs (node's own, to this script's first
-// line), moduleLoadMs (loading what it needs) and initMs (start-up work until it listens). It exits normally on
-// SIGTERM, so a CPU profile (BENCH_SERVICE_CPU_PROF) gets written.
+// `child <mode> <port> <table connection string> <table> ...`, a process the bench measures from outside. service:
+// as `npm start` runs it. The floors, none of this code: node (no arguments), an HTTP server answering `{}`;
+// stack <argon2 hash>, what a verify needs at least (@azure/functions, zod, @azure/data-tables, @node-rs/argon2:
+// parse, read one partition, check the hash); list <user id> <JWKS URL> <issuer> <audience>, what a list needs at
+// least (jose's token check, the rows' query, JSON). Listening, it prints one JSON line in ms: bootstrapMs (node's
+// own), moduleLoadMs, initMs (until it listens). SIGTERM exits normally, so a CPU profile gets written.
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded as the service loads: CommonJS, in order */
 import { createServer, type IncomingMessage, type RequestListener } from "node:http";
 import path from "node:path";
 
@@ -31,8 +27,7 @@ const listening = (listener: RequestListener) => async (port: number) => {
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
 };
 
-/** Loads what `mode` needs and returns how it starts listening. Loaded as the service loads: CommonJS, in order. */
-/* eslint-disable @typescript-eslint/no-require-imports */
+/** Loads what `mode` needs and returns how it starts listening. */
 async function load(mode: string, [connectionString = "", tableName = "", ...rest]: string[]) {
   if (mode === "node") return listening((request, response) => request.resume().once("end", () => response.end("{}")));
   if (mode === "service") {
@@ -86,7 +81,6 @@ async function load(mode: string, [connectionString = "", tableName = "", ...res
     }),
   );
 }
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 async function main() {
   const [mode = "", port = "", ...rest] = process.argv.slice(2);

@@ -11,7 +11,6 @@ import { devObjectId } from "../dev/devTokenIssuer";
 import { DEFAULT_FUNCTION_KEY } from "../dev/startLocalService";
 
 export type Answer = { readonly status: number; readonly text: string };
-export type Child = Awaited<ReturnType<typeof spawnChild>>;
 const report = z.object({ bootstrapMs: z.number(), moduleLoadMs: z.number(), initMs: z.number() });
 const accepts = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -20,9 +19,8 @@ const accepts = (port: number) =>
   });
 
 /**
- * Starts `bench/child <mode> <port> ...args` in a fresh `node` process with the bench's environment on a free
- * port, and resolves once it accepts connections there (polled every 2 ms: the resolution of `listeningMs`);
- * `report` then gives its own start-up timings. BENCH_SERVICE_CPU_PROF=<dir> writes its CPU profile there.
+ * Starts `bench/child <mode> <port> ...args` in a fresh `node` on a free port; resolves once it accepts there
+ * (polled every 2 ms); `report` gives its own start-up timings. BENCH_SERVICE_CPU_PROF=<dir>: its CPU profile.
  */
 export async function spawnChild(mode: string, ...args: string[]) {
   const [port, spawnedAt, profileDir] = [await freePort(), performance.now(), process.env.BENCH_SERVICE_CPU_PROF];
@@ -58,9 +56,8 @@ type CallOptions = { readonly token?: string; readonly body?: unknown; readonly 
 const issued = z.object({ id: z.string(), password: z.string() });
 
 /**
- * Azurite (in memory) and the service (bench/child), each in a process of its own so their CPU time is read
- * apart, and a keep-alive `node:http` client (undici's `fetch` costs about 0.4 ms more CPU per call, on the
- * same cores). Idle sockets close after 2 s, before the server's keep-alive timeout (5 s) closes one under a call.
+ * Azurite (in memory) and the service, each a process of its own (their CPU read apart), and a keep-alive
+ * `node:http` client (`fetch` costs 0.4 ms more CPU a call); idle sockets close at 2 s, before the server's 5 s.
  */
 export async function startBenchFixture() {
   const azurite = await startAzurite();

@@ -1,5 +1,8 @@
 import { readFileSync } from "node:fs";
 
+/** `UV_THREADPOOL_SIZE` as deployed (infra/app/api.bicep; a test holds them equal): argon2 runs on libuv's pool. */
+export const DEPLOYED_THREADPOOL_SIZE = "2";
+
 /** Median (mean of the two middle values for even n), nearest-rank p99, min and max of `samples`; NaN for none. */
 export function summarize(samples: readonly number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -38,23 +41,18 @@ export type Task = {
   readonly concurrency: number;
   readonly perRound: number;
 };
-export const task = (label: string, run: Call, concurrency = 1, perRound = 1): Task => ({
-  label,
-  run,
-  concurrency,
-  perRound,
-});
+export function task(label: string, run: Call, concurrency = 1, perRound = 1): Task {
+  return { label, run, concurrency, perRound };
+}
 export type Measured = ReturnType<typeof summarize> & {
   readonly [key in "concurrency" | "calls" | "medianPerSecond" | "failures"]: number;
 } & { label: string; firstFailure?: string; perSecond: number[]; cpuMsPerCall: Record<string, number> };
 type Options = { phases: number; warmup?: number; clocks?: Readonly<Record<string, () => number>> };
 
 /**
- * Runs each task in `warmup` unrecorded rounds and then `phases` recorded ones, taking turns in an order that
- * starts one further along every round, so no task always follows the same one and whatever the machine does
- * meanwhile falls on all of them alike. Records each call's time (latency), each round's calls per second, and
- * each CPU clock's time per call over all rounds (other processes' clocks tick in 10 ms steps: many calls per
- * round keep that error small).
+ * Runs each task in `warmup` unrecorded rounds, then `phases` recorded ones, in turns starting one further along
+ * each round, so a slow moment of the machine falls on all alike. Records each call's time, each round's calls per
+ * second, and each CPU clock's time per call over all rounds (10 ms ticks: many calls per round).
  */
 export async function measure<K extends string>(tasks: Readonly<Record<K, Task>>, options: Options) {
   const { phases, warmup = 0, clocks = {} } = options;

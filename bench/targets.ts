@@ -12,6 +12,9 @@ const COLD_ROWS = {
   moduleLoadMs: "  loading its modules",
   initMs: "  start-up work until it listens",
 };
+const COLD_FLOORS =
+  "Stack floor: node, the libraries the first verify needs, one table read and one argon2, none of this code. " +
+  "Node alone: an HTTP server answering `{}`. Each is started right after each service run, the same way.";
 export type ColdStartRun = Readonly<Record<keyof typeof COLD_ROWS, number>>;
 /** Run i of each floor was started right after run i of the service, the same way. */
 export type ColdStart = Readonly<Record<"service" | "stack" | "node", readonly ColdStartRun[]>>;
@@ -32,9 +35,8 @@ const describe = ([low = 0, high = 0]: Goal, unit: string) =>
   `${low === -Infinity ? `<= ${high}` : high === Infinity ? `>= ${low}` : `${low} .. ${high}`}${unit === "ms" ? " ms" : ""}`;
 
 /**
- * Issue 15's targets, each a ratio to (or distance from) a floor measured in the same run that runs none of this
- * code: argon2 alone in the bench process, the list floor and the stack floor (bench/child.ts). On medians;
- * CPU: totals over all calls of a phase kind. Each PASS, MISS, or n/a (too few samples, or a failed call).
+ * The targets, each a ratio to (or distance from) a floor of the same run with none of this code (bench/child.ts),
+ * on medians (CPU: totals over a phase's calls). Each PASS, MISS, or n/a (too few samples, or a failed call).
  */
 export function evaluateTargets(run: MeasuredRun) {
   const { operations, phases } = run;
@@ -55,11 +57,7 @@ export function evaluateTargets(run: MeasuredRun) {
   // Phase i (cold start i) of each ran close together: their ratio cancels slow spells a ratio of medians keeps.
   const paired = (over: readonly number[], under: readonly number[], by: (a: number, b: number) => number) =>
     median(over.map((value, i) => by(value, under[i] ?? Number.NaN)));
-  const [within15, atMost, atLeast] = [
-    [0.85, 1.15],
-    (n: number) => [-Infinity, n],
-    (n: number) => [n, Infinity],
-  ] as const;
+  const [within15, atMost, atLeast] = [[0.85, 1.15], (n: number) => [-Infinity, n], (n: number) => [n, Infinity]];
 
   const { repeatParallel, argon2Parallel } = phases;
   const targets = [
@@ -87,6 +85,8 @@ export function evaluateTargets(run: MeasuredRun) {
 const ms = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? "n/a" : value.toFixed(2));
 const withFailures = (text: string, failures: number) => (failures === 0 ? text : `${text} (${failures} failed)`);
 
+const operationRow = (o: Measured) => [o.label, ms(o.medianMs), ms(o.p99Ms), withFailures(`${o.n}`, o.failures)];
+
 /** A Markdown table: the first column text, the others numbers, aligned right. */
 function table(header: readonly string[], rows: readonly (readonly string[])[]) {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
@@ -101,12 +101,7 @@ export function formatReport(heading: string, run: MeasuredRun, targets: readonl
   const clocks = ["service", "Azurite", "bench"];
   const parts = [
     heading,
-    table(
-      ["operation", "median ms", "p99 ms", "samples"],
-      Object.values(run.operations).map(({ label, medianMs, p99Ms, n, failures }) => {
-        return [label, ms(medianMs), ms(p99Ms), withFailures(String(n), failures)];
-      }),
-    ),
+    table(["operation", "median ms", "p99 ms", "samples"], Object.values(run.operations).map(operationRow)),
     table(
       ["phase", "concurrency", "median calls/s", ...clocks.map((clock) => `CPU ms/call, ${clock}`), "calls"],
       Object.values(run.phases).map(({ label, concurrency, medianPerSecond, failures, cpuMsPerCall, calls }) => [
@@ -123,12 +118,7 @@ export function formatReport(heading: string, run: MeasuredRun, targets: readonl
       ...kinds.map((runs) => ms(median(runs.map((one) => one[key as keyof ColdStartRun])))),
     ]);
     const title = `cold start, fresh node process (median of ${kinds[0]?.length ?? 0})`;
-    const header = [title, "service", "stack floor", "node alone"];
-    parts.push(
-      table(header, rows),
-      "Stack floor: node, the libraries the first verify needs, one table read and one argon2, none of this code. " +
-        "Node alone: an HTTP server answering `{}`. Each is started right after each service run, the same way.",
-    );
+    parts.push(table([title, "service", "stack floor", "node alone"], rows), COLD_FLOORS);
   }
   const value = ({ unit, value }: TargetResult) => (unit === "ms" ? `${ms(value)} ms` : `${value.toFixed(2)}x`);
   const rows = targets.map((target) => [target.name, value(target), target.goal, target.verdict]);

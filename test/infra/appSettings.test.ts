@@ -1,6 +1,6 @@
 import type { Node } from "web-tree-sitter";
 import { describe, expect, it } from "vitest";
-import { DEPLOYED_THREADPOOL_SIZE } from "../../bench/deployedThreadpoolSize";
+import { DEPLOYED_THREADPOOL_SIZE } from "../../bench/measure";
 import { localOnlySettingNames, settingNames } from "../../shared/adapters/config";
 import { declarationBody, declaredTarget, objectProperties, propertyAt, stringLiteral, where } from "./bicepNodes";
 import { loadBicepFiles, type BicepFile } from "./parseBicep";
