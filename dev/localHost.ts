@@ -5,7 +5,6 @@ import type { Duplex } from "node:stream";
 import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
 import { z } from "zod";
 import { BASE_HEADERS, problemResponse, jsonResponse } from "../shared/adapters/problemResponse";
-import { QueueClient } from "@azure/storage-queue";
 import { createFunctionRegistry, type HostedFunction, type LoadedFunctions } from "./functionRegistry";
 import { hostProblem } from "./hostProblem";
 import type { ServicesProvider } from "../shared/services";
@@ -394,15 +393,22 @@ function pollQueues(
 ): () => void {
   const connection = options.queueConnectionString;
   if (connection === undefined || registry.queues.length === 0) return () => undefined;
+  // The queue SDK is loaded when there is a queue to poll, not at every start of the local host (CommonJS, as
+  // shared/notices/queueNotices.ts requires it).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sdk = Promise.resolve().then(() => require("@azure/storage-queue") as typeof import("@azure/storage-queue"));
   let busy = false;
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    Promise.all(
-      registry.queues.map((fn) =>
-        registry.pollQueue(fn.name, (queueName) => new QueueClient(connection, queueName), context),
-      ),
-    )
+    sdk
+      .then(({ QueueClient }) =>
+        Promise.all(
+          registry.queues.map((fn) =>
+            registry.pollQueue(fn.name, (queueName) => new QueueClient(connection, queueName), context),
+          ),
+        ),
+      )
       .catch((error: unknown) =>
         log("warning", `Queue poll failed: ${error instanceof Error ? error.message : "unknown"}`),
       )

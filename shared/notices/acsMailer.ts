@@ -7,15 +7,14 @@ import type { Mailer } from "./mailer";
  * the app's managed identity. Loaded on first use: a process on SMTP never needs the SDK.
  */
 export function createAcsMailer(endpoint: string, from: string, credential: TokenCredential): Mailer {
-  let client: Promise<EmailClient> | undefined;
+  let client: EmailClient | undefined;
   return {
     async send(mail) {
-      client ??= import("@azure/communication-email").then(
-        (module) => new module.EmailClient(endpoint, credential) as unknown as EmailClient,
-      );
-      const poller = await (
-        await client
-      ).beginSend({
+      // Required, not imported: the CommonJS build, sharing the @azure/core-* modules already loaded.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const sdk = require("@azure/communication-email") as typeof import("@azure/communication-email");
+      client ??= new sdk.EmailClient(endpoint, credential);
+      const poller = await client.beginSend({
         senderAddress: from,
         recipients: { to: [{ address: mail.to }] },
         content: { subject: mail.subject, plainText: mail.text },

@@ -9,7 +9,7 @@ import { noticeLanguageOf } from "./composeNotice";
 import { createNoticeDelivery, type NoticeDelivery } from "./deliverNotice";
 import type { Mailer } from "./mailer";
 import { NOTICE_QUEUE, type NoticeConfig } from "./noticeConfig";
-import { createNoticeQueueClient, createQueueNotices, type QueueLocation } from "./queueNotices";
+import { createQueueNotices, type QueueLocation } from "./queueNotices";
 import { createSmtpMailer } from "./smtpMailer";
 import { createTableNoticeRecords } from "./tableNoticeRecords";
 
@@ -54,7 +54,7 @@ export function createNoticeServices(
   // and a verify or a change costs no queue request.
   const queue =
     location && mailer
-      ? createQueueNotices(createNoticeQueueClient(location), (notice, error) =>
+      ? createQueueNotices(location, (notice, error) =>
           console.warn(`Notice "${notice.kind}" ${notice.id} not queued: ${error.name}: ${error.message}`),
         )
       : undefined;

@@ -1,4 +1,4 @@
-import { QueueClient } from "@azure/storage-queue";
+import type { QueueClient } from "@azure/storage-queue";
 import type { TokenCredential } from "@azure/identity";
 import type { Notices } from "../domain/notices";
 import { noticeOf, type Notice } from "./notice";
@@ -8,8 +8,13 @@ export type QueueLocation =
   | { readonly connectionString: string; readonly queueName: string }
   | { readonly endpoint: string; readonly queueName: string; readonly credential: TokenCredential };
 
-/** The queue's client, as both the sender of notices and the local host's poller reach it. */
-export function createNoticeQueueClient(location: QueueLocation): QueueClient {
+/**
+ * The queue's client. The SDK is required here, at the first notice, not when the function app starts; required,
+ * not imported, so it is the CommonJS build and shares the @azure/core-* modules the table client loaded.
+ */
+function connectNoticeQueue(location: QueueLocation): QueueClient {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { QueueClient } = require("@azure/storage-queue") as typeof import("@azure/storage-queue");
   const retryOptions = { maxTries: 2, tryTimeoutInMs: 2000, retryDelayInMs: 50, maxRetryDelayInMs: 200 };
   return "connectionString" in location
     ? new QueueClient(location.connectionString, location.queueName, { retryOptions })
@@ -32,15 +37,21 @@ export interface NoticeQueue extends Notices {
  * message, keyed by the event's id. A queue that cannot be reached loses the notice, never the change: `onLost`
  * is told (it logs the kind and the error, never a secret — a notice holds none).
  */
-export function createQueueNotices(queue: QueueClient, onLost: (notice: Notice, error: Error) => void): NoticeQueue {
-  let ready: Promise<unknown> | undefined;
+export function createQueueNotices(
+  location: QueueLocation,
+  onLost: (notice: Notice, error: Error) => void,
+): NoticeQueue {
+  let ready: Promise<QueueClient> | undefined;
   const enqueue = async (notice: Notice) => {
-    ready ??= queue.createIfNotExists().catch((error: unknown) => {
+    ready ??= (async () => {
+      const queue = connectNoticeQueue(location);
+      await queue.createIfNotExists();
+      return queue;
+    })().catch((error: unknown) => {
       ready = undefined;
       throw error;
     });
-    await ready;
-    await queue.sendMessage(encodeNotice(notice));
+    await (await ready).sendMessage(encodeNotice(notice));
   };
   return {
     enqueue,

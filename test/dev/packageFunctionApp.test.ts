@@ -99,6 +99,7 @@ argon2.hash("correct horse battery staple").then(async (hash) => {
     registered: [...registered].sort(),
     argon2Verifies: await argon2.verify(hash, "correct horse battery staple"),
     resolved: ["@azure/functions", "@node-rs/argon2", "@azure/data-tables", "@azure/identity"].map((id) => require.resolve(id)),
+    loadedPackages: [...new Set(Object.keys(require.cache).flatMap((file) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(file)?.[1] ?? []))],
   }));
 });
 `;
@@ -175,6 +176,7 @@ describe("npm run package", () => {
         registered: string[];
         argon2Verifies: boolean;
         resolved: string[];
+        loadedPackages: string[];
       };
 
       const functionNames = readdirSync(path.join(repoRoot, "functions"))
@@ -184,6 +186,10 @@ describe("npm run package", () => {
       expect(loaded.files).toEqual(functionNames.map((name) => `${name}.js`));
       expect(loaded.registered).toEqual(functionNames);
       expect(loaded.argon2Verifies).toBe(true);
+      // What only notices need is loaded at the first notice, not at every start (the first verify waits for it).
+      expect(loaded.loadedPackages).toContain("@azure/data-tables");
+      const notices = ["@azure/storage-queue", "nodemailer", "@azure/communication-email"];
+      expect(loaded.loadedPackages.filter((name) => notices.includes(name))).toEqual([]);
       expect(loaded.resolved.filter((resolved) => !resolved.startsWith(path.join(wwwroot, "node_modules")))).toEqual(
         [],
       );
