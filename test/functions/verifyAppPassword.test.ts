@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "../../shared/adapters/httpInput";
 import { expectInvalid, expectProblem } from "../support/expectProblem";
-import { registeredUser, uniqueLogin } from "../support/fixtures";
+import { registeredUser, uniqueLogin, type TestUser } from "../support/fixtures";
 import { startFunctionHarness, type FunctionHarness } from "../support/functionHarness";
 import type { CallResult } from "../support/serviceClient";
 
@@ -218,6 +218,51 @@ describe("verifyAppPassword: POST /api/verify", () => {
         expect(response.headers.get("x-content-type-options")).toBe("nosniff");
         expect(response.headers.get("cache-control")).toBe("no-store");
       }
+    });
+  });
+
+  // Names a gateway sends are data: one that happens to be a property of every JavaScript object is as unknown
+  // as any other, so it is `other`, never a storage error (503) or a crash (500).
+  describe("protocol names that are properties of every object", () => {
+    let gatewayUser: TestUser;
+    beforeAll(async () => {
+      gatewayUser = await registeredUser(service, "gateway-names");
+    });
+
+    const NAMES = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf", "__defineGetter__"];
+
+    // Each with an app password of its own, so each verify is a first use, which writes the protocol it used.
+    it.each(NAMES)("answers 200 valid: true for protocol %s, and records the use as other", async (protocol) => {
+      const created = await service.call("POST", "/api/users/me/app-passwords", {
+        token: gatewayUser.token,
+        body: { name: `Gateway ${protocol}` },
+      });
+      const response = await service.verify(gatewayUser.loginName, created.json.password as string, { protocol });
+      expect(response.status).toBe(200);
+      expect(response.json).toEqual({
+        valid: true,
+        userId: gatewayUser.userId,
+        loginName: gatewayUser.loginName,
+        appPasswordId: created.json.id,
+      });
+      const item = await service.call("GET", `/api/users/me/app-passwords/${created.json.id as string}`, {
+        token: gatewayUser.token,
+      });
+      expect(item.json.lastUsedProtocol).toBe("other");
+    });
+
+    it("refuses protocol constructor for an app password limited to imap (it is other), with 200 valid: false", async () => {
+      const created = await service.call("POST", "/api/users/me/app-passwords", {
+        token: gatewayUser.token,
+        body: { name: "IMAP only", protocols: ["imap"] },
+      });
+      const password = created.json.password as string;
+      for (const protocol of NAMES) {
+        const response = await service.verify(gatewayUser.loginName, password, { protocol, clientIp: "192.0.2.44" });
+        expect(response.status).toBe(200);
+        expect(response.json).toEqual({ valid: false });
+      }
+      expect((await service.verify(gatewayUser.loginName, password, { protocol: "imaps" })).json.valid).toBe(true);
     });
   });
 });
