@@ -32,18 +32,31 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-export function tableConnectionString(port: number): string {
-  return `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${ACCOUNT_KEY};TableEndpoint=http://127.0.0.1:${port}/${ACCOUNT};`;
-}
+/** Each Azurite service this project runs (its name is its flags' prefix): entry point, endpoint key, the line it logs once up. */
+const SERVICES = {
+  table: { main: "azurite/dist/src/table/main.js", endpoint: "TableEndpoint", ready: "successfully started" },
+  queue: { main: "azurite/dist/src/queue/main.js", endpoint: "QueueEndpoint", ready: "successfully listens" },
+} as const;
+type AzuriteService = keyof typeof SERVICES;
+
+const connectionString = (service: AzuriteService, port: number) =>
+  `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${ACCOUNT_KEY};${SERVICES[service].endpoint}=http://127.0.0.1:${port}/${ACCOUNT};`;
+
+export const tableConnectionString = (port: number): string => connectionString("table", port);
 
 /** Starts Azurite's table service (from the `azurite` npm package) as a child process on loopback. */
-export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
+export const startAzurite = (options: AzuriteOptions = {}) => startAzuriteService("table", options);
+
+/** Starts Azurite's queue service the same way: the notices' queue (`npm start`, the tests). */
+export const startAzuriteQueue = (options: AzuriteOptions = {}) => startAzuriteService("queue", options);
+
+async function startAzuriteService(service: AzuriteService, options: AzuriteOptions): Promise<RunningAzurite> {
   const port = options.port ?? (await freePort());
   const args = [
-    require.resolve("azurite/dist/src/table/main.js"),
-    "--tableHost",
+    require.resolve(SERVICES[service].main),
+    `--${service}Host`,
     "127.0.0.1",
-    "--tablePort",
+    `--${service}Port`,
     String(port),
     "--disableTelemetry",
     "--silent",
@@ -55,11 +68,13 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes("successfully started")) resolve();
+      if (output.includes(SERVICES[service].ready)) resolve();
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`Azurite exited (code ${code}) before listening:\n${output}`)));
+    child.once("exit", (code) =>
+      reject(new Error(`Azurite ${service} exited (code ${code}) before listening:\n${output}`)),
+    );
     child.once("error", reject);
   });
   // Stop collecting output once it listens: Azurite logs a line per request for as long as it runs.
@@ -69,7 +84,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   child.stderr.resume();
   return {
     port,
-    connectionString: tableConnectionString(port),
+    connectionString: connectionString(service, port),
     process: child,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

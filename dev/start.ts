@@ -2,9 +2,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ConfigError } from "../shared/adapters/config";
-import { freePort, startAzurite } from "./azurite";
+import { freePort, startAzurite, startAzuriteQueue } from "./azurite";
 import { EXAMPLE_MAIL_ENV, mailSettingNames } from "./mailSettings";
-import { startAzuriteQueue } from "./azuriteQueue";
 import { DEFAULT_FUNCTION_KEY, startLocalService } from "./startLocalService";
 
 /**

@@ -1,6 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { startAzurite } from "../../dev/azurite";
-import { startAzuriteQueue } from "../../dev/azuriteQueue";
+import { startAzurite, startAzuriteQueue } from "../../dev/azurite";
 
 declare module "vitest" {
   export interface ProvidedContext {
