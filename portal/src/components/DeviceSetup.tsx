@@ -8,6 +8,7 @@ import {
   buildAppleProfile,
   type AppleProfileKind,
 } from "../setup/appleProfile";
+import { allowedMail } from "../setup/allows";
 import type { DeviceSetupInput } from "../setup/deviceSetupInput";
 import { thunderbirdPayload } from "../setup/thunderbirdQr";
 import { useStyles } from "../useStyles";
@@ -21,11 +22,11 @@ const useSetupStyles = makeStyles({
   qr: { maxWidth: "100%", height: "auto", alignSelf: "flex-start" },
 });
 
-/** Whether the tenant has given any server a device could be set up with. */
-export const hasMailServers = (setup: DeviceSetupInput) =>
-  [setup.mail.imap, setup.mail.pop3, setup.mail.smtp, setup.mail.activeSyncHost, setup.mail.davUrl].some(
-    (value) => value !== undefined,
-  );
+/** Whether the tenant has given any server this app password could set a device up with. */
+export const hasMailServers = (setup: DeviceSetupInput) => {
+  const { imap, pop3, smtp, activeSyncHost, davUrl } = allowedMail(setup);
+  return [imap, pop3, smtp, activeSyncHost, davUrl].some((value) => value !== undefined);
+};
 
 /** Saves the profile as a file; the browser builds it, nothing is sent to the service. */
 function download(setup: DeviceSetupInput, kind: AppleProfileKind) {

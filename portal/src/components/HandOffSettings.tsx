@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Button, Text, Title2, makeStyles, tokens } from "@fluentui/react-components";
 import { useTranslation } from "react-i18next";
 import { passwordGroups } from "../format";
+import { allowedMail } from "../setup/allows";
 import type { DeviceSetupInput, MailServer } from "../setup/deviceSetupInput";
 import { useStyles } from "../useStyles";
 
@@ -89,7 +90,7 @@ export function HandOffSettings({
   const { t } = useTranslation("handoff");
   const styles = useStyles();
   const list = useListStyles();
-  const { mail } = setup;
+  const mail = allowedMail(setup);
   const anyServer = [mail.imap, mail.pop3, mail.smtp, mail.activeSyncHost, mail.davUrl].some((x) => x !== undefined);
   return (
     <div className={styles.section}>
