@@ -1,6 +1,7 @@
 import { app } from "@azure/functions";
 import { z } from "zod";
 import { defineEndpoint } from "../shared/adapters/defineEndpoint";
+import { pageAddressOf } from "../shared/notices/pageAddress";
 import { getServices } from "../shared/services";
 import { registrationBody, userRoute } from "../shared/adapters/requestSchemas";
 import { issuedAppPassword, issuedBody, timestamp } from "../shared/adapters/responseSchemas";
@@ -30,8 +31,8 @@ export const registration = defineEndpoint(
     },
     problems: ["SELF_SERVICE_ONLY", "LOGIN_NAME_IN_USE", "CONTENTION"],
   },
-  async ({ services, caller, target, body }) => {
-    const outcome = await services.appPasswords.register(caller, target, body.name);
+  async ({ services, request, caller, target, body }) => {
+    const outcome = await services.appPasswords.register(caller, target, body.name, pageAddressOf(request.headers));
     switch (outcome.code) {
       case "REGISTERED":
         return {

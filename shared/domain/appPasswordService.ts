@@ -51,7 +51,8 @@ export interface AppPasswordService {
   /** `access.ts`: the user a route's `{user}` names for this caller. */
   resolveUser(actor: Principal, param: string): Promise<ResolveOutcome>;
   /** `registration.ts` */
-  register(actor: Principal, targetUserId: string, name?: string): Promise<RegisterOutcome>;
+  /** `fromIp`: the address the page was used from, for the first app password's activity event. */
+  register(actor: Principal, targetUserId: string, name?: string, fromIp?: string): Promise<RegisterOutcome>;
   /** `management.ts` */
   create(actor: Principal, targetUserId: string, request: AppPasswordRequest): Promise<CreateOutcome>;
   list(actor: Principal, targetUserId: string): Promise<ListOutcome>;

@@ -23,7 +23,7 @@ export function createRegistration(context: DomainContext, loginNames: LoginName
      * Records that the person registered for two-step verification. The first time, and while the tenant
      * allows app passwords, they are given their first app password.
      */
-    async register(actor: Principal, targetUserId: string, name?: string): Promise<RegisterOutcome> {
+    async register(actor: Principal, targetUserId: string, name?: string, fromIp?: string): Promise<RegisterOutcome> {
       const refusal = mayIssue(actor, targetUserId);
       if (refusal) return refusal;
       const existing = await store.getUser(actor.userId);
@@ -46,7 +46,7 @@ export function createRegistration(context: DomainContext, loginNames: LoginName
         ? await issue(context, actor.userId, { name: name ?? INITIAL_APP_PASSWORD_NAME }, maxLifetimeDays)
         : undefined;
       if ((await store.register(user, first?.record)) === "done") {
-        if (first) await recordActivity(actor.userId, createdEvent(first.record));
+        if (first) await recordActivity(actor.userId, createdEvent(first.record, fromIp));
         return {
           code: "REGISTERED",
           registeredAt,

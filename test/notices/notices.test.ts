@@ -81,6 +81,22 @@ describe("notices by email", () => {
     expect(mail?.text).not.toContain(alice.initialPassword);
   });
 
+  it("mails the first app password's created notice at registration, with the page's address", async () => {
+    const loginName = `dora-${Date.now()}@contoso.example`;
+    const token = await service.token({ upn: loginName });
+    const registered = await service.call("POST", "/api/users/me/registration", {
+      token,
+      headers: { "x-forwarded-for": "203.0.113.8" },
+    });
+    expect(registered.status).toBe(201);
+    await vi.waitFor(async () => {
+      await drain();
+      expect(sink.mails.map((mail) => mail.subject)).toEqual(['A new app password "Initial app password" was created']);
+    });
+    expect(sink.mails[0]?.to).toMatchObject({ text: loginName });
+    expect(sink.mails[0]?.text).toContain("203.0.113.8");
+  });
+
   it("mails a first use from a new address with the address and protocol", async () => {
     const created = await service.call("POST", "/api/users/me/app-passwords", {
       token: alice.token,
