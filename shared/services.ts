@@ -25,6 +25,8 @@ export interface Services {
   readonly rememberContact: NoticeServices["rememberContact"];
   /** Queues the notices of app passwords expiring in seven days (the daily `noticeExpiring` timer). */
   readonly noticeExpiring: NoticeServices["noticeExpiring"];
+  /** Forgets the ids of notices sent long ago (the same timer). */
+  readonly forgetSentNotices: NoticeServices["forgetSentNotices"];
 }
 
 export interface ServiceOverrides {
@@ -105,6 +107,7 @@ export function createServices(config: Config, overrides: ServiceOverrides = {})
     deliverNotice: notices.deliverNotice,
     rememberContact: notices.rememberContact,
     noticeExpiring: notices.noticeExpiring,
+    forgetSentNotices: notices.forgetSentNotices,
   };
 }
 

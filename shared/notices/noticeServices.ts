@@ -22,7 +22,15 @@ export interface NoticeServices {
   readonly rememberContact: (caller: Principal, acceptLanguage: string | null) => Promise<void>;
   /** Queues a notice for each app password expiring in 6–7 days, one per app password (its id is fixed). */
   readonly noticeExpiring: (now: Date) => Promise<number>;
+  /** Forgets the ids of notices sent more than {@link SENT_NOTICE_RETENTION_DAYS} days before `now`; how many. */
+  readonly forgetSentNotices: (now: Date) => Promise<number>;
 }
+
+/**
+ * How long a sent notice's id is kept: far beyond the queue's redeliveries (minutes to hours; a message lives
+ * seven days at most) and the expiry notice's one-day window, so a notice is never sent twice.
+ */
+export const SENT_NOTICE_RETENTION_DAYS = 30;
 
 /** The queue's location from the configuration, if any. */
 export function noticeQueueLocation(config: NoticeConfig, credential: TokenCredential): QueueLocation | undefined {
@@ -90,6 +98,7 @@ export function createNoticeServices(
       }
       return queued;
     },
+    forgetSentNotices: (now) => records.forgetSentBefore(new Date(now.getTime() - SENT_NOTICE_RETENTION_DAYS * DAY_MS)),
     async rememberContact(caller, acceptLanguage) {
       const contact = {
         language: noticeLanguageOf(acceptLanguage),

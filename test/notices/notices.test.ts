@@ -1,3 +1,4 @@
+import { odata, TableClient } from "@azure/data-tables";
 import { QueueClient } from "@azure/storage-queue";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import { NOTICE_QUEUE } from "../../shared/notices/noticeConfig";
@@ -226,6 +227,28 @@ describe("the queue", () => {
     } finally {
       await off.close();
     }
+  });
+});
+
+describe("sent notices' ids", () => {
+  it("are forgotten by the daily timer 30 days after they were sent, and kept until then", async () => {
+    const { connectionString, tableName } = service.config.table as { connectionString: string; tableName: string };
+    const table = TableClient.fromConnectionString(connectionString, tableName, { allowInsecureConnection: true });
+    const day = 24 * 60 * 60 * 1000;
+    const [old, recent] = [`old-${Date.now()}`, `recent-${Date.now()}`];
+    await table.upsertEntity({ partitionKey: "notices-sent", rowKey: old, SentAt: new Date(Date.now() - 31 * day) });
+    await table.upsertEntity({ partitionKey: "notices-sent", rowKey: recent, SentAt: new Date(Date.now() - 29 * day) });
+    await service.runTimer("noticeExpiring");
+    const left = async (rowKey: string) => {
+      const filter = odata`PartitionKey eq ${"notices-sent"} and RowKey eq ${rowKey}`;
+      for await (const entity of table.listEntities({ queryOptions: { filter } })) return entity.rowKey;
+      return undefined;
+    };
+    expect(await left(old)).toBeUndefined();
+    expect(await left(recent)).toBe(recent);
+    expect(service.logs.some((line) => /forgot [1-9]\d* notices sent more than 30 days ago/.test(line.message))).toBe(
+      true,
+    );
   });
 });
 
