@@ -6,6 +6,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../dev/azurite";
+import { startSmtpSink } from "../support/smtpSink";
 
 /**
  * `npm start` as a user runs it: the compiled `dev/start.js` under a shell, as npm's `npm run build && node
@@ -88,6 +89,44 @@ describe("npm start (dev/start.ts)", () => {
       shell.kill("SIGKILL");
     }
     // Room for every wait above to run out and fail, so that the clean-up runs.
+  }, 600_000);
+
+  it("mails a created app password's notice through NOTICES_SMTP_URL: it runs Azurite's queue and polls it as the host does", async () => {
+    const sink = await startSmtpSink();
+    const [port, tablePort, queuePort] = [await freePort(), await freePort(), await freePort()];
+    const { shell, output } = startUnderShell({
+      PORT: String(port),
+      AZURITE_TABLE_PORT: String(tablePort),
+      AZURITE_QUEUE_PORT: String(queuePort),
+      NOTICES_SMTP_URL: sink.url,
+    });
+    let nodePid: number | undefined;
+    try {
+      expect(await eventually(() => output().includes("App passwords service running"))).toBe(true);
+      nodePid = Number(/pid (\d+)/.exec(output())?.[1]);
+      expect(output()).toContain("Notices by email: sent through NOTICES_SMTP_URL");
+      const base = `http://127.0.0.1:${port}`;
+      const loginName = `notice-${randomUUID().slice(0, 8)}@contoso.example`;
+      const minted = await fetch(`${base}/dev/token`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ upn: loginName }),
+      });
+      const { access_token: token } = (await minted.json()) as { access_token: string };
+      const registered = await fetch(`${base}/api/users/me/registration`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(registered.status, await registered.clone().text()).toBe(201);
+      expect(await eventually(() => sink.mails.length > 0)).toBe(true);
+      expect(sink.mails.map((mail) => mail.subject)).toEqual(['A new app password "Initial app password" was created']);
+      expect(sink.mails[0]?.to).toMatchObject({ text: loginName });
+    } finally {
+      if (nodePid !== undefined && isRunning(nodePid)) process.kill(nodePid, "SIGTERM");
+      if (nodePid !== undefined) await eventually(() => !isRunning(nodePid ?? 0));
+      shell.kill("SIGKILL");
+      await sink.close();
+    }
   }, 600_000);
 
   it.each(["PORT", "AZURITE_TABLE_PORT"])("names %s with its valid range when it is not a port", (name) => {
