@@ -17,6 +17,7 @@ import { formatDateTime, protocolName } from "../format";
 import { ProblemMessage } from "./ProblemMessage";
 import { useNarrow } from "../useNarrow";
 import { useStyles } from "../useStyles";
+import { CardFacts } from "./CardFacts";
 
 export interface ActivityListProps {
   readonly api: ApiClient;
@@ -87,16 +88,7 @@ export function ActivityList({ api, user, caption, version }: ActivityListProps)
         <ul aria-label={caption} className={styles.cards}>
           {items.map((event, index) => (
             <li key={`${event.at}-${index}`} className={styles.card}>
-              <dl className={styles.facts}>
-                {facts(event).map((value, column) =>
-                  value === "" ? null : (
-                    <div key={column}>
-                      <dt>{labels[column]}</dt>
-                      <dd>{value}</dd>
-                    </div>
-                  ),
-                )}
-              </dl>
+              <CardFacts labels={labels} values={facts(event)} />
             </li>
           ))}
         </ul>

@@ -15,6 +15,7 @@ import { describeLastUsed, describeRestrictions, formatDate, formatDateTime, isE
 import { useNarrow } from "../useNarrow";
 import { useStyles } from "../useStyles";
 import { AppPasswordName } from "./AppPasswordName";
+import { CardFacts } from "./CardFacts";
 
 export interface AppPasswordsTableProps {
   /** Whose app passwords, for the table's accessible name: "Your app passwords". */
@@ -65,14 +66,7 @@ export function AppPasswordsTable({ caption, items, onDelete, onRename }: AppPas
         {items.map((item) => (
           <li key={item.id} className={styles.card}>
             {name(item)}
-            <dl className={styles.facts}>
-              {facts(item).map((value, index) => (
-                <div key={index}>
-                  <dt>{labels[index]}</dt>
-                  <dd>{value}</dd>
-                </div>
-              ))}
-            </dl>
+            <CardFacts labels={labels} values={facts(item)} />
             <div>{remove(item)}</div>
           </li>
         ))}

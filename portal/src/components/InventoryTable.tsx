@@ -14,6 +14,7 @@ import type { InventoryAppPassword } from "../api/client";
 import { describeLastUsed, describeRestrictions, formatDate, formatDateTime } from "../format";
 import { useNarrow } from "../useNarrow";
 import { useStyles } from "../useStyles";
+import { CardFacts } from "./CardFacts";
 
 /** A row's key: an id is unique within its owner's app passwords only. */
 export const inventoryKey = (item: InventoryAppPassword) => `${item.userId}/${item.id}`;
@@ -80,14 +81,7 @@ export function InventoryTable({ items, selected, onSelect }: InventoryTableProp
                 checked={selected.has(inventoryKey(item))}
                 onChange={(_, data) => onSelect([inventoryKey(item)], data.checked === true)}
               />
-              <dl className={styles.facts}>
-                {facts(item).map((value, index) => (
-                  <div key={index}>
-                    <dt>{factLabels[index]}</dt>
-                    <dd>{value}</dd>
-                  </div>
-                ))}
-              </dl>
+              <CardFacts labels={factLabels} values={facts(item)} />
             </li>
           ))}
         </ul>
