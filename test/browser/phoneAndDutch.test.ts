@@ -123,7 +123,10 @@ async function signInInDutch(page: Page, loginName: string, options: { admin?: b
   await page.getByText(`Aangemeld als ${loginName}`).waitFor();
 }
 
-const INITIAL = "Initial app password"; // the service's name for the first one: data, not the page's words
+/** The first app password's name when the page registers in Dutch: the page names it in its language. */
+const FIRST = "Eerste app-wachtwoord";
+/** Its name when registered in English or by the API: the service's default, data once stored, not the page's words. */
+const INITIAL = "Initial app password";
 
 /**
  * The page on a phone (390 × 844, touch) whose browser asks for Dutch: every screen of the person's flow, and
@@ -155,18 +158,18 @@ describe("the self-service page on a phone, in Dutch", () => {
     await first.getByText("wordt niet nog eens getoond").waitFor();
     const { password: firstPassword } = await shownPassword(page);
     expect((await portal.service.verify(person, firstPassword, { clientIp: "198.51.100.60" })).json.valid).toBe(true);
-    await expectGoodPhoneScreen(page, [INITIAL]);
+    await expectGoodPhoneScreen(page, [FIRST]);
     await first.getByRole("button", { name: "Gereed" }).click();
     await first.waitFor({ state: "detached" });
-    await card(page, INITIAL).waitFor();
-    await expectGoodPhoneScreen(page, [INITIAL, person]);
+    await card(page, FIRST).waitFor();
+    await expectGoodPhoneScreen(page, [FIRST, person]);
     await screenshot(page, "phone-app-passwords-nl");
 
     await page.getByRole("button", { name: "Maken" }).click();
     const create = page.getByRole("dialog", { name: "Een app-wachtwoord maken" });
     await create.getByRole("textbox", { name: "Naam" }).fill("iPhone van Anna");
     await create.getByLabel("Verloopt").selectOption({ label: "Over 90 dagen" });
-    await expectGoodPhoneScreen(page, [INITIAL, person]);
+    await expectGoodPhoneScreen(page, [FIRST, person]);
     await create.getByRole("button", { name: "Volgende" }).click();
     const shown = page.getByRole("alertdialog", { name: "Uw nieuwe app-wachtwoord voor iPhone van Anna" });
     await shown.waitFor();
@@ -174,7 +177,7 @@ describe("the self-service page on a phone, in Dutch", () => {
     await shown.getByRole("button", { name: "Kopiëren" }).click();
     await shown.getByRole("button", { name: "Gekopieerd" }).waitFor();
     expect(await page.evaluate("navigator.clipboard.readText()")).toBe(password);
-    await expectGoodPhoneScreen(page, [INITIAL, person, "iPhone van Anna"]);
+    await expectGoodPhoneScreen(page, [FIRST, person, "iPhone van Anna"]);
     await screenshot(page, "phone-new-app-password-nl");
     expect((await portal.service.verify(person, password, { clientIp: "198.51.100.61" })).json.valid).toBe(true);
     await shown.getByRole("button", { name: "Gereed" }).click();
@@ -184,11 +187,11 @@ describe("the self-service page on a phone, in Dutch", () => {
     await listed.getByText("vanaf 198.51.100.61").waitFor(); // its use above, in Dutch words
     const expiry = new Intl.DateTimeFormat("nl-NL", { dateStyle: "medium" }).format(Date.now() + 90 * 86_400_000);
     await listed.getByText(expiry, { exact: false }).waitFor();
-    await expectGoodPhoneScreen(page, [INITIAL, person, "iPhone van Anna"]);
+    await expectGoodPhoneScreen(page, [FIRST, person, "iPhone van Anna"]);
 
     await page.getByRole("button", { name: "Naam wijzigen van iPhone van Anna" }).click();
     await page.getByLabel("Nieuwe naam voor iPhone van Anna").fill("Telefoon van Anna");
-    await expectGoodPhoneScreen(page, [INITIAL, person, "iPhone van Anna"]);
+    await expectGoodPhoneScreen(page, [FIRST, person, "iPhone van Anna"]);
     await page.getByRole("button", { name: "Opslaan" }).click();
     await card(page, "Telefoon van Anna").waitFor();
     await page.getByText("Naam gewijzigd in Telefoon van Anna").first().waitFor();
@@ -196,7 +199,7 @@ describe("the self-service page on a phone, in Dutch", () => {
     await page.getByRole("button", { name: "Telefoon van Anna verwijderen" }).click();
     const confirm = page.getByRole("alertdialog", { name: "Telefoon van Anna verwijderen?" });
     await confirm.getByText("Weet u zeker dat u Telefoon van Anna wilt verwijderen?").waitFor();
-    await expectGoodPhoneScreen(page, [INITIAL, person, "Telefoon van Anna"]);
+    await expectGoodPhoneScreen(page, [FIRST, person, "Telefoon van Anna"]);
     await confirm.getByRole("button", { name: "Ja" }).click();
     await card(page, "Telefoon van Anna").waitFor({ state: "detached" });
     await page.getByText("Telefoon van Anna is verwijderd").first().waitFor();
@@ -206,7 +209,7 @@ describe("the self-service page on a phone, in Dutch", () => {
     const activity = page.getByRole("list", { name: "Uw activiteit" });
     await activity.getByText("Naam gewijzigd, was iPhone van Anna").waitFor();
     await activity.getByText("Verwijderd").waitFor();
-    await expectGoodPhoneScreen(page, [INITIAL, person, "iPhone van Anna", "Telefoon van Anna"]);
+    await expectGoodPhoneScreen(page, [FIRST, person, "iPhone van Anna", "Telefoon van Anna"]);
     await screenshot(page, "phone-activity-nl");
     await page.close();
   });
@@ -216,7 +219,7 @@ describe("the self-service page on a phone, in Dutch", () => {
     const page = await portal.open();
     await signInInDutch(page, login);
     await page.getByRole("button", { name: "Gereed" }).click();
-    await card(page, INITIAL).waitFor();
+    await card(page, FIRST).waitFor();
     // Two more elsewhere (another device, say): the page still shows one, so Create stays open.
     const token = await portal.service.token({ upn: login });
     for (const name of ["Laptop", "Tablet"]) {
@@ -231,12 +234,12 @@ describe("the self-service page on a phone, in Dutch", () => {
     const problem = create.getByRole("alert");
     await problem.getByText("Iets in het verzoek is niet geldig.").waitFor();
     await problem.getByText("De naam moet 1 tot 128 zichtbare tekens").waitFor();
-    await expectGoodPhoneScreen(page, [INITIAL, login]);
+    await expectGoodPhoneScreen(page, [FIRST, login]);
 
     await create.getByRole("textbox", { name: "Naam" }).fill("Vierde");
     await create.getByRole("button", { name: "Volgende" }).click();
     await problem.getByText("U hebt het maximum van 3 app-wachtwoorden bereikt.").waitFor();
-    await expectGoodPhoneScreen(page, [INITIAL, login, "Vierde"]);
+    await expectGoodPhoneScreen(page, [FIRST, login, "Vierde"]);
     await page.close();
   });
 

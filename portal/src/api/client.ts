@@ -74,7 +74,8 @@ export interface ApiClientOptions {
 
 /** The operations of DESIGN.md "HTTP API" a person or an administrator can call from the page. */
 export interface ApiClient {
-  register(user: string): Promise<Registration>;
+  /** `name`: the first app password's, in the page's language (the service's default is English). */
+  register(user: string, name?: string): Promise<Registration>;
   list(user: string): Promise<AppPasswordList>;
   get(user: string, id: string): Promise<AppPassword>;
   create(user: string, request: NewAppPasswordRequest): Promise<NewAppPassword>;
@@ -130,8 +131,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const item = (name: string, id: string) => ({ path: { user: name, id } });
 
   return {
-    register: async (name) =>
-      settle(client.POST("/users/{user}/registration", { params: user(name), headers: await authorized() })),
+    register: async (name, first) =>
+      settle(
+        client.POST("/users/{user}/registration", {
+          params: user(name),
+          headers: await authorized(),
+          ...(first !== undefined && { body: { name: first } }),
+        }),
+      ),
     list: async (name) =>
       settle(client.GET("/users/{user}/app-passwords", { params: user(name), headers: await authorized() })),
     get: async (name, id) =>

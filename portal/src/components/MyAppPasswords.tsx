@@ -49,7 +49,8 @@ export function MyAppPasswords({ api, capabilities, onRenameUnsupported }: MyApp
 
   useEffect(() => {
     let current = true;
-    if (pending.current?.attempt !== attempt) pending.current = { attempt, answer: api.register("me") };
+    if (pending.current?.attempt !== attempt)
+      pending.current = { attempt, answer: api.register("me", t("mine.initialName")) };
     pending.current.answer.then(
       (registration) => {
         if (!current) return;
@@ -62,7 +63,7 @@ export function MyAppPasswords({ api, capabilities, onRenameUnsupported }: MyApp
     return () => {
       current = false;
     };
-  }, [api, attempt]);
+  }, [api, attempt, t]);
 
   const { list, error } = passwords;
   const disabled = error instanceof ApiError && error.code === "APP_PASSWORDS_DISABLED";
