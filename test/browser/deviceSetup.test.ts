@@ -13,6 +13,7 @@ const MAIL_ENV = {
   MAIL_SMTP_HOST: "smtp.contoso.invalid",
   MAIL_SMTP_SECURITY: "starttls",
   MAIL_ACTIVESYNC_HOST: "eas.contoso.invalid",
+  MAIL_DAV_URL: "https://dav.contoso.invalid/dav/",
   MAIL_ACCOUNT_DESCRIPTION: "Contoso-mail",
 };
 
@@ -59,7 +60,10 @@ describe("device set-up on a Dutch phone", () => {
     ]);
     expect(download.suggestedFilename()).toBe("iPhone-van-Anna.mobileconfig");
     const profile = plist.parse(await readFile(await download.path(), "utf8")) as Record<string, unknown>;
-    const [payload] = profile.PayloadContent as Record<string, unknown>[];
+    const [payload, caldav, carddav] = profile.PayloadContent as Record<string, unknown>[];
+    // Calendars and contacts on the CalDAV/CardDAV URL, with the same password.
+    expect(caldav).toMatchObject({ PayloadType: "com.apple.caldav.account", CalDAVPassword: password });
+    expect(carddav).toMatchObject({ PayloadType: "com.apple.carddav.account", CardDAVHostName: "dav.contoso.invalid" });
     expect(payload).toMatchObject({
       PayloadType: "com.apple.mail.managed",
       EmailAccountDescription: "iPhone van Anna",

@@ -46,7 +46,7 @@ function AppleProfiles({ setup, device }: { readonly setup: DeviceSetupInput; re
   const { t } = useTranslation("setup");
   const styles = useSetupStyles();
   // macOS has no Exchange ActiveSync payload.
-  const kinds = appleProfileKinds(setup).filter((kind) => device === "iphone" || kind === "mail");
+  const kinds = appleProfileKinds(setup).filter((kind) => device === "iphone" || kind !== "eas");
   if (kinds.length === 0) return <Text as="p">{t("apple.none")}</Text>;
   return (
     <>

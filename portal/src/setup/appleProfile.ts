@@ -3,8 +3,12 @@ import type { DeviceSetupInput } from "./deviceSetupInput.js";
 
 type PlistValue = string | number | boolean | readonly PlistValue[] | { readonly [key: string]: PlistValue };
 
-/** Which account the profile sets up: a mail account (IMAP or POP3, with SMTP) or Exchange ActiveSync. */
-export type AppleProfileKind = "mail" | "eas";
+/**
+ * Which accounts the profile sets up: mail (IMAP or POP3, with SMTP; with calendars and contacts when a
+ * CalDAV/CardDAV URL is set and allowed), Exchange ActiveSync, or calendars and contacts alone (`dav`, offered only
+ * when there is no mail profile to carry them).
+ */
+export type AppleProfileKind = "mail" | "eas" | "dav";
 
 /** The kinds of profile this set-up can make: only servers that are configured and that the password allows. */
 export function appleProfileKinds(setup: DeviceSetupInput): AppleProfileKind[] {
@@ -12,7 +16,16 @@ export function appleProfileKinds(setup: DeviceSetupInput): AppleProfileKind[] {
   // Apple requires an outgoing server in a mail payload (OutgoingMailServerHostName).
   if (incomingServer(setup) !== undefined && setup.mail.smtp !== undefined) kinds.push("mail");
   if (setup.mail.activeSyncHost !== undefined && allows(setup, "eas")) kinds.push("eas");
+  if (!kinds.includes("mail") && davServer(setup) !== undefined) kinds.push("dav");
   return kinds;
+}
+
+/** The CalDAV/CardDAV server from its URL, when it is set and the password allows `dav`. */
+function davServer(setup: DeviceSetupInput) {
+  if (setup.mail.davUrl === undefined || !allows(setup, "dav")) return undefined;
+  const url = new URL(setup.mail.davUrl);
+  const ssl = url.protocol === "https:";
+  return { url: url.href, host: url.hostname, port: url.port === "" ? (ssl ? 443 : 80) : Number(url.port), ssl };
 }
 
 const escapeXml = (text: string) =>
@@ -53,14 +66,12 @@ const identifierBase = (host: string) => host.split(".").reverse().join(".").toL
  * The payload of the account: `com.apple.mail.managed` (IMAP or POP3 and SMTP) or `com.apple.eas.account`, with
  * only the keys Apple documents for it (developer.apple.com, Device Management, "Mail" and "ExchangeActiveSync").
  */
-function accountPayload(setup: DeviceSetupInput, kind: AppleProfileKind, uuid: string, base: string): PlistValue {
+function accountPayload(
+  setup: DeviceSetupInput,
+  kind: "mail" | "eas",
+  common: ReturnType<typeof commonKeys>,
+): PlistValue {
   const email = emailAddressOf(setup.loginName);
-  const common = {
-    PayloadDisplayName: setup.appPasswordName,
-    PayloadIdentifier: `${base}.${kind}.${uuid}`,
-    PayloadUUID: uuid,
-    PayloadVersion: 1,
-  };
   if (kind === "eas") {
     return {
       ...common,
@@ -99,6 +110,37 @@ function accountPayload(setup: DeviceSetupInput, kind: AppleProfileKind, uuid: s
 }
 
 /**
+ * The calendar and contacts payloads (`com.apple.caldav.account`, `com.apple.carddav.account`) for the one
+ * CalDAV/CardDAV URL, with only the keys Apple documents for them ("CalDAV", "CardDAV"); none when it is not set
+ * or not allowed.
+ */
+function davPayloads(setup: DeviceSetupInput, newCommon: (part: string) => ReturnType<typeof commonKeys>) {
+  const dav = davServer(setup);
+  if (dav === undefined) return [];
+  const account = (prefix: "CalDAV" | "CardDAV") => ({
+    [`${prefix}AccountDescription`]: setup.appPasswordName,
+    [`${prefix}HostName`]: dav.host,
+    [`${prefix}Port`]: dav.port,
+    [`${prefix}UseSSL`]: dav.ssl,
+    [`${prefix}PrincipalURL`]: dav.url,
+    [`${prefix}Username`]: setup.loginName,
+    [`${prefix}Password`]: setup.password,
+  });
+  return [
+    { ...newCommon("caldav"), PayloadType: "com.apple.caldav.account", ...account("CalDAV") },
+    { ...newCommon("carddav"), PayloadType: "com.apple.carddav.account", ...account("CardDAV") },
+  ];
+}
+
+/** The keys every payload has: the app password's name, and an identifier and UUID of its own. */
+const commonKeys = (setup: DeviceSetupInput, base: string, part: string, uuid: string) => ({
+  PayloadDisplayName: setup.appPasswordName,
+  PayloadIdentifier: `${base}.${part}.${uuid}`,
+  PayloadUUID: uuid,
+  PayloadVersion: 1,
+});
+
+/**
  * An unsigned configuration profile (`.mobileconfig`) that sets up the account on an iPhone, iPad or Mac, built in
  * the browser: the password inside, the app password's name as the account's description. Undefined when this
  * set-up cannot make that kind (see {@link appleProfileKinds}).
@@ -109,12 +151,26 @@ export function buildAppleProfile(
   newUuid: () => string = () => crypto.randomUUID().toUpperCase(),
 ): string | undefined {
   if (!appleProfileKinds(setup).includes(kind)) return undefined;
-  const host = kind === "eas" ? (setup.mail.activeSyncHost ?? "") : (incomingServer(setup)?.host ?? "");
+  const host =
+    kind === "eas"
+      ? (setup.mail.activeSyncHost ?? "")
+      : kind === "mail"
+        ? (incomingServer(setup)?.host ?? "")
+        : (davServer(setup)?.host ?? "");
   const base = identifierBase(host);
   const profileUuid = newUuid();
   const description = setup.mail.accountDescription ?? setup.appPasswordName;
+  const newCommon = (part: string) => commonKeys(setup, base, part, newUuid());
+  // ActiveSync carries calendars and contacts itself.
+  const content =
+    kind === "eas"
+      ? [accountPayload(setup, "eas", newCommon("eas"))]
+      : [
+          ...(kind === "mail" ? [accountPayload(setup, "mail", newCommon("mail"))] : []),
+          ...davPayloads(setup, newCommon),
+        ];
   return toPlistXml({
-    PayloadContent: [accountPayload(setup, kind, newUuid(), base)],
+    PayloadContent: content,
     PayloadDescription: description,
     PayloadDisplayName: `${description}: ${setup.appPasswordName}`,
     PayloadIdentifier: `${base}.app-password.${profileUuid}`,

@@ -4,7 +4,8 @@ import { appleProfileFileName, appleProfileKinds, buildAppleProfile } from "../.
 import type { DeviceSetupInput } from "../../../portal/src/setup/deviceSetupInput";
 
 // The keys Apple documents (developer.apple.com/documentation/devicemanagement: TopLevel, CommonPayloadKeys,
-// Mail, ExchangeActiveSync; the same lists are in github.com/apple/device-management, mdm/profiles).
+// Mail, ExchangeActiveSync, CalDAV, CardDAV; the same lists are in github.com/apple/device-management,
+// mdm/profiles).
 const TOP_LEVEL_KEYS = [
   "PayloadContent",
   "PayloadDescription",
@@ -77,6 +78,13 @@ const EAS_KEYS = [
   "EnableCalendars",
   "EnableReminders",
   "EnableNotes",
+];
+const DAV_KEYS = (prefix: "CalDAV" | "CardDAV") => [
+  ...["AccountDescription", "HostName", "Username", "Password", "PrincipalURL", "UseSSL", "Port"].map(
+    (key) => `${prefix}${key}`,
+  ),
+  "VPNUUID",
+  ...(prefix === "CardDAV" ? ["CommunicationServiceRules"] : []),
 ];
 
 const setup: DeviceSetupInput = {
@@ -163,6 +171,66 @@ describe("the Apple configuration profile", () => {
     expect(payload).toMatchObject({ EmailAccountType: "EmailTypePOP", IncomingMailServerHostName: "pop.contoso.com" });
     expect(payload).not.toHaveProperty("OutgoingPassword");
     expect(payload).not.toHaveProperty("OutgoingMailServerUsername");
+  });
+
+  describe("with a CalDAV/CardDAV URL", () => {
+    const withDav: DeviceSetupInput = { ...setup, mail: { ...setup.mail, davUrl: "https://dav.contoso.com/dav/" } };
+    const contentOf = (xml: string | undefined) => {
+      expect(xml).toBeDefined();
+      return (plist.parse(xml!) as Dict).PayloadContent as Dict[];
+    };
+    const expectDav = (payloads: Dict[]) => {
+      const [caldav, carddav] = payloads;
+      for (const [payload, prefix] of [
+        [caldav, "CalDAV"],
+        [carddav, "CardDAV"],
+      ] as const) {
+        expect(
+          Object.keys(payload!).filter((key) => !DAV_KEYS(prefix).includes(key) && !COMMON_PAYLOAD_KEYS.includes(key)),
+        ).toEqual([]);
+        expect(payload).toMatchObject({
+          PayloadType: `com.apple.${prefix.toLowerCase()}.account`,
+          PayloadDisplayName: setup.appPasswordName,
+          [`${prefix}AccountDescription`]: setup.appPasswordName,
+          [`${prefix}HostName`]: "dav.contoso.com",
+          [`${prefix}Port`]: 443,
+          [`${prefix}UseSSL`]: true,
+          [`${prefix}PrincipalURL`]: "https://dav.contoso.com/dav/",
+          [`${prefix}Username`]: "alice@contoso.com",
+          [`${prefix}Password`]: setup.password,
+        });
+      }
+      expect(new Set(payloads.map((payload) => payload.PayloadUUID)).size).toBe(payloads.length);
+    };
+
+    it("adds a calendar and a contacts payload to the mail profile, with only their documented keys", () => {
+      const content = contentOf(buildAppleProfile(withDav, "mail"));
+      expect(content.map((payload) => payload.PayloadType)).toEqual([
+        "com.apple.mail.managed",
+        "com.apple.caldav.account",
+        "com.apple.carddav.account",
+      ]);
+      expectDav(content.slice(1));
+      expect(appleProfileKinds(withDav)).toEqual(["mail", "eas"]);
+    });
+
+    it("leaves them out where dav is not allowed, and out of ActiveSync, which carries its own", () => {
+      const imapOnly = contentOf(buildAppleProfile({ ...withDav, protocols: ["imap", "smtp"] }, "mail"));
+      expect(imapOnly.map((payload) => payload.PayloadType)).toEqual(["com.apple.mail.managed"]);
+      expect(contentOf(buildAppleProfile(withDav, "eas")).map((payload) => payload.PayloadType)).toEqual([
+        "com.apple.eas.account",
+      ]);
+    });
+
+    it("offers a calendar and contacts profile alone to a password for dav only", () => {
+      const davOnly: DeviceSetupInput = { ...withDav, protocols: ["dav"] };
+      expect(appleProfileKinds(davOnly)).toEqual(["dav"]);
+      const content = contentOf(buildAppleProfile(davOnly, "dav"));
+      expect(content).toHaveLength(2);
+      expectDav(content);
+      expect(content[0]!.PayloadIdentifier).toMatch(/^com\.contoso\.dav\.caldav\./);
+      expect(buildAppleProfile(withDav, "dav")).toBeUndefined();
+    });
   });
 
   it("escapes what the name holds and is named after it", () => {
