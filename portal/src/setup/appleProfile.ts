@@ -151,24 +151,17 @@ export function buildAppleProfile(
   newUuid: () => string = () => crypto.randomUUID().toUpperCase(),
 ): string | undefined {
   if (!appleProfileKinds(setup).includes(kind)) return undefined;
-  const host =
-    kind === "eas"
-      ? (setup.mail.activeSyncHost ?? "")
-      : kind === "mail"
-        ? (incomingServer(setup)?.host ?? "")
-        : (davServer(setup)?.host ?? "");
-  const base = identifierBase(host);
+  const host = { mail: incomingServer(setup)?.host, eas: setup.mail.activeSyncHost, dav: davServer(setup)?.host }[kind];
+  const base = identifierBase(host ?? "");
   const profileUuid = newUuid();
   const description = setup.mail.accountDescription ?? setup.appPasswordName;
   const newCommon = (part: string) => commonKeys(setup, base, part, newUuid());
   // ActiveSync carries calendars and contacts itself.
-  const content =
-    kind === "eas"
-      ? [accountPayload(setup, "eas", newCommon("eas"))]
-      : [
-          ...(kind === "mail" ? [accountPayload(setup, "mail", newCommon("mail"))] : []),
-          ...davPayloads(setup, newCommon),
-        ];
+  const content = {
+    mail: () => [accountPayload(setup, "mail", newCommon("mail")), ...davPayloads(setup, newCommon)],
+    eas: () => [accountPayload(setup, "eas", newCommon("eas"))],
+    dav: () => davPayloads(setup, newCommon),
+  }[kind]();
   return toPlistXml({
     PayloadContent: content,
     PayloadDescription: description,
