@@ -47,6 +47,18 @@ describe("the page's message catalogs", () => {
   });
 });
 
+describe("the Dutch catalogs", () => {
+  // The page addresses the person formally, as the reference guide does ("u", "uw"); the informal forms read as
+  // another voice on the same page.
+  const INFORMAL = /\b(je|jij|jou|jouw)\b/i;
+
+  it.each(readdirSync(path.join(LOCALES, "nl")))("%s says u, never je", (file) => {
+    const json = JSON.parse(readFileSync(path.join(LOCALES, "nl", file), "utf8")) as unknown;
+    const informal = keys(json).filter((key) => INFORMAL.test(lookup(json, key)));
+    expect(informal.map((key) => `${key}: ${lookup(json, key)}`)).toEqual([]);
+  });
+});
+
 function lookup(catalog: unknown, key: string): string {
   return key.split(".").reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], catalog) as string;
 }
