@@ -17,6 +17,14 @@ const MAIL_ENV = {
   MAIL_ACCOUNT_DESCRIPTION: "Contoso-mail",
 };
 
+/** Nothing is wider than the phone: no horizontal scrolling. */
+async function expectFits(page: Page) {
+  const { scrollWidth, innerWidth } = await page.evaluate<{ scrollWidth: number; innerWidth: number }>(
+    "({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })",
+  );
+  expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+}
+
 async function signInInDutch(page: Page, loginName: string) {
   await page.getByLabel("Aanmeldnaam").fill(loginName);
   await page.getByRole("button", { name: "Aanmelden als" }).click();
@@ -96,12 +104,17 @@ describe("device set-up on a Dutch phone", () => {
         ],
       ],
     ]);
-    const { scrollWidth, innerWidth } = await page.evaluate<{ scrollWidth: number; innerWidth: number }>(
-      "({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })",
-    );
-    expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+    await expectFits(page);
     await expectAccessible(page);
     await screenshot(page, "phone-device-setup-thunderbird-nl");
+
+    // Another app: the settings to type, calendars and contacts among them, each with Copy.
+    await shown.getByRole("radio", { name: "Een andere app" }).check();
+    await shown.getByText("Agenda's en contacten (CalDAV/CardDAV)").waitFor();
+    await shown.getByText("https://dav.contoso.invalid/dav/").scrollIntoViewIfNeeded();
+    await expectFits(page);
+    await expectAccessible(page);
+    await screenshot(page, "phone-device-setup-settings-nl");
     await shown.getByRole("button", { name: "Gereed" }).click();
     await shown.waitFor({ state: "detached" });
   });
